@@ -1,0 +1,69 @@
+"""The `chronoline` command: parses arguments, runs the library, prints results and errors."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from generator import __version__
+from generator.build import BuildOptions, build
+from generator.errors import BuildFailed
+from generator.output import OutputError
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chronoline", description="Build a chronological timeline site from Markdown events.")
+    parser.add_argument("--version", action="version", version=f"chronoline {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = commands.add_parser("build", help="build the site into site/")
+    b.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
+                   help="the site's folder, holding content/ and layouts/ (default: .)")
+    b.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/site)")
+    b.add_argument("--base-url", metavar="URL", help="the site's public URL, overriding base_url")
+    b.add_argument("--drafts", action="store_true", help="include events marked draft: true")
+    b.add_argument("--quiet", action="store_true", help="print only errors")
+    b.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        if args.command == "build":
+            return _build(args)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _build(args: argparse.Namespace) -> int:
+    options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
+                           drafts=args.drafts)
+    try:
+        report = build(options)
+    except BuildFailed as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        count = len(exc.errors)
+        print(f"Build failed: {count} problem{'s' if count != 1 else ''}; "
+              f"{options.output_dir} was left as it was.", file=sys.stderr)
+        return 1
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(f"{exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary())
+    return 0

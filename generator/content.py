@@ -1,0 +1,222 @@
+"""One event file → one Event, or every problem found in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import markdown
+
+from generator.dates import DATE_FORMS, DateError, PartialDate, parse_date
+from generator.errors import ContentError, ContentErrors
+from generator.frontmatter import Document, Value, split
+from generator.markup import render
+from generator.model import Event, Source, Tag
+from generator.slugs import slugify
+
+EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft")
+SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
+
+
+def decode(data: bytes, path: str) -> str:
+    """File bytes → text; anything but UTF-8 is an error naming the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        message = f"is not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+        raise ContentErrors([ContentError(path, message, line)]) from None
+
+
+def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo) -> Event:
+    """Parse one event file (`path` is only for messages and the default slug)."""
+    document = split(decode(data, path), path)
+    return _Reader(path, document, tz).event(md)
+
+
+class _Reader:
+    """Checks one document's fields, collecting every problem before raising."""
+
+    def __init__(self, path: str, document: Document, tz: dt.tzinfo) -> None:
+        self.path = path
+        self.doc = document
+        self.fields = document.fields
+        self.tz = tz
+        self.errors: list[ContentError] = []
+
+    def error(self, field: str, message: str, line: int | None) -> None:
+        self.errors.append(ContentError(self.path, message, line, field))
+
+    def event(self, md: markdown.Markdown) -> Event:
+        for key, value in self.fields.items():
+            if key not in EVENT_KEYS:
+                self.error(key, "unknown key" + _did_you_mean(key, EVENT_KEYS), value.line)
+        title = self.text("title", required=True)
+        date = self.date("date", required=True)
+        end = self.date("end")
+        if date and end and end.end(self.tz) <= date.start(self.tz) and end.precision < 3:
+            self.error("end", f"{end.iso()} ends before the date {date.iso()} begins", self.line("end"))
+        elif date and end and end.end(self.tz) < date.start(self.tz):
+            self.error("end", f"{end.iso()} is before the date {date.iso()}", self.line("end"))
+        tags = self.tags()
+        sources = self.sources()
+        slug = self.slug()
+        draft = self.draft()
+        summary_text = self.text("summary")
+        if self.errors:
+            raise ContentErrors(self.errors)
+        body_html = render(md, self.doc.body)
+        if summary_text:
+            summary_html = _unwrap(render(md, summary_text))
+        else:
+            match = _FIRST_PARAGRAPH.search(body_html)
+            summary_html = match.group(1) if match else ""
+        summary_html = _FOOTNOTE_REF.sub("", summary_html)
+        return Event(
+            path=self.path, slug=slug, title=title, date=date, end=end,
+            summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
+            draft=draft, slug_line=self.line("slug"),
+        )
+
+    def line(self, key: str) -> int | None:
+        value = self.fields.get(key)
+        return value.line if value else None
+
+    def text(self, key: str, required: bool = False, fields: dict | None = None) -> str:
+        value: Value | None = (fields if fields is not None else self.fields).get(key)
+        if value is None or value.is_null or (isinstance(value.data, str) and not value.data.strip()):
+            if required:
+                line = value.line if value else self.doc.body_line - 1
+                self.error(key, f"is missing; add a line '{key}: ...' to the front matter", line)
+            return ""
+        if not isinstance(value.data, str):
+            self.error(key, "must be plain text, not a list or mapping", value.line)
+            return ""
+        return value.data.strip()
+
+    def date(self, key: str, required: bool = False, fields: dict | None = None,
+             prefix: str = "") -> PartialDate | None:
+        fields = fields if fields is not None else self.fields
+        raw = self.text(key, required=required, fields=fields)
+        if not raw:
+            return None
+        try:
+            return parse_date(raw, self.tz)
+        except DateError as exc:
+            self.error(prefix + key, f"{exc}; write it as {DATE_FORMS}", fields[key].line)
+            return None
+
+    def tags(self) -> tuple[Tag, ...]:
+        value = self.fields.get("tags")
+        if value is None or value.is_null:
+            return ()
+        items = [value] if isinstance(value.data, str) else value.data
+        if not isinstance(items, list):
+            self.error("tags", "must be a list, such as 'tags: [uk, huawei]'", value.line)
+            return ()
+        tags: dict[str, Tag] = {}
+        for item in items:
+            if not isinstance(item.data, str) or not item.data.strip():
+                self.error("tags", "each tag must be a word or words, such as 'uk'", item.line)
+                continue
+            name = item.data.strip()
+            slug = slugify(name)
+            if not slug:
+                self.error("tags", f"'{name}' has no letters or digits to use in a URL", item.line)
+                continue
+            tags.setdefault(slug, Tag(name, slug))
+        return tuple(tags.values())
+
+    def sources(self) -> tuple[Source, ...]:
+        value = self.fields.get("sources")
+        if value is None or value.is_null:
+            return ()
+        if not isinstance(value.data, list):
+            self.error("sources", "must be a list of '- url: ...' entries", value.line)
+            return ()
+        sources = []
+        for number, item in enumerate(value.data, start=1):
+            field = f"sources[{number}]"
+            if isinstance(item.data, str):  # a bare URL is a source with only a URL
+                item = Value({"url": item}, item.line)
+            if not isinstance(item.data, dict):
+                self.error(field, "must be a mapping with at least 'url:'", item.line)
+                continue
+            entry: dict[str, Value] = item.data
+            for key, sub in entry.items():
+                if key not in SOURCE_KEYS:
+                    self.error(f"{field}.{key}", "unknown key" + _did_you_mean(key, SOURCE_KEYS),
+                               sub.line)
+            url = self.url(entry, "url", field, item.line, required=True)
+            archive = self.url(entry, "archive_url", field, item.line)
+            date = self.date("date", fields=entry, prefix=f"{field}.")
+            title = self.text("title", fields=entry)
+            publisher = self.text("publisher", fields=entry)
+            if url:
+                sources.append(Source(url, title, publisher, date, archive))
+        return tuple(sources)
+
+    def url(self, entry: dict[str, Value], key: str, field: str, line: int,
+            required: bool = False) -> str:
+        value = entry.get(key)
+        if value is None or value.is_null or not str(value.data).strip():
+            if required:
+                self.error(f"{field}.{key}", "is missing; every source needs 'url: https://...'",
+                           line)
+            return ""
+        text = str(value.data).strip()
+        parts = urlsplit(text)
+        if not isinstance(value.data, str) or parts.scheme.lower() not in ("http", "https") \
+                or not parts.netloc:
+            self.error(f"{field}.{key}", f"{text!r} is not an http(s) link; "
+                       "write the full address, starting with https://", value.line)
+            return ""
+        return text
+
+    def slug(self) -> str:
+        value = self.fields.get("slug")
+        written = self.text("slug")
+        if written:
+            if "/" in written or "\\" in written or ".." in written:
+                self.error("slug", f"{written!r} would leave the output folder; "
+                           "use letters, digits and hyphens only", value.line)
+                return ""
+            slug = slugify(written)
+            if not slug:
+                self.error("slug", f"{written!r} has no letters or digits to use in a URL",
+                           value.line)
+            return slug
+        slug = slugify(PurePosixPath(self.path).stem)
+        if not slug:
+            self.error("slug", "the file name has no letters or digits; rename the file "
+                       "or add 'slug: ...'", None)
+        return slug
+
+    def draft(self) -> bool:
+        value = self.fields.get("draft")
+        if value is None or value.is_null:
+            return False
+        if not value.tag.endswith(":bool"):
+            self.error("draft", f"must be true or false, not {value.data!r}", value.line)
+            return False
+        return value.data.lower() in ("true", "yes", "on")
+
+
+def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
+    match = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if match:
+        return f"; did you mean '{match[0]}'?"
+    return "; known keys: " + ", ".join(known)
+
+
+def _unwrap(html: str) -> str:
+    html = html.strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

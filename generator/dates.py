@@ -1,0 +1,199 @@
+"""Dates that keep their precision: a year, a month, a day, or a moment in time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_skeleton, format_time
+from dateutil import parser as dateutil_parser
+
+YEAR_RE = re.compile(r"^(\d{4})$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+DAY_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+TIME_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$", re.IGNORECASE
+)
+DATE_FORMS = "2018, 2018-07, 2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"
+
+
+class Precision(IntEnum):
+    """How much of a date was written; coarser sorts first on the same start."""
+
+    YEAR = 0
+    MONTH = 1
+    DAY = 2
+    TIME = 3
+
+
+class DateError(ValueError):
+    """A value that is not a date chronoline can read."""
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as precise as it was written; `moment` is set only for a time of day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    moment: dt.datetime | None = None  # aware; offset as written, or the site's zone
+    utc_written: bool = False  # written with a trailing Z
+    seconds_written: bool = False
+
+    @property
+    def precision(self) -> Precision:
+        if self.moment is not None:
+            return Precision.TIME
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    def start(self, tz: dt.tzinfo) -> dt.datetime:
+        """The first instant of this date, in UTC; periods begin at midnight in `tz`."""
+        if self.moment is not None:
+            return self.moment.astimezone(dt.UTC)
+        local = dt.datetime(self.year, self.month or 1, self.day or 1, tzinfo=tz)
+        return local.astimezone(dt.UTC)
+
+    def end(self, tz: dt.tzinfo) -> dt.datetime:
+        """The instant this date is over: the start of the next period, or the moment itself."""
+        if self.moment is not None:
+            return self.moment.astimezone(dt.UTC)
+        if self.day is not None:
+            first = dt.date(self.year, self.month, self.day) + dt.timedelta(days=1)
+        elif self.month is not None:
+            first = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        else:
+            first = dt.date(self.year + 1, 1, 1) if self.year < 9999 else dt.date(9999, 12, 31)
+        return dt.datetime(first.year, first.month, first.day, tzinfo=tz).astimezone(dt.UTC)
+
+    def local(self, tz: dt.tzinfo) -> PartialDate:
+        """The same date with its year, month and day as seen in `tz` (only times move)."""
+        if self.moment is None:
+            return self
+        moment = self.moment.astimezone(tz)
+        return PartialDate(
+            moment.year, moment.month, moment.day, moment, self.utc_written, self.seconds_written
+        )
+
+    def iso(self) -> str:
+        """The value for a `<time datetime>`: as precise as written, offset kept as written."""
+        if self.moment is not None:
+            spec = "seconds" if self.seconds_written or self.moment.second else "minutes"
+            text = self.moment.isoformat(timespec=spec)
+            return text[:-6] + "Z" if self.utc_written and text.endswith("+00:00") else text
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def display(self, locale: str, tz: dt.tzinfo) -> str:
+        """Human text at this date's precision, in the site's language and time zone."""
+        precision = self.precision
+        if precision is Precision.YEAR:
+            return format_skeleton("y", dt.date(self.year, 1, 1), locale=locale)
+        if precision is Precision.MONTH:
+            return format_skeleton("yMMMM", dt.date(self.year, self.month, 1), locale=locale)
+        if precision is Precision.DAY:
+            return format_date(dt.date(self.year, self.month, self.day), "long", locale=locale)
+        moment = self.moment.astimezone(tz)
+        day = format_date(moment.date(), "long", locale=locale)
+        clock = format_time(moment, "short", tzinfo=tz, locale=locale)
+        return f"{day}, {clock} {moment.strftime('%Z')}"
+
+
+def parse_date(value: object, tz: dt.tzinfo) -> PartialDate:
+    """Read a date as written; a time without an offset is taken in `tz`."""
+    if isinstance(value, bool) or value is None:
+        raise DateError(f"{value!r} is not a date")
+    if isinstance(value, dt.datetime):
+        value = value.isoformat()
+    elif isinstance(value, (dt.date, int)):
+        value = str(value) if not isinstance(value, dt.date) else value.isoformat()
+    if not isinstance(value, str):
+        raise DateError(f"{value!r} is not a date")
+    text = value.strip()
+    if not text:
+        raise DateError("is empty")
+    try:
+        return _parse_text(text, tz)
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, DateError):
+            raise
+        raise DateError(f"{text!r} is not a date") from None
+
+
+def _parse_text(text: str, tz: dt.tzinfo) -> PartialDate:
+    if match := YEAR_RE.match(text):
+        return _checked(int(match.group(1)))
+    if match := MONTH_RE.match(text):
+        return _checked(int(match.group(1)), int(match.group(2)))
+    if match := DAY_RE.match(text):
+        return _checked(*(int(g) for g in match.groups()))
+    if match := TIME_RE.match(text):
+        cleaned = re.sub(r"\s+(?=[Zz+-]\d*)", "", text.replace(" ", "T", 1))
+        moment = dt.datetime.fromisoformat(cleaned).replace(microsecond=0)
+        return _from_moment(moment, tz, text.upper().endswith("Z"), match.group(1) is not None)
+    return _parse_written(text, tz)
+
+
+def _checked(year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+    if year < 1:
+        raise DateError(f"year {year} is before year 1")
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"month {month} does not exist")
+    if day is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            raise DateError(f"day {day} does not exist in {year:04d}-{month:02d}") from None
+    return PartialDate(year, month, day)
+
+
+def _from_moment(
+    moment: dt.datetime, tz: dt.tzinfo, utc_written: bool, seconds_written: bool
+) -> PartialDate:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return PartialDate(moment.year, moment.month, moment.day, moment, utc_written, seconds_written)
+
+
+# Two parses with different defaults tell which parts the author wrote: a part that
+# changes with the default was filled in by dateutil, not written.
+_DEFAULT_A = dt.datetime(1904, 1, 1, 3, 7, 11)
+_DEFAULT_B = dt.datetime(1908, 2, 2, 5, 13, 17)
+
+
+def _parse_written(text: str, tz: dt.tzinfo) -> PartialDate:
+    try:
+        first = dateutil_parser.parse(text, default=_DEFAULT_A)
+        second = dateutil_parser.parse(text, default=_DEFAULT_B)
+    except (dateutil_parser.ParserError, TypeError):
+        raise DateError(f"{text!r} is not a date") from None
+    if first.year != second.year:
+        raise DateError(f"{text!r} has no year; write it as 19 July 2018 or 2018-07-19")
+    has_month = first.month == second.month
+    has_day = first.day == second.day
+    has_time = first.hour == second.hour or first.minute == second.minute
+    if has_day and not has_month:
+        raise DateError(f"{text!r} has a day but no month")
+    if has_time:
+        if not has_day:
+            raise DateError(f"{text!r} has a time but no day")
+        minute = first.minute if first.minute == second.minute else 0
+        second_ = first.second if first.second == second.second else 0
+        moment = first.replace(minute=minute, second=second_, microsecond=0)
+        return _from_moment(moment, tz, False, first.second == second.second)
+    return _checked(first.year, first.month if has_month else None, first.day if has_day else None)
+
+
+def site_zone(name: str) -> ZoneInfo:
+    """The site's time zone by IANA name."""
+    return ZoneInfo(name)

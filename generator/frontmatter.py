@@ -1,0 +1,97 @@
+"""Split an event file into YAML front matter and a Markdown body, keeping file lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from generator.errors import ContentError, ContentErrors
+
+FENCE = "---"
+HOW_TO_START = "start the file with a line '---', then 'title:' and 'date:' lines, then '---'"
+
+
+@dataclass(frozen=True)
+class Value:
+    """A YAML value with the file line it starts on; scalars stay the text as written."""
+
+    data: object  # str, list[Value] or dict[str, Value]
+    line: int
+    tag: str = ""
+
+    @property
+    def is_null(self) -> bool:
+        return self.tag.endswith(":null")
+
+
+@dataclass(frozen=True)
+class Document:
+    """Front matter as `Value`s, and the body with the line it starts on."""
+
+    fields: dict[str, Value]
+    body: str
+    body_line: int
+
+
+def split(text: str, path: str) -> Document:
+    """Parse `text` (the whole file) into a Document, or raise ContentErrors."""
+    if not text.strip():
+        raise ContentErrors([ContentError(path, f"the file is empty; {HOW_TO_START}", 1)])
+    lines = text.splitlines(keepends=True)
+    if lines[0].strip() != FENCE:
+        raise ContentErrors([ContentError(path, f"no front matter; {HOW_TO_START}", 1)])
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if close is None:
+        message = "the front matter is not closed; add a line '---' after its last key"
+        raise ContentErrors([ContentError(path, message, 1)])
+    yaml_text = "".join(lines[1:close])
+    body = "".join(lines[close + 1 :])
+    root = _compose(yaml_text, path)
+    if root is None:
+        message = "the front matter is empty; it needs at least 'title:' and 'date:'"
+        raise ContentErrors([ContentError(path, message, 1)])
+    if not isinstance(root.data, dict):
+        message = "the front matter must be 'key: value' lines, such as 'title: ...' and 'date: ...'"
+        raise ContentErrors([ContentError(path, message, root.line)])
+    return Document(root.data, body, close + 2)
+
+
+def _compose(yaml_text: str, path: str) -> Value | None:
+    loader = yaml.SafeLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        message = f"broken YAML: {problem}; check the quotes, colons and indentation on this line"
+        raise ContentErrors([ContentError(path, message, line)]) from None
+    except yaml.YAMLError as exc:
+        raise ContentErrors([ContentError(path, f"broken YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    errors: list[ContentError] = []
+    value = _value(node, path, errors)
+    if errors:
+        raise ContentErrors(errors)
+    return value
+
+
+def _value(node: yaml.Node, path: str, errors: list[ContentError]) -> Value:
+    # The first line of the file is the opening fence, so YAML line 0 is file line 2.
+    line = node.start_mark.line + 2
+    if isinstance(node, yaml.ScalarNode):
+        return Value(node.value, line, node.tag)
+    if isinstance(node, yaml.SequenceNode):
+        return Value([_value(item, path, errors) for item in node.value], line, node.tag)
+    mapping: dict[str, Value] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+        if key in mapping:
+            message = "appears twice; keep one"
+            errors.append(ContentError(path, message, key_node.start_mark.line + 2, key))
+        mapping[key] = _value(value_node, path, errors)
+    return Value(mapping, line, node.tag)

@@ -1,0 +1,69 @@
+"""The timeline's data: plain frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator.dates import PartialDate
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from; `url` is always http(s)."""
+
+    url: str
+    title: str = ""
+    publisher: str = ""
+    date: PartialDate | None = None
+    archive_url: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag as written on first use, and its URL name."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event file, parsed; `path` is relative to the site root, POSIX style."""
+
+    path: str
+    slug: str
+    title: str
+    date: PartialDate
+    end: PartialDate | None
+    summary_html: str
+    body_html: str
+    tags: tuple[Tag, ...]
+    sources: tuple[Source, ...]
+    draft: bool = False
+    slug_line: int | None = None  # where `slug:` was written, for error messages
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    """The events of one year, and of its months when the year is busy."""
+
+    year: int
+    events: tuple[Event, ...]
+    months: tuple[tuple[int | None, tuple[Event, ...]], ...]  # None: the year-only events
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every published event in display order, with what pages need to group them."""
+
+    events: tuple[Event, ...]
+    years: tuple[YearGroup, ...]
+    tags: tuple[tuple[Tag, tuple[Event, ...]], ...]
+    tz: dt.tzinfo
+
+    def neighbours(self, index: int) -> tuple[Event | None, Event | None]:
+        """The events before and after the one at `index`, in display order."""
+        before = self.events[index - 1] if index > 0 else None
+        after = self.events[index + 1] if index + 1 < len(self.events) else None
+        return before, after

@@ -1,0 +1,110 @@
+"""Write the site: only files that changed, stale files gone, swapped in whole."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+# What a file of the new site is made of: bytes rendered in memory, or a file to copy.
+Content = bytes | Path
+MARKER = ".nojekyll"  # every chronoline output has it; a folder without it is not ours
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    removed: int
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why and what to do."""
+
+
+def check_output(output: Path, root: Path) -> None:
+    """Refuse an output folder whose replacement would destroy the user's own files."""
+    out, top = output.resolve(), root.resolve()
+    if out == top or out in top.parents:
+        raise OutputError(f"{output}: the output folder would replace the site itself; "
+                          "choose a folder such as site/")
+    for name in ("content", "layouts"):
+        if out == top / name or (top / name) in out.parents:
+            raise OutputError(f"{output}: the output folder is inside {name}/; choose another")
+    if out.is_file():
+        raise OutputError(f"{output}: is a file, not a folder; remove it or choose another")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputError(f"{output}: the folder holds files that chronoline did not write; "
+                          "empty it, or choose another --output")
+
+
+def write_site(files: dict[str, Content], output: Path) -> WriteReport:
+    """Make `output` hold exactly `files`; unchanged files keep their inode and timestamp."""
+    existing = _existing_files(output)
+    changed = sorted(p for p, c in files.items() if p not in existing or not _same(c, output / p))
+    stale = sorted(set(existing) - set(files))
+    if not changed and not stale:
+        return WriteReport(0, 0)
+    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        changed_set = set(changed)
+        for path, content in sorted(files.items()):
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if path in changed_set:
+                _write(content, target)
+            else:
+                _link_or_copy(output / path, target)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return WriteReport(len(changed), len(stale))
+
+
+def _existing_files(output: Path) -> dict[str, Path]:
+    if not output.is_dir():
+        return {}
+    found = {}
+    for folder, _dirs, names in os.walk(output):
+        for name in names:
+            path = Path(folder, name)
+            found[path.relative_to(output).as_posix()] = path
+    return found
+
+
+def _same(content: Content, path: Path) -> bool:
+    try:
+        if isinstance(content, Path):
+            if content.stat().st_size != path.stat().st_size:
+                return False
+            return content.read_bytes() == path.read_bytes()
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _write(content: Content, target: Path) -> None:
+    if isinstance(content, Path):
+        shutil.copyfile(content, target)
+    else:
+        target.write_bytes(content)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        staging.rename(output)
+        return
+    old = output.with_name(f".{output.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,71 @@
+"""Plan the pages of a timeline: where each goes, which template renders it, with what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from generator.config import SiteConfig
+from generator.model import Event, Tag, Timeline, YearGroup
+
+INDEX = "index.html"
+NOT_FOUND = "404.html"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file to write: its path in the output, its template and what it shows."""
+
+    path: str
+    template: str
+    title: str
+    context: dict = field(default_factory=dict)
+    # The 404 page is served at any depth, so its links start at the site's path instead.
+    root_override: str | None = None
+
+    @property
+    def root(self) -> str:
+        """The relative way back to the site root, such as `../../`."""
+        if self.root_override is not None:
+            return self.root_override
+        return "../" * self.path.count("/")
+
+
+def event_path(event: Event) -> str:
+    return f"events/{event.slug}/{INDEX}"
+
+
+def year_path(year: int) -> str:
+    return f"{year:04d}/{INDEX}"
+
+
+def tag_path(tag: Tag) -> str:
+    return f"tags/{tag.slug}/{INDEX}"
+
+
+def public_url(config: SiteConfig, path: str) -> str:
+    """The absolute URL of an output path (directory form), or '' without a base URL."""
+    if not config.base_url:
+        return ""
+    directory = path[: -len(INDEX)] if path.endswith(INDEX) else path
+    return urljoin(config.base_url, directory)
+
+
+def plan(timeline: Timeline, config: SiteConfig) -> list[Page]:
+    """Every page of the site, in a fixed order."""
+    pages = [Page(INDEX, "index.html", config.title, {"years": timeline.years})]
+    for index, event in enumerate(timeline.events):
+        before, after = timeline.neighbours(index)
+        context = {"event": event, "previous": before, "next": after}
+        pages.append(Page(event_path(event), "event.html", event.title, context))
+    for group in timeline.years:
+        pages.append(Page(year_path(group.year), "year.html", str(group.year),
+                          {"group": group, "years": timeline.years}))
+    for tag, events in timeline.tags:
+        pages.append(Page(tag_path(tag), "tag.html", tag.name, {"tag": tag, "events": events}))
+    pages.append(Page(f"tags/{INDEX}", "tags.html", "Tags", {"tags": timeline.tags}))
+    pages.append(Page(NOT_FOUND, "404.html", "Page not found", {},
+                      root_override=config.base_path))
+    return pages
+
+

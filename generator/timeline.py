@@ -1,0 +1,70 @@
+"""Events → Timeline: order, cross-file checks, years and tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from generator.errors import ContentError
+from generator.model import Event, Tag, Timeline, YearGroup
+
+BUSY_YEAR = 20  # more events than this in a year, and the year is split by month
+
+
+def sort_key(event: Event, tz: dt.tzinfo) -> tuple:
+    """Start instant, then coarser precision first (a month before its days), then slug."""
+    return (event.date.start(tz), int(event.date.precision), event.slug)
+
+
+def assemble(
+    events: Iterable[Event], tz: dt.tzinfo, newest_first: bool = False, drafts: bool = False
+) -> tuple[Timeline, list[ContentError]]:
+    """Order the events and group them; duplicate slugs come back as errors."""
+    chosen = sorted((e for e in events if drafts or not e.draft), key=lambda e: sort_key(e, tz))
+    errors = _duplicate_slugs(chosen)
+    if newest_first:
+        chosen.reverse()
+    ordered = tuple(chosen)
+    return Timeline(ordered, _years(ordered, tz), _tags(ordered), tz), errors
+
+
+def year_of(event: Event, tz: dt.tzinfo) -> int:
+    """The year an event is listed under: the year it starts, in the site's time zone."""
+    return event.date.local(tz).year
+
+
+def _duplicate_slugs(events: list[Event]) -> list[ContentError]:
+    first: dict[str, Event] = {}
+    errors = []
+    for event in sorted(events, key=lambda e: e.path):
+        other = first.setdefault(event.slug, event)
+        if other is not event:
+            message = (f"'{event.slug}' is also the slug of {other.path}; "
+                       "rename one file or give it another 'slug:'")
+            errors.append(ContentError(event.path, message, event.slug_line, "slug"))
+    return errors
+
+
+def _years(events: tuple[Event, ...], tz: dt.tzinfo) -> tuple[YearGroup, ...]:
+    by_year: dict[int, list[Event]] = {}
+    for event in events:
+        by_year.setdefault(year_of(event, tz), []).append(event)
+    groups = []
+    for year, members in by_year.items():
+        months: dict[int | None, list[Event]] = {}
+        if len(members) > BUSY_YEAR:
+            for event in members:
+                months.setdefault(event.date.local(tz).month, []).append(event)
+        groups.append(YearGroup(year, tuple(members),
+                                tuple((m, tuple(es)) for m, es in months.items())))
+    return tuple(groups)
+
+
+def _tags(events: tuple[Event, ...]) -> tuple[tuple[Tag, tuple[Event, ...]], ...]:
+    names: dict[str, Tag] = {}
+    members: dict[str, list[Event]] = {}
+    for event in events:
+        for tag in event.tags:
+            names.setdefault(tag.slug, tag)
+            members.setdefault(tag.slug, []).append(event)
+    return tuple((names[slug], tuple(members[slug])) for slug in sorted(names))
