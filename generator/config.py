@@ -69,7 +69,8 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)
         except UnicodeDecodeError:
-            raise ContentErrors([ContentError(shown, "is not UTF-8 text; save it as UTF-8")]) from None
+            error = ContentError(shown, "is not UTF-8 text; save it as UTF-8")
+            raise ContentErrors([error]) from None
         except tomllib.TOMLDecodeError as exc:
             line = _toml_error_line(str(exc))
             raise ContentErrors([ContentError(shown, f"not valid TOML: {exc}", line)]) from None
@@ -90,7 +91,8 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
         if key not in SETTINGS:
             hint = difflib.get_close_matches(key, SETTINGS, n=1)
             fix = f"did you mean '{hint[0]}'?" if hint else "known settings: " + ", ".join(SETTINGS)
-            errors.append(ContentError(shown or "config", f"unknown setting; {fix}", line, prefix + key))
+            error = ContentError(shown or "config", f"unknown setting; {fix}", line, prefix + key)
+            errors.append(error)
             continue
         problem = _check(key, value)
         if problem:
@@ -115,7 +117,8 @@ def _check(key: str, value: object) -> str | None:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            return f"unknown time zone {value!r}; use an IANA name such as \"Europe/Amsterdam\" or \"UTC\""
+            return (f"unknown time zone {value!r}; "
+                    "use an IANA name such as \"Europe/Amsterdam\" or \"UTC\"")
     if key == "language":
         try:
             Locale.parse(value.replace("-", "_"))

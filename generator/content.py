@@ -60,10 +60,9 @@ class _Reader:
         title = self.text("title", required=True)
         date = self.date("date", required=True)
         end = self.date("end")
-        if date and end and end.end(self.tz) <= date.start(self.tz) and end.precision < 3:
-            self.error("end", f"{end.iso()} ends before the date {date.iso()} begins", self.line("end"))
-        elif date and end and end.end(self.tz) < date.start(self.tz):
-            self.error("end", f"{end.iso()} is before the date {date.iso()}", self.line("end"))
+        if date and end and end.ends_before(date, self.tz):
+            message = f"{end.iso()} ends before the date {date.iso()} begins"
+            self.error("end", message, self.line("end"))
         tags = self.tags()
         sources = self.sources()
         slug = self.slug()
@@ -90,7 +89,8 @@ class _Reader:
 
     def text(self, key: str, required: bool = False, fields: dict | None = None) -> str:
         value: Value | None = (fields if fields is not None else self.fields).get(key)
-        if value is None or value.is_null or (isinstance(value.data, str) and not value.data.strip()):
+        blank = isinstance(value.data, str) and not value.data.strip() if value else True
+        if value is None or value.is_null or blank:
             if required:
                 line = value.line if value else self.doc.body_line - 1
                 self.error(key, f"is missing; add a line '{key}: ...' to the front matter", line)

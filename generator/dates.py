@@ -73,6 +73,12 @@ class PartialDate:
             first = dt.date(self.year + 1, 1, 1) if self.year < 9999 else dt.date(9999, 12, 31)
         return dt.datetime(first.year, first.month, first.day, tzinfo=tz).astimezone(dt.UTC)
 
+    def ends_before(self, start: PartialDate, tz: dt.tzinfo) -> bool:
+        """True when this date, taken as the end of a range, is over before `start` begins."""
+        if self.moment is not None:
+            return self.end(tz) < start.start(tz)
+        return self.end(tz) <= start.start(tz)
+
     def local(self, tz: dt.tzinfo) -> PartialDate:
         """The same date with its year, month and day as seen in `tz` (only times move)."""
         if self.moment is None:

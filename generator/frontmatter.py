@@ -52,7 +52,7 @@ def split(text: str, path: str) -> Document:
         message = "the front matter is empty; it needs at least 'title:' and 'date:'"
         raise ContentErrors([ContentError(path, message, 1)])
     if not isinstance(root.data, dict):
-        message = "the front matter must be 'key: value' lines, such as 'title: ...' and 'date: ...'"
+        message = "the front matter must be 'key: value' lines, such as 'title: ...'"
         raise ContentErrors([ContentError(path, message, root.line)])
     return Document(root.data, body, close + 2)
 
@@ -64,8 +64,10 @@ def _compose(yaml_text: str, path: str) -> Value | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else None
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        message = f"broken YAML: {problem}; check the quotes, colons and indentation on this line"
+        problem = ", ".join(p for p in (exc.context, exc.problem) if p)
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            problem += f" (it started on line {exc.context_mark.line + 2})"
+        message = f"broken YAML: {problem}; check the quotes, colons and indentation"
         raise ContentErrors([ContentError(path, message, line)]) from None
     except yaml.YAMLError as exc:
         raise ContentErrors([ContentError(path, f"broken YAML: {exc}")]) from None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 import traceback
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
@@ -14,6 +17,8 @@ from generator.model import Event, Tag
 from generator.pages import Page, event_path, public_url, tag_path, year_path
 
 THEME_DIR = Path(__file__).parent / "theme"
+_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 STATIC_DIR = THEME_DIR / "static"
 
 
@@ -39,6 +44,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig) -> jinja2.Environmen
     env.filters["dateiso"] = PartialDate.iso
     env.filters["monthtext"] = lambda ym: PartialDate(ym[0], ym[1]).display(locale, tz)
     env.globals["url"] = _url
+    env.globals["summary"] = _summary
     env.globals["site"] = config
     return env
 
@@ -55,6 +61,26 @@ def _url(context: jinja2.runtime.Context, target: object) -> str:
     else:
         path = str(target)
     return context["page"].root + path
+
+
+@jinja2.pass_context
+def _summary(context: jinja2.runtime.Context, event: Event) -> Markup:
+    """The event's summary with its relative links rebased from the event's page to this one."""
+    base = posixpath.dirname(event_path(event))
+    root = context["page"].root
+
+    def rebase(match: re.Match) -> str:
+        url = match.group(2)
+        if not url or url.startswith("/") or _HAS_SCHEME.match(url):
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join(base, url))
+        if url.startswith("#"):
+            target = event_path(event) + url
+        elif url.endswith("/"):
+            target += "/"
+        return f'{match.group(1)}="{root}{target}"'
+
+    return Markup(_URL_ATTRIBUTE.sub(rebase, event.summary_html))
 
 
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig) -> str:

@@ -33,7 +33,7 @@ def render(md: markdown.Markdown, text: str) -> str:
 
 
 def is_safe_url(value: str) -> bool:
-    """True for relative URLs and http(s), mailto and tel; false for javascript:, data: and others."""
+    """True for relative, http(s), mailto and tel URLs; false for javascript:, data: and so on."""
     cleaned = _IGNORED_IN_URLS.sub("", html.unescape(value)).lower()
     match = _SCHEME.match(cleaned)
     return match is None or match.group(1) in SAFE_SCHEMES

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from generator.config import SiteConfig
-from generator.model import Event, Tag, Timeline, YearGroup
+from generator.model import Event, Tag, Timeline
 
 INDEX = "index.html"
 NOT_FOUND = "404.html"

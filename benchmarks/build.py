@@ -1,0 +1,173 @@
+"""Time `chronoline build` on generated sites: cold, warm and after one edit, with peak memory.
+
+    python benchmarks/build.py --events 1000 10000 --repeat 3
+
+Every build runs in a new process, so the times include interpreter start-up and imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SEED = 20180719
+WORDS = ("government security network operators officials report board review equipment "
+         "vendor ministry parliament committee contract regulator decision statement company "
+         "agency investigation minister policy market spectrum rollout standard court ruling "
+         "evidence analysts concerns supply chain trade export licence procurement telecom").split()
+TAGS = ("uk us eu japan china germany france canada australia india huawei zte ericsson nokia "
+        "samsung 5g 4g security procurement trade sanctions export-controls espionage courts "
+        "parliament regulation spectrum cables satellites privacy surveillance cyberattack "
+        "elections nato g7 wto standards semiconductors supply-chain investment mergers "
+        "antitrust diplomacy military research universities cloud data-protection").split()
+PUBLISHERS = ("Reuters", "Associated Press", "BBC News", "Financial Times", "Nikkei Asia",
+              "Der Spiegel", "Le Monde", "The Guardian", "Bloomberg", "Politico Europe")
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+# Run by the measuring process: it starts the build as its only child and reports that child's
+# wall time and peak RSS (ru_maxrss for RUSAGE_CHILDREN, over its one child). Why not simply
+# read the build's own RUSAGE_SELF, or os.wait4() the build from here? On Linux a process's
+# ru_maxrss is never below the RSS of the process it was forked from, because exec() keeps the
+# old address space's high-water mark. This script holds the generated site and would inflate
+# every figure; the launcher is a bare interpreter (~10 MB), well below any build.
+LAUNCHER = """\
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+"""
+RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(8, 20))
+    i = rng.randrange(len(words))
+    roll = rng.random()
+    if roll < 0.15:
+        words[i] = f"*{words[i]}*"
+    elif roll < 0.25:
+        words[i] = f"**{words[i]}**"
+    elif roll < 0.40:
+        words[i] = f"[{words[i]}](https://example.org/{rng.choice(WORDS)}/{rng.randint(1, 9999)})"
+    return " ".join(words).capitalize() + "."
+
+
+def body(rng: random.Random) -> str:
+    paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
+                  for _ in range(rng.randint(2, 5))]
+    if rng.random() < 0.25:
+        items = "\n".join(f"- {sentence(rng)}" for _ in range(rng.randint(2, 4)))
+        paragraphs.insert(rng.randint(1, len(paragraphs)), items)
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def date_text(rng: random.Random, y: int, m: int, d: int) -> str:
+    roll = rng.random()
+    if roll < 0.10:
+        return str(y)
+    if roll < 0.30:
+        return f"{y}-{m:02d}"
+    if roll < 0.45:
+        zone = rng.choice(("Z", "+01:00", "-05:00", "+09:00"))
+        hour, minute = rng.randint(0, 23), rng.randrange(0, 60, 5)
+        return f"{y}-{m:02d}-{d:02d}T{hour:02d}:{minute:02d}:00{zone}"
+    if roll < 0.50:
+        return f'"{d} {MONTHS[m - 1]} {y}"'
+    return f"{y}-{m:02d}-{d:02d}"
+
+
+def event_file(rng: random.Random, number: int) -> tuple[str, str]:
+    """One event: (path under content/, file text)."""
+    y, m, d = rng.randint(2005, 2024), rng.randint(1, 12), rng.randint(1, 28)
+    title = " ".join(rng.choices(WORDS, k=rng.randint(4, 9))).capitalize()
+    lines = ["---", f'title: "{title}"', f"date: {date_text(rng, y, m, d)}",
+             f"tags: [{', '.join(rng.sample(TAGS, rng.randint(1, 4)))}]", "sources:"]
+    for _ in range(rng.randint(1, 3)):
+        lines += [f"  - url: https://news.example.com/{y}/{rng.randint(1, 10**6)}",
+                  f'    title: "{" ".join(rng.choices(WORDS, k=6)).capitalize()}"',
+                  f"    publisher: {rng.choice(PUBLISHERS)}"]
+        if rng.random() < 0.6:
+            lines.append(f"    date: {y}-{m:02d}-{d:02d}")
+    slug = "-".join(title.lower().split()[:5])
+    folder = f"{y}/{m:02d}" if number % 3 else str(y)  # files at two depths
+    return f"{folder}/{y}-{m:02d}-{slug}-{number:06d}.md", "\n".join(lines) + "\n---\n" + body(rng)
+
+
+def generate(site: Path, count: int) -> Path:
+    """Write `count` events (written as they are made) and return one of them to edit."""
+    rng = random.Random(SEED)
+    site.mkdir()
+    (site / "chronoline.toml").write_text('title = "Benchmark"\ntimezone = "Europe/London"\n')
+    paths = []
+    for number in range(count):
+        relative, text = event_file(rng, number)
+        path = site / "content" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths[count // 2]
+
+
+def run_build(site: Path, output: Path) -> tuple[float, float]:
+    """Build in a new process; return (wall seconds, peak MB)."""
+    command = [sys.executable, "-m", "generator", "build",
+               "--source", str(site), "--output", str(output), "--quiet"]
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *command],
+                          capture_output=True, text=True, check=True)
+    wall, maxrss, code = done.stdout.split()
+    if code != "0":
+        sys.exit(f"chronoline build failed ({code}):\n{done.stderr}")
+    return float(wall), int(maxrss) * RSS_UNIT / 2**20
+
+
+def measure(count: int, repeat: int) -> tuple[float, float, float, float]:
+    """Medians of (cold s, warm s, one-edit s, cold peak MB) for a site of `count` events."""
+    with tempfile.TemporaryDirectory(prefix="chronoline-bench-") as folder:
+        site, output = Path(folder, "site"), Path(folder, "out")
+        edited = generate(site, count)
+        original = edited.read_text(encoding="utf-8")
+        runs = []
+        for attempt in range(repeat):
+            shutil.rmtree(output, ignore_errors=True)
+            cold, peak = run_build(site, output)
+            built = sum(1 for _ in (output / "events").iterdir())
+            if built != count:
+                sys.exit(f"expected {count} event pages, found {built}")
+            warm, _ = run_build(site, output)
+            # Changes the first paragraph, which is also the summary on index, year and tag pages.
+            head, fence, text = original.rpartition("\n---\n")
+            edited.write_text(f"{head}{fence}Edited in run {attempt + 1}. {text}", encoding="utf-8")
+            edit, _ = run_build(site, output)
+            runs.append((cold, warm, edit, peak))
+            print(f"  N={count} run {attempt + 1}: cold {cold:.2f}s warm {warm:.2f}s "
+                  f"edit {edit:.2f}s peak {peak:.0f} MB", file=sys.stderr)
+        cold, warm, edit, peak = (statistics.median(column) for column in zip(*runs, strict=True))
+        return cold, warm, edit, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000], metavar="N")
+    parser.add_argument("--repeat", type=int, default=3, metavar="K")
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
+          f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}", flush=True)
+    rows = [(n, *measure(n, args.repeat)) for n in args.events]
+    print(f"median of {args.repeat} runs; every build in a new process")
+    print(f"{'N':>8} {'cold s':>8} {'warm s':>8} {'one-edit s':>10} {'peak MB':>8} "
+          f"{'ms/event':>9}")
+    for n, cold, warm, edit, peak in rows:
+        print(f"{n:>8} {cold:>8.2f} {warm:>8.2f} {edit:>10.2f} {peak:>8.0f} "
+              f"{cold * 1000 / n:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Shared test helpers: a site factory, a build helper and an HTML reader."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.build import BuildOptions, BuildReport, build
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def event_file(title: str = "An event", date: str = "2018-07-19", body: str = "Body text.",
+               **extra: str) -> str:
+    """The text of an event file; `extra` adds front matter lines as written."""
+    lines = ["---", f"title: {title}", f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """make_site({"content/a.md": "..."}) writes a site folder and returns its path."""
+
+    def make(files: dict[str, str | bytes], config: str = 'title = "Test timeline"\n') -> Path:
+        root = tmp_path / "site-src"
+        (root / "content").mkdir(parents=True, exist_ok=True)
+        if config is not None:
+            (root / "chronoline.toml").write_text(textwrap.dedent(config), encoding="utf-8")
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        return root
+
+    return make
+
+
+def build_site(root: Path, **options: object) -> BuildReport:
+    """Build `root` into `root/site`."""
+    return build(BuildOptions(root=root, **options))
+
+
+def read_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def site_files(output: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `output` with its inode and modification time, to see what a build wrote."""
+    return {p.relative_to(output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(output.rglob("*")) if p.is_file()}

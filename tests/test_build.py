@@ -1,0 +1,282 @@
+"""End to end: build the example site and the demo site, then read the HTML as a browser would."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT, build_site, event_file, read_html, site_files
+
+from generator.build import BuildOptions, build
+from generator.errors import BuildFailed
+from generator.output import OutputError
+
+EXAMPLE = Path(__file__).parent / "example"
+
+EXPECTED_ORDER = [
+    ("yaml-int-year", "2017", "2017"),
+    ("year", "2018", "2018"),
+    ("month", "2018-07", "July 2018"),
+    ("day", "2018-07-19", "July 19, 2018"),
+    ("range-coarse-end", "2018-07-19", "July 19, 2018"),
+    ("written-day", "2018-07-19", "July 19, 2018"),
+    ("escaping", "2018-08-01", "August 1, 2018"),
+    ("image", "2018-09-01", "September 1, 2018"),
+    ("written-month", "2018-12", "December 2018"),
+    ("tokyo", "2018-12-07T10:00:00+09:00", "December 7, 2018, 2:00\u202fAM CET"),
+    ("brussels", "2018-12-07T09:00+01:00", "December 7, 2018, 9:00\u202fAM CET"),
+    ("range", "2018-12-10", "December 10, 2018"),
+    ("nested-zurich-file", "2019-03-02", "March 2, 2019"),
+]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("example") / "site"
+    build(BuildOptions(root=EXAMPLE, output=output))
+    return output
+
+
+def articles(page):
+    return page.select("ol.timeline > li > article")
+
+
+def test_index_lists_every_event_in_order_with_precise_dates(example):
+    found = [(a["id"], a.time["datetime"], a.time.get_text()) for a in articles(
+        read_html(example / "index.html"))]
+    assert found == EXPECTED_ORDER
+
+
+def test_each_event_title_links_to_its_page(example):
+    for article in articles(read_html(example / "index.html")):
+        link = article.select_one(".event-title a")
+        assert link["href"] == f"events/{article['id']}/index.html"
+        assert (example / link["href"]).is_file()
+
+
+def test_years_group_the_index_and_have_pages(example):
+    index = read_html(example / "index.html")
+    assert [a.get_text() for a in index.select("nav.years a")] == ["2017", "2018", "2019"]
+    year = read_html(example / "2018" / "index.html")
+    ids = [a["id"] for a in articles(year)]
+    assert ids == [slug for slug, *_ in EXPECTED_ORDER[1:12]]
+    assert "range" in ids, "a range is listed under the year it starts"
+    assert year.h1.get_text() == "All events in 2018"
+
+
+def test_range_shows_both_ends(example):
+    page = read_html(example / "events" / "range" / "index.html")
+    times = page.select("article .when time")
+    assert [(t["datetime"], t.get_text()) for t in times] == [
+        ("2018-12-10", "December 10, 2018"), ("2019-04-01", "April 1, 2019")]
+
+
+def test_event_page_has_body_sources_and_neighbours(example):
+    page = read_html(example / "events" / "day" / "index.html")
+    article = page.article
+    assert article.find("time")["datetime"] == "2018-07-19", "the event's own date comes first"
+    source = article.select_one("ul.sources li")
+    assert source.select_one("a.source")["href"] == "https://example.org/report"
+    assert source.select_one(".publisher").get_text() == "Example News"
+    assert source.cite.get_text() == "The report"
+    assert source.time["datetime"] == "2018-07" and source.time.get_text() == "July 2018"
+    assert source.select_one("a.archive")["href"] == "https://archive.example.org/report"
+    assert page.select_one("a[rel=prev]")["href"] == "../../events/month/index.html"
+    assert page.select_one("a[rel=next]")["href"] == "../../events/range-coarse-end/index.html"
+    assert "The report came out." in page.select_one(".body").get_text()
+
+
+def test_tags_link_to_tag_pages_that_show_the_first_spelling(example):
+    index = read_html(example / "index.html")
+    day = index.find("article", id="day")
+    assert [(a.get_text(), a["href"]) for a in day.select(".tags a")] == [
+        ("Zürich", "tags/zurich/index.html"), ("Periods", "tags/periods/index.html")]
+    tag = read_html(example / "tags" / "zurich" / "index.html")
+    assert tag.h1.get_text() == "Events tagged “Zürich”"
+    assert [a["id"] for a in articles(tag)] == ["day", "written-day"]
+    tags = read_html(example / "tags" / "index.html")
+    assert "Periods" in tags.get_text()
+
+
+def test_content_is_escaped_and_nothing_can_run_script(example):
+    page = read_html(example / "events" / "escaping" / "index.html")
+    assert page.h1.get_text() == "<script>alert(1)</script> & friends"
+    for path in example.rglob("*.html"):
+        html = read_html(path)
+        assert not html.find("script"), path
+        for element in html.find_all(True):
+            assert not any(name.startswith("on") for name in element.attrs), (path, element)
+            for name in ("href", "src"):
+                assert not element.get(name, "").lower().startswith(("javascript:", "data:"))
+    index = read_html(example / "index.html")
+    assert "A summary with <em>HTML</em> in it." in index.find("article", id="escaping").get_text()
+    assert (example / "tags" / "b-bold-b" / "index.html").is_file()
+
+
+def test_drafts_only_with_the_drafts_option(example, tmp_path):
+    assert not (example / "events" / "draft").exists()
+    build(BuildOptions(root=EXAMPLE, output=tmp_path / "site", drafts=True))
+    assert (tmp_path / "site" / "events" / "draft" / "index.html").is_file()
+
+
+def test_files_that_are_not_markdown_are_copied_and_summaries_keep_their_links(example):
+    assert (example / "images" / "dot.png").read_bytes() == (
+        EXAMPLE / "content" / "images" / "dot.png").read_bytes()
+    index = read_html(example / "index.html")
+    assert index.find("article", id="image").img["src"] == "images/dot.png"
+    event = read_html(example / "events" / "image" / "index.html")
+    assert event.select_one(".body img")["src"] == "../../images/dot.png"
+
+
+def test_site_furniture(example):
+    assert (example / ".nojekyll").is_file()
+    assert (example / "assets" / "style.css").is_file()
+    not_found = read_html(example / "404.html")
+    assert not_found.select_one("link[rel=stylesheet]")["href"] == "/timeline/assets/style.css"
+    event = read_html(example / "events" / "day" / "index.html")
+    assert event.select_one("link[rel=canonical]")["href"] == (
+        "https://example.org/timeline/events/day/")
+    assert event.select_one("meta[name=example-override]")["content"] == "day", (
+        "layouts/event.html extends the default theme's event.html")
+    assert event.html["lang"] == "en"
+
+
+def test_second_build_writes_nothing(make_site):
+    root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B")})
+    build_site(root)
+    before = site_files(root / "site")
+    report = build_site(root)
+    assert (report.written, report.removed) == (0, 0)
+    assert site_files(root / "site") == before
+
+
+def test_an_edit_rewrites_only_the_files_that_show_it(make_site):
+    root = make_site({
+        "content/a.md": event_file("A", "2016", tags="[x]"),
+        "content/b.md": event_file("B", "2017"),
+        "content/c.md": event_file("C", "2018"),
+        "content/d.md": event_file("D", "2019"),
+    })
+    build_site(root)
+    before = site_files(root / "site")
+    (root / "content" / "d.md").write_text(event_file("D edited", "2019"), encoding="utf-8")
+    report = build_site(root)
+    after = site_files(root / "site")
+    changed = sorted(p for p in after if after[p] != before[p])
+    assert changed == ["2019/index.html", "events/c/index.html", "events/d/index.html",
+                       "index.html"]
+    assert report.written == 4
+
+
+def test_removed_events_disappear(make_site):
+    root = make_site({"content/a.md": event_file("A", tags="[gone]"),
+                      "content/b.md": event_file("B")})
+    build_site(root)
+    (root / "content" / "a.md").unlink()
+    report = build_site(root)
+    assert not (root / "site" / "events" / "a").exists()
+    assert not (root / "site" / "tags" / "gone").exists()
+    assert report.removed == 2
+
+
+def test_a_failed_build_reports_every_broken_file_and_leaves_the_site_as_it_was(make_site):
+    root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B")})
+    build_site(root)
+    before = site_files(root / "site")
+    (root / "content" / "a.md").write_text("---\ntitle: A\n---\n", encoding="utf-8")
+    (root / "content" / "b.md").write_text("---\ntitle: B\ndate: 2018\nsoruces: []\n---\n",
+                                           encoding="utf-8")
+    (root / "content" / "c.md").write_text(event_file("C", slug="b"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/a.md:3: date: is missing; add a line 'date: ...' to the front matter",
+        "content/b.md:4: soruces: unknown key; did you mean 'sources'?",
+    ]
+    assert site_files(root / "site") == before
+    assert not list(root.glob(".site*")), "no staging folder is left behind"
+
+
+def test_two_events_with_one_slug(make_site):
+    root = make_site({"content/a/x.md": event_file("A"), "content/b/x.md": event_file("B")})
+    with pytest.raises(BuildFailed) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/b/x.md: slug: 'x' is also the slug of content/a/x.md; rename one file or give "
+        "it another 'slug:'"]
+
+
+def test_a_broken_layout_names_its_file_and_line(make_site):
+    root = make_site({"content/a.md": event_file("A"),
+                      "layouts/event.html": "{% extends 'default/event.html' %}\n{% block main %"})
+    with pytest.raises(BuildFailed) as caught:
+        build_site(root)
+    (error,) = caught.value.errors
+    assert str(error).startswith("layouts/event.html:2: template: template syntax:")
+
+
+def test_an_undefined_name_in_a_layout_is_an_error(make_site):
+    root = make_site({"content/a.md": event_file("A"),
+                      "layouts/event.html": "{{ event.titel }}\n"})
+    with pytest.raises(BuildFailed) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "layouts/event.html:1: template: 'generator.model.Event object' has no attribute 'titel'"]
+
+
+def test_the_output_folder_must_not_hold_someone_elses_files(make_site, tmp_path):
+    root = make_site({"content/a.md": event_file("A")})
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work", encoding="utf-8")
+    with pytest.raises(OutputError, match="holds files that chronoline did not write"):
+        build_site(root, output=mine)
+    assert (mine / "thesis.txt").read_text(encoding="utf-8") == "years of work"
+    with pytest.raises(OutputError, match="would replace the site itself"):
+        build_site(root, output=root)
+
+
+def test_a_busy_year_is_split_by_month(make_site):
+    files = {f"content/e{n:02d}.md": event_file(f"E{n}", f"2018-{n % 12 + 1:02d}-01")
+             for n in range(24)}
+    files["content/whole-year.md"] = event_file("Whole year", "2018")
+    root = make_site(files)
+    build_site(root)
+    index = read_html(root / "site" / "index.html")
+    months = [h.get_text() for h in index.select("section.year h3.month")]
+    assert months == [f"{m} 2018" for m in ("January", "February", "March", "April", "May",
+                      "June", "July", "August", "September", "October", "November", "December")]
+    assert index.select("section.year ol.timeline")[0].article["id"] == "whole-year"
+
+
+def test_newest_first(make_site):
+    root = make_site({"content/a.md": event_file("A", "2017"),
+                      "content/b.md": event_file("B", "2019")},
+                     config='order = "newest"\n')
+    build_site(root)
+    assert [a["id"] for a in articles(read_html(root / "site" / "index.html"))] == ["b", "a"]
+
+
+def test_the_demo_site_builds_with_every_event_sourced(tmp_path):
+    report = build(BuildOptions(root=REPO_ROOT, output=tmp_path / "site"))
+    assert report.events == len(list((REPO_ROOT / "content").rglob("*.md"))) >= 12
+    index = read_html(tmp_path / "site" / "index.html")
+    events = articles(index)
+    assert len(events) == report.events
+    for article in events:
+        links = article.select("ul.sources a.source")
+        assert links, f"{article['id']} has no source"
+        assert all(re.match(r"https?://", a["href"]) for a in links)
+    datetimes = [a.time["datetime"] for a in events]
+    assert datetimes == sorted(datetimes, key=lambda d: d[:10]), "oldest first"
+    assert "demo timeline of chronoline" in index.select_one("footer").get_text(), (
+        "this repository's layouts/base.html overrides the default footer")
+
+
+def test_output_can_be_moved_and_served_elsewhere(tmp_path):
+    build(BuildOptions(root=EXAMPLE, output=tmp_path / "site"))
+    shutil.move(tmp_path / "site", tmp_path / "moved")
+    page = read_html(tmp_path / "moved" / "events" / "day" / "index.html")
+    assert page.select_one("link[rel=stylesheet]")["href"] == "../../assets/style.css"
