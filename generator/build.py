@@ -50,8 +50,9 @@ class BuildReport:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def summary(self) -> str:
-        return (f"Built {self.events} events, {self.pages} pages: {self.written} files written, "
-                f"{self.removed} removed in {self.milliseconds} ms")
+        return (f"Built {_count(self.events, 'event')}, {_count(self.pages, 'page')}: "
+                f"{_count(self.written, 'file')} written, {self.removed} removed "
+                f"in {self.milliseconds} ms")
 
 
 @dataclass(frozen=True)
@@ -161,3 +162,7 @@ def build(options: BuildOptions) -> BuildReport:
                        sources.warnings)
 
 
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

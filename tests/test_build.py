@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, build_site, event_file, read_html, site_files
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
 from generator.output import OutputError
+
+from conftest import REPO_ROOT, build_site, event_file, read_html, site_files
 
 EXAMPLE = Path(__file__).parent / "example"
 
