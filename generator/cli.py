@@ -62,6 +62,13 @@ def _build(args: argparse.Namespace) -> int:
             raise
         print(f"{exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a bug in chronoline: one line, and the way to see more
+        if args.debug:
+            raise
+        print(f"chronoline failed unexpectedly: {type(exc).__name__}: {exc}\n"
+              "Run the same command with --debug to see where, and please report it.",
+              file=sys.stderr)
+        return 1
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:

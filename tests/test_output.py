@@ -1,0 +1,55 @@
+"""Writing the site: only what changed, nothing stale, the old site kept when writing fails."""
+
+from pathlib import Path
+
+import pytest
+
+from generator.output import MARKER, write_site
+
+from conftest import site_files
+
+
+def test_first_write_creates_the_folder(tmp_path):
+    out = tmp_path / "site"
+    report = write_site({MARKER: b"", "a/index.html": b"A"}, out)
+    assert (report.written, report.removed) == (2, 0)
+    assert (out / "a" / "index.html").read_bytes() == b"A"
+
+
+def test_unchanged_files_keep_inode_and_timestamp(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a.html": b"A", "b.html": b"B"}, out)
+    before = site_files(out)
+    report = write_site({"a.html": b"A", "b.html": b"B2"}, out)
+    after = site_files(out)
+    assert report.written == 1
+    assert after["a.html"] == before["a.html"]
+    assert after["b.html"] != before["b.html"]
+
+
+def test_stale_files_are_removed(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a.html": b"A", "old/b.html": b"B"}, out)
+    report = write_site({"a.html": b"A"}, out)
+    assert report.removed == 1 and not (out / "old" / "b.html").exists()
+
+
+def test_copied_files_compare_by_content(tmp_path):
+    image = tmp_path / "dot.png"
+    image.write_bytes(b"png")
+    out = tmp_path / "site"
+    write_site({"dot.png": image}, out)
+    assert write_site({"dot.png": image}, out).written == 0
+    image.write_bytes(b"gif")
+    assert write_site({"dot.png": image}, out).written == 1
+    assert (out / "dot.png").read_bytes() == b"gif"
+
+
+def test_a_failure_while_writing_leaves_the_old_site(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a.html": b"A"}, out)
+    before = site_files(out)
+    with pytest.raises(OSError):
+        write_site({"a.html": b"A2", "b.png": Path(tmp_path / "missing.png")}, out)
+    assert site_files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

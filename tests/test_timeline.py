@@ -1,0 +1,73 @@
+"""Ordering and grouping: by start instant, coarser first, then slug."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from generator.dates import parse_date
+from generator.model import Event, Tag
+from generator.timeline import assemble
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def event(slug: str, date: str, draft: bool = False, tags: tuple[str, ...] = ()) -> Event:
+    return Event(path=f"content/{slug}.md", slug=slug, title=slug.title(),
+                 date=parse_date(date, BRUSSELS), end=None, summary_html="", body_html="",
+                 tags=tuple(Tag(t, t.lower()) for t in tags), sources=(), draft=draft)
+
+
+def order(*events: Event, **options) -> list[str]:
+    timeline, errors = assemble(events, BRUSSELS, **options)
+    assert errors == []
+    return [e.slug for e in timeline.events]
+
+
+def test_ten_in_tokyo_comes_before_nine_in_brussels():
+    assert order(event("brussels", "2018-12-07T09:00"),
+                 event("tokyo", "2018-12-07T10:00+09:00")) == ["tokyo", "brussels"]
+
+
+def test_year_only_sorts_before_its_months_and_a_month_before_its_days():
+    assert order(event("day", "2018-07-01"), event("month", "2018-07"),
+                 event("year", "2018"), event("jan", "2018-01")) == ["year", "jan", "month", "day"]
+
+
+def test_equal_dates_are_ordered_by_slug():
+    assert order(event("b", "2018-07-19"), event("a", "19 July 2018")) == ["a", "b"]
+
+
+def test_newest_first_reverses_the_order():
+    assert order(event("a", "2017"), event("b", "2018"), newest_first=True) == ["b", "a"]
+
+
+def test_drafts_are_left_out_unless_asked_for():
+    events = (event("a", "2017"), event("b", "2018", draft=True))
+    assert order(*events) == ["a"]
+    assert order(*events, drafts=True) == ["a", "b"]
+
+
+def test_a_timed_event_is_listed_under_its_year_in_the_site_zone():
+    timeline, _ = assemble([event("new-year", "2018-12-31T23:30-05:00")], BRUSSELS)
+    assert [g.year for g in timeline.years] == [2019]
+
+
+def test_tags_group_events_and_keep_the_first_spelling():
+    timeline, _ = assemble([event("a", "2017", tags=("UK",)), event("b", "2018", tags=("uk",))],
+                           BRUSSELS)
+    ((tag, members),) = timeline.tags
+    assert tag.name == "UK" and [e.slug for e in members] == ["a", "b"]
+
+
+def test_neighbours():
+    timeline, _ = assemble([event("a", "2017"), event("b", "2018")], BRUSSELS)
+    assert timeline.neighbours(0) == (None, timeline.events[1])
+    assert timeline.neighbours(1) == (timeline.events[0], None)
+
+
+def test_duplicate_slugs_are_errors():
+    first, second = event("x", "2017"), event("x", "2018")
+    second = Event(**{**second.__dict__, "path": "content/z/x.md"})
+    _, errors = assemble([second, first], dt.UTC)
+    assert [str(e) for e in errors] == [
+        "content/z/x.md: slug: 'x' is also the slug of content/x.md; rename one file or give it "
+        "another 'slug:'"]
