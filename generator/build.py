@@ -17,7 +17,7 @@ from generator.layouts import STATIC_DIR, make_environment, render_page, templat
 from generator.markup import make_markdown
 from generator.model import Event
 from generator.output import MARKER, Content, check_output, write_site
-from generator.pages import plan
+from generator.pages import Page, plan
 from generator.timeline import assemble
 
 log = logging.getLogger(__name__)
@@ -91,77 +91,145 @@ def discover(root: Path) -> SourceFiles:
     return SourceFiles(tuple(events), tuple(assets), tuple(warnings))
 
 
-def read_events(root: Path, paths: tuple[str, ...], config: SiteConfig,
-                ) -> tuple[list[Event], list[ContentError]]:
-    """Parse every event file; one bad file never hides another's problems."""
-    md = make_markdown(config.raw_html)
-    tz = config.tzinfo
-    events, errors = [], []
-    for shown in paths:
+@dataclass(frozen=True)
+class RenderedSite:
+    """A whole site in memory: output path → bytes, or a file to copy as it is."""
+
+    files: dict[str, Content]
+    events: int
+    pages: int
+    warnings: tuple[str, ...]
+
+
+class Builder:
+    """Renders a site again and again, re-reading only changed files and re-rendering only
+    pages whose content changed; the dev server keeps one, `build()` uses one once."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self._config: SiteConfig | None = None
+        self._env: jinja2.Environment | None = None
+        self._layouts_stamp: tuple = ()
+        self._events: dict[str, tuple[tuple[int, int, int], Event]] = {}
+        self._pages: dict[str, tuple[Page, bytes]] = {}
+
+    @property
+    def config(self) -> SiteConfig | None:
+        """The settings of the last render that got as far as reading them."""
+        return self._config
+
+    def render(self) -> RenderedSite:
+        """Render the whole site in memory, or raise BuildFailed with every problem found."""
+        root = self.options.root
+        config = self._load_config()
+        if not (root / "content").is_dir():
+            raise BuildFailed([ContentError(str(root), "has no content/ folder; put event files "
+                                            "in content/, or point --source at the site's folder")])
+        sources = discover(root)
+        events = self._read_events(sources.events, config)
+        timeline, errors = assemble(events, config.tzinfo, config.order == "newest",
+                                    self.options.drafts)
+        if errors:
+            raise BuildFailed(errors)
+        pages = plan(timeline, config)
+        files: dict[str, Content] = {MARKER: b""}
+        files.update(self._render_pages(pages, config))
+        for asset in sorted(STATIC_DIR.iterdir()):
+            files[f"{ASSETS}/{asset.name}"] = asset
+        # A site's layouts/static/ adds files to assets/ or replaces the theme's own.
+        own = root / "layouts" / "static"
+        for asset in sorted(own.rglob("*")) if own.is_dir() else ():
+            relative = asset.relative_to(own)
+            if asset.is_file() and not any(is_ignored(part) for part in relative.parts):
+                files[f"{ASSETS}/{relative.as_posix()}"] = asset
+        for shown in sources.assets:
+            path = shown.removeprefix("content/")
+            if path in files:
+                message = f"would overwrite the generated {path}; rename or move it"
+                raise BuildFailed([ContentError(shown, message)])
+            files[path] = root / shown
+        return RenderedSite(files, len(timeline.events), len(pages), sources.warnings)
+
+    def _load_config(self) -> SiteConfig:
+        base_url = self.options.base_url
         try:
-            events.append(parse_event((root / shown).read_bytes(), shown, md, tz))
+            config = load_config(self.options.root,
+                                 {"base_url": base_url} if base_url is not None else None)
         except ContentErrors as exc:
-            errors.extend(exc.errors)
-        except OSError as exc:
-            errors.append(ContentError(shown, f"cannot be read: {exc.strerror}"))
-    return events, errors
+            raise BuildFailed(exc.errors) from None
+        if config != self._config:
+            # Settings shape every event (time zone, raw HTML) and every page: start afresh.
+            self._config, self._env = config, None
+            self._events.clear()
+            self._pages.clear()
+        return config
 
+    def _read_events(self, paths: tuple[str, ...], config: SiteConfig) -> list[Event]:
+        md = make_markdown(config.raw_html)
+        events, errors, cache = [], [], {}
+        for shown in paths:
+            path = self.options.root / shown
+            try:
+                info = path.stat()
+                stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+                cached = self._events.get(shown)
+                if cached and cached[0] == stamp:
+                    event = cached[1]
+                else:
+                    event = parse_event(path.read_bytes(), shown, md, config.tzinfo)
+                cache[shown] = (stamp, event)
+                events.append(event)
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+            except OSError as exc:
+                errors.append(ContentError(shown, f"cannot be read: {exc.strerror}"))
+        self._events = cache
+        if errors:
+            raise BuildFailed(errors)
+        return events
 
-def render_site(root: Path, config: SiteConfig, events: list[Event], drafts: bool,
-                sources: SourceFiles) -> tuple[dict[str, Content], int, int]:
-    """Every output file in memory (or as a path to copy); raises BuildFailed on any error."""
-    timeline, errors = assemble(events, config.tzinfo, config.order == "newest", drafts)
-    if errors:
-        raise BuildFailed(errors)
-    env = make_environment(root / "layouts", config)
-    files: dict[str, Content] = {MARKER: b""}
-    pages = plan(timeline, config)
-    problems: list[ContentError] = []
-    for page in pages:
-        try:
-            files[page.path] = render_page(env, page, config).encode("utf-8")
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-            error = template_error(exc, root)
-            if error not in problems:
-                problems.append(error)
-    if problems:
-        raise BuildFailed(problems)
-    for asset in sorted(STATIC_DIR.iterdir()):
-        files[f"{ASSETS}/{asset.name}"] = asset
-    for shown in sources.assets:
-        path = shown.removeprefix("content/")
-        if path in files:
-            message = f"would overwrite the generated {path}; rename or move it"
-            raise BuildFailed([ContentError(shown, message)])
-        files[path] = root / shown
-    return files, len(timeline.events), len(pages)
+    def _environment(self, config: SiteConfig) -> jinja2.Environment:
+        layouts = self.options.root / "layouts"
+        static = layouts / "static"
+        found = sorted(p for p in layouts.rglob("*") if p.is_file() and static not in p.parents
+                       ) if layouts.is_dir() else []
+        stamp = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in found)
+        if self._env is None or stamp != self._layouts_stamp:
+            self._env, self._layouts_stamp = make_environment(layouts, config), stamp
+            self._pages.clear()
+        return self._env
+
+    def _render_pages(self, pages: list[Page], config: SiteConfig) -> dict[str, bytes]:
+        env = self._environment(config)
+        rendered: dict[str, tuple[Page, bytes]] = {}
+        problems: list[ContentError] = []
+        for page in pages:
+            cached = self._pages.get(page.path)
+            if cached and cached[0] == page:
+                rendered[page.path] = cached
+                continue
+            try:
+                rendered[page.path] = (page, render_page(env, page, config).encode("utf-8"))
+            except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+                error = template_error(exc, self.options.root)
+                if error not in problems:
+                    problems.append(error)
+        if problems:
+            raise BuildFailed(problems)
+        self._pages = rendered
+        return {path: data for path, (_page, data) in rendered.items()}
 
 
 def build(options: BuildOptions) -> BuildReport:
     """Build the site under `options.root` into its output folder, or raise BuildFailed."""
     started = time.perf_counter()
-    root = options.root
-    overrides = {"base_url": options.base_url} if options.base_url is not None else None
-    try:
-        config = load_config(root, overrides)
-    except ContentErrors as exc:
-        raise BuildFailed(exc.errors) from None
-    if not (root / "content").is_dir():
-        raise BuildFailed([ContentError(str(root), "has no content/ folder; put event files in "
-                                        "content/, or point --source at the site's folder")])
-    sources = discover(root)
-    events, errors = read_events(root, sources.events, config)
-    if errors:
-        raise BuildFailed(errors)
-    files, event_count, page_count = render_site(root, config, events, options.drafts, sources)
+    site = Builder(options).render()
     output = options.output_dir
-    check_output(output, root)
-    report = write_site(files, output)
+    check_output(output, options.root)
+    report = write_site(site.files, output)
     elapsed = round((time.perf_counter() - started) * 1000)
-    return BuildReport(event_count, page_count, report.written, report.removed, elapsed,
-                       sources.warnings)
-
-
+    return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,
+                       site.warnings)
 
 
 def _count(number: int, noun: str) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import webbrowser
 from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
 from generator.output import OutputError
+from generator.serve import DevServer, PortBusy, ServeOptions
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -26,6 +29,17 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     b.add_argument("--quiet", action="store_true", help="print only errors")
     b.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    s = commands.add_parser("serve", help="serve the site and reload it as files change")
+    s.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
+                   help="the site's folder, holding content/ and layouts/ (default: .)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    s.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
+                   help="address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--open", action="store_true", help="open the site in a web browser")
+    s.add_argument("--drafts", action="store_true", help="include events marked draft: true")
+    s.add_argument("--poll", action="store_true",
+                   help="poll for changes (for Docker, network drives and WSL)")
+    s.add_argument("--debug", action="store_true", help="log every request and rebuild step")
     return parser
 
 
@@ -36,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "serve":
+            return _serve(args)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130
@@ -74,3 +90,29 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(report.summary())
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    options = ServeOptions(root=args.source, port=args.port, bind=args.bind, drafts=args.drafts,
+                           poll=args.poll)
+    dev = DevServer(options, lambda line: print(line, flush=True))
+    # A terminated server cleans up like an interrupted one: its folder is removed.
+    signal.signal(signal.SIGTERM, lambda *_: _raise_interrupt())
+    try:
+        dev.start()
+        print(f"Serving at {dev.url} (Ctrl-C to stop)", flush=True)
+        if args.open:
+            webbrowser.open(dev.url)
+        dev.run()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    except (PortBusy, OSError) as exc:
+        print(f"chronoline serve: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        dev.close()
+    return 0
+
+
+def _raise_interrupt() -> None:
+    raise KeyboardInterrupt

@@ -108,3 +108,33 @@ def _swap(staging: Path, output: Path) -> None:
     output.rename(old)
     staging.rename(output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def write_changes(files: dict[str, Content], previous: dict[str, Content], output: Path,
+                  ) -> tuple[list[str], list[str]]:
+    """Update, in place, a folder that holds `previous` so it holds `files`; for a folder only
+    this process writes, such as the dev server's. Returns the paths written and removed."""
+    written = []
+    for path, content in files.items():
+        old = previous.get(path)
+        if old is not None and (old is content or (isinstance(content, bytes) and old == content)):
+            continue
+        if isinstance(content, Path) and _same(content, output / path):
+            continue
+        target = output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        _write(content, temporary)
+        os.replace(temporary, target)
+        written.append(path)
+    removed = sorted(set(previous) - set(files))
+    for path in removed:
+        (output / path).unlink(missing_ok=True)
+        _remove_empty_parents((output / path).parent, output)
+    return written, removed
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

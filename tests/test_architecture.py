@@ -11,7 +11,8 @@ LAYERS = [
     {"model", "frontmatter", "markup"},
     {"content", "timeline", "pages"},
     {"layouts", "output"},
-    {"build"},
+    {"build", "livereload"},
+    {"serve"},
     {"cli"},
     {"__main__"},
 ]

@@ -1,0 +1,250 @@
+"""A development HTTP server that reloads open pages when told to.
+
+It knows nothing of chronoline: it serves a folder, waits while its owner rewrites that folder
+(`with server.writing():`), and tells every open page to reload (`server.announce()`) or to
+show an error (`server.announce(error=...)`). Pages learn of changes through one
+Server-Sent Events stream per browser, shared by all its tabs through a SharedWorker, since a
+browser allows only six connections per host over HTTP/1.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import logging
+import mimetypes
+import posixpath
+import secrets
+import threading
+from collections.abc import Iterator
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "/__livereload__/"
+CLIENT_DIR = Path(__file__).parent / "livereload_client"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".json": "application/json",
+    ".xml": "application/xml", ".ics": "text/calendar; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".ico": "image/x-icon", ".pdf": "application/pdf", ".woff2": "font/woff2",
+}
+KEEPALIVE_SECONDS = 15
+
+
+class ReadWriteLock:
+    """Many readers at once, or one writer; a waiting writer holds back new readers."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting_writers = 0
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: not self._writing and not self._waiting_writers)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._readers -= 1
+                self._condition.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._condition:
+            self._waiting_writers += 1
+            self._condition.wait_for(lambda: not self._writing and not self._readers)
+            self._waiting_writers -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._writing = False
+                self._condition.notify_all()
+
+
+class LiveReloadServer(ThreadingHTTPServer):
+    """Serves `folder` under the URL path `mount` (such as `/` or `/repo/`)."""
+
+    daemon_threads = True
+    request_queue_size = 256  # 200 browsers or test clients may connect at once
+
+    def __init__(self, address: tuple[str, int], folder: Path, mount: str = "/") -> None:
+        super().__init__(address, _Handler)
+        self.folder = folder.resolve()
+        self.mount = mount if mount.endswith("/") else mount + "/"
+        self.lock = ReadWriteLock()
+        self._changed = threading.Condition()
+        self.epoch = 1
+        self.page_epoch = 1  # the last epoch at which pages (not only styles) changed
+        self.error: str | None = None
+        self.closing = False
+        # Pages served by an earlier run of the server reload when they reconnect to this one.
+        self.session = secrets.token_hex(4)
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """Hold requests back while the folder is rewritten."""
+        return self.lock.writing()
+
+    def announce(self, styles_only: bool = False, error: str | None = None) -> None:
+        """Tell every open page what happened: new pages, new styles, or an error to show."""
+        with self._changed:
+            if error is None:
+                self.epoch += 1
+                if not styles_only:
+                    self.page_epoch = self.epoch
+            self.error = error
+            self._changed.notify_all()
+
+    def state(self) -> dict:
+        return {"session": self.session, "epoch": self.epoch, "page_epoch": self.page_epoch,
+                "error": self.error}
+
+    def wait_for_change(self, seen: dict, timeout: float) -> dict:
+        with self._changed:
+            self._changed.wait_for(lambda: self.state() != seen or self.closing, timeout)
+            return self.state()
+
+    def close(self) -> None:
+        with self._changed:
+            self.closing = True
+            self._changed.notify_all()
+        self.shutdown()
+        self.server_close()
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        # A closed tab or a dropped connection is normal while authoring: no traceback.
+        log.debug("request from %s failed", client_address, exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: LiveReloadServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+        log.debug(format, *args)
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+        self._respond(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(CHANNEL):
+            return self._channel(path.removeprefix(CHANNEL), head)
+        mount = self.server.mount
+        if not path.startswith(mount):
+            if path + "/" == mount or path == "/":
+                return self._redirect(mount)
+            return self._not_found(head)
+        relative = unquote(path[len(mount):])
+        if not _is_safe(relative):
+            return self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain", head)
+        with self.server.lock.reading():
+            found = self._find(relative)
+            body = found.read_bytes() if isinstance(found, Path) else b""
+        if isinstance(found, str):
+            return self._redirect(found)
+        if found is None:
+            return self._not_found(head)
+        self._send(HTTPStatus.OK, body, _content_type(found), head)
+
+    def _find(self, relative: str) -> Path | str | None:
+        folder = self.server.folder
+        target = (folder / relative).resolve()
+        if target != folder and folder not in target.parents:
+            return None  # a link that points out of the folder
+        if target.is_dir():
+            if relative and not relative.endswith("/"):
+                return self.server.mount + relative + "/"
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def _not_found(self, head: bool) -> None:
+        page = self.server.folder / "404.html"
+        with self.server.lock.reading():
+            body = page.read_bytes() if page.is_file() else (
+                b"<!DOCTYPE html><html lang=en><title>Not found</title><h1>Not found</h1></html>")
+        self._send(HTTPStatus.NOT_FOUND, body, CONTENT_TYPES[".html"], head)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, head: bool) -> None:
+        if content_type.startswith("text/html"):
+            body = _inject(body, self.server.state())
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _channel(self, name: str, head: bool) -> None:
+        if name == "events":
+            return self._stream()
+        if name == "state":
+            body = json.dumps(self.server.state()).encode()
+            return self._send(HTTPStatus.OK, body, CONTENT_TYPES[".json"], head)
+        client = CLIENT_DIR / name
+        if name in ("client.js", "worker.js") and client.is_file():
+            return self._send(HTTPStatus.OK, client.read_bytes(), CONTENT_TYPES[".js"], head)
+        self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain", head)
+
+    def _stream(self) -> None:
+        """Server-Sent Events: the state now, then again at every change."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        seen: dict = {}
+        try:
+            while not self.server.closing:
+                state = self.server.wait_for_change(seen, KEEPALIVE_SECONDS)
+                message = f"data: {json.dumps(state)}\n\n" if state != seen else ": ping\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                seen = state
+        except (ConnectionError, OSError):
+            pass  # the tab or the browser went away
+
+
+def _is_safe(relative: str) -> bool:
+    if "\x00" in relative or "\\" in relative or relative.startswith("/"):
+        return False
+    return ".." not in relative.split("/") and posixpath.normpath("/" + relative).startswith("/")
+
+
+def _content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in CONTENT_TYPES:
+        return CONTENT_TYPES[suffix]
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _inject(body: bytes, state: dict) -> bytes:
+    """Add the reload client to a page as it is served; nothing is written to disk."""
+    tag = (f'<script src="{CHANNEL}client.js" data-session="{state["session"]}" '
+           f'data-epoch="{state["epoch"]}" data-error="{html.escape(state["error"] or "")}">'
+           "</script>").encode()
+    index = body.rfind(b"</body>")
+    return body[:index] + tag + body[index:] if index >= 0 else body + tag

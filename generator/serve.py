@@ -1,0 +1,212 @@
+"""`chronoline serve`: build into a folder of its own, serve it, rebuild when a file changes."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from generator.build import Builder, BuildOptions, is_ignored
+from generator.config import CONFIG_FILE, PYPROJECT_FILE, SiteConfig
+from generator.errors import BuildFailed
+from generator.livereload import LiveReloadServer
+from generator.output import Content, write_changes
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 0.03  # a burst of saves (editors write, rename and delete) is one rebuild
+CONFIG_GRACE_SECONDS = 1.0  # how long a config file may be missing during an atomic save
+PORT_TRIES = 10
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    root: Path
+    port: int = 8000
+    bind: str = "127.0.0.1"
+    drafts: bool = False
+    poll: bool = False
+
+
+class PortBusy(Exception):
+    """No port could be had; the message says which were tried."""
+
+
+class DevServer:
+    """Owns the serving folder, the HTTP server and the file watcher."""
+
+    def __init__(self, options: ServeOptions, say: Callable[[str], None]) -> None:
+        self.options = options
+        self.say = say
+        self.folder = Path(tempfile.mkdtemp(prefix="chronoline-serve-"))
+        self.builder = Builder(BuildOptions(root=options.root, output=self.folder,
+                                            drafts=options.drafts))
+        self.files: dict[str, Content] = {}
+        self.server: LiveReloadServer | None = None
+        self._pending: set[str] = set()
+        self._pending_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._first_error: str | None = None
+        self._stop = threading.Event()
+        self._warnings: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{self.server.mount}"
+
+    def start(self) -> None:
+        """First build, then listen; a broken first build still serves, with its error shown."""
+        self.rebuild(set(), first=True)
+        mount = self.builder.config.base_path if self.builder.config else "/"
+        self.server = _listen(self.options, self.folder, mount, self.say)
+        threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
+        if self._first_error:
+            self.server.announce(error=self._first_error)
+
+    def run(self) -> None:
+        """Watch the site's files and rebuild after each burst of changes, until stopped."""
+        observer = PollingObserver(timeout=0.25) if self.options.poll else Observer()
+        handler = _Changes(self.options.root, self._note)
+        root = self.options.root
+        observer.schedule(handler, str(root), recursive=False)
+        for name in ("content", "layouts"):
+            if (root / name).is_dir():
+                observer.schedule(handler, str(root / name), recursive=True)
+        observer.start()
+        try:
+            while not self._stop.is_set():
+                if not self._wake.wait(0.5):
+                    continue
+                while True:  # wait for the burst to end
+                    self._wake.clear()
+                    if not self._wake.wait(DEBOUNCE_SECONDS):
+                        break
+                with self._pending_lock:
+                    changes, self._pending = self._pending, set()
+                if changes:
+                    self.rebuild(changes)
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+
+    def _note(self, path: str) -> None:
+        with self._pending_lock:
+            self._pending.add(path)
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def rebuild(self, changes: set[str], first: bool = False) -> None:
+        """Render, write what changed under the server's write lock, then tell the pages."""
+        started = time.perf_counter()
+        self._wait_for_config(changes)
+        lock = self.server.writing() if self.server else contextlib.nullcontext()
+        with lock:
+            try:
+                site = self.builder.render()
+            except BuildFailed as exc:
+                text = "\n".join(str(e) for e in exc.errors)
+                self.say(text)
+                if first:
+                    self._first_error = text
+                elif self.server:
+                    self.server.announce(error=text)
+                return
+            written, removed = write_changes(site.files, self.files, self.folder)
+            self.files = site.files
+        if site.warnings != self._warnings:
+            for warning in site.warnings:
+                self.say(f"warning: {warning}")
+            self._warnings = site.warnings
+        elapsed = round((time.perf_counter() - started) * 1000)
+        if first:
+            self.say(f"Built {site.events} events, {site.pages} pages in {elapsed} ms")
+            return
+        recovered = self.server is not None and self.server.error is not None
+        if written or removed or recovered:
+            styles_only = bool(written) and not removed and not recovered and all(
+                p.endswith(".css") for p in written)
+            self.server.announce(styles_only=styles_only)
+        self.say(f"{_describe(changes)}: {len(written)} files written, {len(removed)} removed "
+                 f"in {elapsed} ms")
+
+    def _wait_for_config(self, changes: set[str]) -> None:
+        # An editor's atomic save removes the config for a moment; do not build without it.
+        used = _config_name(self.builder.config, self.options.root)
+        if used in changes and not (self.options.root / used).exists():
+            deadline = time.monotonic() + CONFIG_GRACE_SECONDS
+            while time.monotonic() < deadline and not (self.options.root / used).exists():
+                time.sleep(0.02)
+
+
+class _Changes(FileSystemEventHandler):
+    """Collects the site-relative paths of changed files; editors' temporary files are ignored."""
+
+    def __init__(self, root: Path, note: Callable[[str], None]) -> None:
+        self.root = root.resolve()
+        self.note = note
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # the files inside it report their own changes
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(str(raw))
+            try:
+                relative = PurePosixPath(path.resolve().relative_to(self.root).as_posix())
+            except ValueError:
+                relative = PurePosixPath(path.name)
+            if any(is_ignored(part) for part in relative.parts):
+                continue
+            top = relative.parts[0] if relative.parts else ""
+            if top in ("content", "layouts") or str(relative) in (CONFIG_FILE, PYPROJECT_FILE):
+                self.note(str(relative))
+
+
+def _config_name(config: SiteConfig | None, root: Path) -> str:
+    return CONFIG_FILE if (root / CONFIG_FILE).exists() or config is None else PYPROJECT_FILE
+
+
+def _describe(changes: set[str]) -> str:
+    names = sorted(changes)
+    if len(names) <= 2:
+        return ", ".join(names) + " changed"
+    return f"{names[0]} and {len(names) - 1} more changed"
+
+
+def _listen(options: ServeOptions, folder: Path, mount: str,
+            say: Callable[[str], None]) -> LiveReloadServer:
+    for port in range(options.port, options.port + PORT_TRIES):
+        try:
+            server = LiveReloadServer((options.bind, port), folder, mount)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or options.port == 0:
+                raise
+            continue
+        if port != options.port:
+            say(f"Port {options.port} is busy; using {port} instead.")
+        return server
+    raise PortBusy(f"ports {options.port} to {options.port + PORT_TRIES - 1} are all busy; "
+                   "stop the other server or choose one with --port")
