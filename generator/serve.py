@@ -58,6 +58,7 @@ class DevServer:
         self._pending_lock = threading.Lock()
         self._wake = threading.Event()
         self._first_error: str | None = None
+        self._observer: Observer | None = None
         self._stop = threading.Event()
         self._warnings: tuple[str, ...] = ()
 
@@ -74,17 +75,17 @@ class DevServer:
         threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
         if self._first_error:
             self.server.announce(error=self._first_error)
-
-    def run(self) -> None:
-        """Watch the site's files and rebuild after each burst of changes, until stopped."""
-        observer = PollingObserver(timeout=0.25) if self.options.poll else Observer()
+        self._observer = PollingObserver(timeout=0.25) if self.options.poll else Observer()
         handler = _Changes(self.options.root, self._note)
         root = self.options.root
-        observer.schedule(handler, str(root), recursive=False)
+        self._observer.schedule(handler, str(root), recursive=False)
         for name in ("content", "layouts"):
             if (root / name).is_dir():
-                observer.schedule(handler, str(root / name), recursive=True)
-        observer.start()
+                self._observer.schedule(handler, str(root / name), recursive=True)
+        self._observer.start()
+
+    def run(self) -> None:
+        """Rebuild after each burst of changes, until stopped."""
         try:
             while not self._stop.is_set():
                 if not self._wake.wait(0.5):
@@ -98,8 +99,8 @@ class DevServer:
                 if changes:
                     self.rebuild(changes)
         finally:
-            observer.stop()
-            observer.join(timeout=5)
+            self._observer.stop()
+            self._observer.join(timeout=5)
 
     def _note(self, path: str) -> None:
         with self._pending_lock:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,3 +85,58 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+class Served:
+    """A `chronoline serve` subprocess on a free loopback port, and what it printed."""
+
+    def __init__(self, root: Path, *args: str, port: int | None = None) -> None:
+        self.root = root
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--source", str(root),
+             "--port", str(port or free_port()), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+        line = self.wait_for_line("Serving at ")
+        self.url = line.split("Serving at ", 1)[1].split(" ", 1)[0]
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for_line(self, text: str, after: int = 0, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if text in line:
+                    return line
+            if self.process.poll() is not None and not any(text in x for x in self.lines):
+                raise AssertionError(f"serve exited: {self.lines}")
+            time.sleep(0.02)
+        raise AssertionError(f"no line with {text!r} in {self.lines}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=20)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def serve_example(tmp_path: Path):
+    """Serve a copy of tests/example (base URL path /timeline/); yields a Served."""
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent / "example", root)
+    served = Served(root)
+    yield served
+    served.stop()

@@ -1,0 +1,169 @@
+"""`chronoline serve` over HTTP: what it serves, what it refuses, and how it stops."""
+
+from __future__ import annotations
+
+import json
+import socket
+import tempfile
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import Served, event_file, free_port
+
+
+def get(url: str) -> tuple[int, dict, bytes]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                         _NoRedirect())
+    try:
+        with opener.open(url, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def raw_request(port: int, target: str) -> str:
+    """Send a request line exactly as written, as an attacker would, and return the status line."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data.decode("latin-1")
+
+
+def port_of(url: str) -> int:
+    return int(url.split(":")[2].split("/")[0])
+
+
+def test_serves_under_the_base_url_path_with_the_reload_script(serve_example):
+    url = serve_example.url
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/timeline/")
+    status, headers, _ = get(url.replace("/timeline/", "/"))
+    assert (status, headers["Location"]) == (301, "/timeline/")
+    status, headers, body = get(url)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b'<script src="/__livereload__/client.js"' in body
+    status, headers, _ = get(url + "events/day")
+    assert (status, headers["Location"]) == (301, "/timeline/events/day/")
+    assert get(url + "events/day/")[0] == 200
+
+
+def test_nothing_is_written_to_site_or_to_disk_with_the_script(serve_example):
+    assert not (serve_example.root / "site").exists()
+    served = [line for line in serve_example.lines if "Serving" in line]
+    assert served
+
+
+def test_missing_pages_get_the_sites_404_page(serve_example):
+    status, headers, body = get(serve_example.url + "no/such/page")
+    assert status == 404 and b"Page not found" in body
+    assert b'href="/timeline/assets/style.css"' in body
+
+
+@pytest.mark.parametrize("target", [
+    "/timeline/../../../../etc/passwd",
+    "/timeline/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/timeline/%2E%2E%2f%2E%2E%2fetc/passwd",
+    "/timeline/..%5c..%5cetc%5cpasswd",
+    "/timeline//etc/passwd",
+    "/etc/passwd",
+    "/timeline/%00",
+    "http://127.0.0.1/timeline/../../etc/passwd",
+])
+def test_nothing_outside_the_served_folder(serve_example, target):
+    response = raw_request(port_of(serve_example.url), target)
+    status = response.split(" ", 2)[1]
+    assert status in ("400", "404"), response[:200]
+    assert "root:" not in response
+
+
+def test_a_content_symlink_pointing_outside_is_never_served(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0", encoding="utf-8")
+    root = tmp_path / "site-src"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "a.md").write_text(event_file("A"), encoding="utf-8")
+    (root / "content" / "leak.txt").symlink_to(secret)
+    served = Served(root)
+    try:
+        assert get(served.url + "leak.txt")[0] == 404
+        assert any("leak.txt: skipped" in line for line in served.lines)
+    finally:
+        served.stop()
+
+
+def test_content_types(serve_example):
+    content = serve_example.root / "content"
+    for name, text in {"data.json": "{}", "feed.xml": "<feed/>", "cal.ics": "BEGIN:VCALENDAR"
+                       }.items():
+        (content / name).write_text(text, encoding="utf-8")
+    serve_example.wait_for_line("files written", after=len(serve_example.lines))
+    expected = {"data.json": "application/json", "feed.xml": "application/xml",
+                "cal.ics": "text/calendar; charset=utf-8",
+                "assets/style.css": "text/css; charset=utf-8",
+                "images/dot.png": "image/png"}
+    for name, content_type in expected.items():
+        status, headers, _ = get(serve_example.url + name)
+        assert (status, headers["Content-Type"]) == (200, content_type), name
+
+
+def test_two_hundred_requests_at_once(serve_example):
+    urls = [serve_example.url + path for path in
+            ("", "events/day/", "2018/", "tags/", "assets/style.css")] * 40
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        statuses = list(pool.map(lambda u: get(u)[0], urls))
+    assert statuses == [200] * 200
+
+
+def test_a_broken_file_is_reported_and_the_last_good_site_stays(serve_example):
+    day = serve_example.root / "content" / "events" / "day.md"
+    mark = len(serve_example.lines)
+    day.write_text("---\ntitle: A day\ndate: 2018-07-19\nsoruces: []\n---\n", encoding="utf-8")
+    line = serve_example.wait_for_line("soruces", after=mark)
+    assert line == "content/events/day.md:4: soruces: unknown key; did you mean 'sources'?"
+    state = json.loads(get(serve_example.url.split("/timeline/")[0] + "/__livereload__/state")[2])
+    assert state["error"] == line
+    status, _, body = get(serve_example.url + "events/day/")
+    assert status == 200 and b"The report came out." in body
+    assert b'data-error="content/events/day.md:4: soruces' in body
+
+
+def small_site(tmp_path: Path) -> Path:
+    root = tmp_path / "s"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "a.md").write_text(event_file("A"), encoding="utf-8")
+    return root
+
+
+def test_clean_shutdown_removes_the_served_folder(tmp_path):
+    before = set(Path(tempfile.gettempdir()).glob("chronoline-serve-*"))
+    served = Served(small_site(tmp_path))
+    assert get(served.url)[0] == 200
+    (folder,) = set(Path(tempfile.gettempdir()).glob("chronoline-serve-*")) - before
+    assert (folder / "index.html").is_file()
+    assert served.stop() == 0
+    assert served.lines[-1] == "Stopped."
+    assert not any("Traceback" in line for line in served.lines)
+    assert not folder.exists()
+
+
+def test_a_busy_port_moves_to_the_next_one(tmp_path):
+    port = free_port()
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", port))
+        blocker.listen()
+        served = Served(small_site(tmp_path), port=port)
+        try:
+            assert f"Port {port} is busy; using {port + 1} instead." in served.lines
+            assert served.url.startswith(f"http://127.0.0.1:{port + 1}/")
+        finally:
+            served.stop()

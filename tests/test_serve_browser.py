@@ -1,0 +1,145 @@
+"""Live reload in headless Chromium: the page follows the files without the test reloading it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import event_file
+
+DAY = "content/events/day.md"
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def replace_by_rename(root: Path, name: str, text: str) -> None:
+    """Save as many editors do: write a temporary file, then rename it over the old one."""
+    temporary = root / (name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, root / name)
+
+
+@pytest.fixture
+def page(browser, serve_example):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(serve_example.url)
+    page.wait_for_selector("article#day")
+    yield page
+    context.close()
+
+
+def marker(page) -> None:
+    """A value that lives only as long as this page load: gone after a reload."""
+    page.evaluate("window.__sameLoad = true")
+
+
+def test_the_open_page_follows_edits(page, serve_example):
+    root = serve_example.root
+    title = page.locator("article#day .event-title a")
+
+    write(root, DAY, event_file("Edited in place", "2018-07-19"))
+    title.filter(has_text="Edited in place").wait_for()
+
+    replace_by_rename(root, DAY, event_file("Saved by rename", "2018-07-19"))
+    title.filter(has_text="Saved by rename").wait_for()
+
+    write(root, "content/events/new-one.md", event_file("A brand new event", "2018-07-20"))
+    page.locator("article#new-one").wait_for()
+
+    (root / "content/events/new-one.md").unlink()
+    page.locator("article#new-one").wait_for(state="detached")
+
+    (root / "content/events/month.md").rename(root / "content/events/july.md")
+    page.locator("article#july").wait_for()
+    assert page.locator("article#month").count() == 0
+
+
+def test_a_broken_file_shows_an_overlay_until_it_is_fixed(page, serve_example):
+    root = serve_example.root
+    marker(page)
+    write(root, DAY, "---\ntitle: [unclosed\ndate: 2018-07-19\n---\n")
+    overlay = page.locator("#livereload-error")
+    overlay.wait_for()
+    assert "content/events/day.md:3: broken YAML" in overlay.inner_text()
+    assert page.evaluate("window.__sameLoad") is True, "the page stays; only the overlay is added"
+    assert page.locator("article#day").count() == 1, "the last good site is still shown"
+    assert page.evaluate("document.getElementById('livereload-error').tagName") == "DIV"
+
+    other = page.context.new_page()
+    other.goto(serve_example.url + "2018/")
+    other.locator("#livereload-error").wait_for()
+    other.close()
+
+    write(root, DAY, event_file("Fixed again", "2018-07-19"))
+    page.locator("article#day .event-title a", has_text="Fixed again").wait_for()
+    assert page.locator("#livereload-error").count() == 0
+    page.wait_for_timeout(500)
+    assert page.locator("#livereload-error").count() == 0, "the overlay does not come back"
+
+
+def test_a_broken_layout_shows_its_file_and_line(page, serve_example):
+    write(serve_example.root, "layouts/index.html", "{% extends 'base.html' %}\n{% block main %")
+    overlay = page.locator("#livereload-error")
+    overlay.wait_for()
+    assert "layouts/index.html:2: template: template syntax" in overlay.inner_text()
+    (serve_example.root / "layouts/index.html").unlink()
+    overlay.wait_for(state="detached")
+
+
+def test_a_style_change_swaps_the_stylesheet_without_reloading(page, serve_example):
+    marker(page)
+    theme = Path(__file__).resolve().parents[1] / "generator/theme/static/style.css"
+    css = theme.read_text(encoding="utf-8") + "\nbody { background: rgb(1, 2, 3); }\n"
+    write(serve_example.root, "layouts/static/style.css", css)
+    page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'")
+    assert page.evaluate("window.__sameLoad") is True
+
+
+def test_the_scroll_position_is_kept(browser, serve_example):
+    page = browser.new_page(viewport={"width": 400, "height": 300})
+    page.goto(serve_example.url)
+    page.evaluate("window.scrollTo(0, 600)")
+    marker(page)
+    write(serve_example.root, DAY, event_file("Scrolled", "2018-07-19"))
+    page.locator("article#day .event-title a", has_text="Scrolled").wait_for()
+    page.wait_for_function("window.scrollY === 600")
+    assert page.evaluate("window.__sameLoad") is None, "this change reloaded the page"
+    page.close()
+
+
+def test_ten_tabs_load_at_once_and_all_reload(browser, serve_example):
+    context = browser.new_context()
+    tabs = []
+    for _ in range(10):
+        tab = context.new_page()
+        tab.set_default_timeout(10_000)
+        tab.goto(serve_example.url + "events/day/")
+        tabs.append(tab)
+    extra = context.new_page()
+    extra.set_default_timeout(10_000)
+    extra.goto(serve_example.url + "2018/")
+    write(serve_example.root, DAY, event_file("Seen by every tab", "2018-07-19"))
+    for tab in tabs:
+        tab.locator("h1", has_text="Seen by every tab").wait_for()
+    context.close()
+
+
+def test_a_tab_that_slept_catches_up(browser, serve_example):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(serve_example.url + "events/day/")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.setWebLifecycleState", {"state": "frozen"})
+    write(serve_example.root, DAY, event_file("Changed while asleep", "2018-07-19"))
+    serve_example.wait_for_line("files written", after=2)
+    cdp.send("Page.setWebLifecycleState", {"state": "active"})
+    page.locator("h1", has_text="Changed while asleep").wait_for(timeout=10_000)
+    context.close()
