@@ -128,7 +128,7 @@ def run_build(site: Path, output: Path) -> tuple[float, float]:
     return float(wall), int(maxrss) * RSS_UNIT / 2**20
 
 
-def measure(count: int, repeat: int) -> tuple[float, float, float, float]:
+def measure(count: int, repeat: int) -> list[float]:
     """Medians of (cold s, warm s, one-edit s, cold peak MB) for a site of `count` events."""
     with tempfile.TemporaryDirectory(prefix="chronoline-bench-") as folder:
         site, output = Path(folder, "site"), Path(folder, "out")
@@ -149,8 +149,7 @@ def measure(count: int, repeat: int) -> tuple[float, float, float, float]:
             runs.append((cold, warm, edit, peak))
             print(f"  N={count} run {attempt + 1}: cold {cold:.2f}s warm {warm:.2f}s "
                   f"edit {edit:.2f}s peak {peak:.0f} MB", file=sys.stderr)
-        cold, warm, edit, peak = (statistics.median(column) for column in zip(*runs, strict=True))
-        return cold, warm, edit, peak
+        return [statistics.median(column) for column in zip(*runs, strict=True)]
 
 
 def main() -> None:

@@ -13,7 +13,13 @@ import jinja2
 from generator.config import SiteConfig, load_config
 from generator.content import parse_event
 from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.layouts import STATIC_DIR, make_environment, render_page, template_error
+from generator.layouts import (
+    STATIC_DIR,
+    make_environment,
+    prune_caches,
+    render_page,
+    template_error,
+)
 from generator.markup import make_markdown
 from generator.model import Event
 from generator.output import MARKER, Content, check_output, write_site
@@ -72,22 +78,27 @@ def is_ignored(name: str) -> bool:
 
 def discover(root: Path) -> SourceFiles:
     """Walk `content/` in sorted order; links that point outside the site are skipped."""
-    content = root / "content"
-    events, assets, warnings = [], [], []
+    events: list[str] = []
+    assets: list[str] = []
+    warnings: list[str] = []
     top = root.resolve()
-    for folder, dirs, names in os.walk(content, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
-        for name in sorted(names):
-            if is_ignored(name):
+
+    def walk(folder: Path, prefix: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+        for entry in entries:
+            if is_ignored(entry.name):
                 continue
-            path = Path(folder, name)
-            shown = path.relative_to(root).as_posix()
-            if path.is_symlink() and top not in path.resolve().parents:
+            shown = f"{prefix}/{entry.name}"
+            if entry.is_symlink() and top not in Path(entry.path).resolve().parents:
                 warnings.append(f"{shown}: skipped: it is a link to a file outside the site")
-                continue
-            if not path.is_file():
-                continue
-            (events if name.lower().endswith(EVENT_SUFFIXES) else assets).append(shown)
+            elif entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path), shown)
+            elif entry.is_file():
+                is_event = entry.name.lower().endswith(EVENT_SUFFIXES)
+                (events if is_event else assets).append(shown)
+
+    walk(root / "content", "content")
     return SourceFiles(tuple(events), tuple(assets), tuple(warnings))
 
 
@@ -134,6 +145,7 @@ class Builder:
         pages = plan(timeline, config)
         files: dict[str, Content] = {MARKER: b""}
         files.update(self._render_pages(pages, config))
+        prune_caches(self._env, timeline.events)
         for asset in sorted(STATIC_DIR.iterdir()):
             files[f"{ASSETS}/{asset.name}"] = asset
         # A site's layouts/static/ adds files to assets/ or replaces the theme's own.
@@ -167,16 +179,18 @@ class Builder:
     def _read_events(self, paths: tuple[str, ...], config: SiteConfig) -> list[Event]:
         md = make_markdown(config.raw_html)
         events, errors, cache = [], [], {}
+        root = str(self.options.root)
         for shown in paths:
-            path = self.options.root / shown
+            path = os.path.join(root, shown)  # plain strings: pathlib costs more than stat here
             try:
-                info = path.stat()
+                info = os.stat(path)
                 stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
                 cached = self._events.get(shown)
                 if cached and cached[0] == stamp:
                     event = cached[1]
                 else:
-                    event = parse_event(path.read_bytes(), shown, md, config.tzinfo)
+                    with open(path, "rb") as file:
+                        event = parse_event(file.read(), shown, md, config.tzinfo)
                 cache[shown] = (stamp, event)
                 events.append(event)
             except ContentErrors as exc:

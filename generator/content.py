@@ -80,7 +80,8 @@ class _Reader:
         return Event(
             path=self.path, slug=slug, title=title, date=date, end=end,
             summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
-            draft=draft, slug_line=self.line("slug"),
+            start=date.start(self.tz), year=date.local(self.tz).year, draft=draft,
+            slug_line=self.line("slug"),
         )
 
     def line(self, key: str) -> int | None:

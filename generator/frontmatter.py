@@ -9,6 +9,9 @@ import yaml
 from generator.errors import ContentError, ContentErrors
 
 FENCE = "---"
+# libyaml's loader reads front matter several times faster than the pure-Python one, with the
+# same safe constructors and the same line marks; PyYAML's wheels include it.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HOW_TO_START = "start the file with a line '---', then 'title:' and 'date:' lines, then '---'"
 
 
@@ -58,7 +61,7 @@ def split(text: str, path: str) -> Document:
 
 
 def _compose(yaml_text: str, path: str) -> Value | None:
-    loader = yaml.SafeLoader(yaml_text)
+    loader = SafeLoader(yaml_text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

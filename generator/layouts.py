@@ -40,13 +40,70 @@ def make_environment(layouts_dir: Path, config: SiteConfig) -> jinja2.Environmen
     )
     locale = config.language.replace("-", "_")
     tz = config.tzinfo
-    env.filters["datetext"] = lambda date: date.display(locale, tz)
+    shown: dict[PartialDate, str] = {}  # Babel is slow, and a date reads the same each time
+
+    def datetext(date: PartialDate) -> str:
+        text = shown.get(date)
+        if text is None:
+            text = shown[date] = date.display(locale, tz)
+        return text
+
+    fragments = Fragments(env)
+
+    @jinja2.pass_context
+    def listed(context: jinja2.runtime.Context, events: tuple[Event, ...], level: int = 3,
+               ) -> Markup:
+        """The list items of `events`, joined; one call for a whole list keeps big lists fast."""
+        html = "".join([fragments.item(event, level) for event in events])
+        return Markup(html.replace(ROOT_MARK, context["page"].root))
+
+    env.filters["datetext"] = datetext
     env.filters["dateiso"] = PartialDate.iso
-    env.filters["monthtext"] = lambda ym: PartialDate(ym[0], ym[1]).display(locale, tz)
+    env.filters["monthtext"] = lambda ym: datetext(PartialDate(ym[0], ym[1]))
     env.globals["url"] = _url
     env.globals["summary"] = _summary
+    env.globals["listed"] = listed
     env.globals["site"] = config
+    env.globals["fragments"] = fragments
     return env
+
+
+ROOT_MARK = "\x00root\x00"  # stands for a page's way back to the site root in cached fragments
+
+
+class Fragments:
+    """Each event's list item, rendered once and reused by every page that lists it (the
+    timeline, its year, its tags), across rebuilds while the layouts and settings stay."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        # Keyed by identity, which is cheap to hash; the event kept beside the HTML proves the
+        # id was not reused. Unchanged events stay the same objects from build to build.
+        self._items: dict[tuple[int, int], tuple[Event, str]] = {}
+
+    def prune(self, events: tuple[Event, ...]) -> None:
+        """Forget the items of events that are gone, once they could take real memory."""
+        if len(self._items) > 4 * len(events) + 100:
+            live = {id(event) for event in events}
+            self._items = {key: item for key, item in self._items.items() if key[0] in live}
+
+    def item(self, event: Event, level: int) -> str:
+        key = (id(event), level)
+        cached = self._items.get(key)
+        if cached is not None and cached[0] is event:
+            return cached[1]
+        template = self._env.get_template("_item.html")
+        html = template.render(page=_MARKED_PAGE, event=event, level=level)
+        self._items[key] = (event, html)
+        return html
+
+
+_MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)
+
+
+def prune_caches(env: jinja2.Environment, events: tuple[Event, ...]) -> None:
+    """Let the environment's caches drop what no longer belongs to the timeline."""
+    env.globals["fragments"].prune(events)
 
 
 @jinja2.pass_context

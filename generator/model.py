@@ -40,6 +40,8 @@ class Event:
     body_html: str
     tags: tuple[Tag, ...]
     sources: tuple[Source, ...]
+    start: dt.datetime  # when `date` begins, in UTC: what the timeline sorts by
+    year: int  # the year it is listed under: the year it starts, in the site's time zone
     draft: bool = False
     slug_line: int | None = None  # where `slug:` was written, for error messages
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import logging
 import shutil
 import tempfile
@@ -70,6 +71,10 @@ class DevServer:
     def start(self) -> None:
         """First build, then listen; a broken first build still serves, with its error shown."""
         self.rebuild(set(), first=True)
+        # What the first build made lives as long as the server; frozen, the garbage collector
+        # stops walking it at every rebuild (a pause of 0.1-0.2 s at 10,000 events).
+        gc.collect()
+        gc.freeze()
         mount = self.builder.config.base_path if self.builder.config else "/"
         self.server = _listen(self.options, self.folder, mount, self.say)
         threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()

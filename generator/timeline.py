@@ -11,26 +11,21 @@ from generator.model import Event, Tag, Timeline, YearGroup
 BUSY_YEAR = 20  # more events than this in a year, and the year is split by month
 
 
-def sort_key(event: Event, tz: dt.tzinfo) -> tuple:
+def sort_key(event: Event) -> tuple:
     """Start instant, then coarser precision first (a month before its days), then slug."""
-    return (event.date.start(tz), int(event.date.precision), event.slug)
+    return (event.start, int(event.date.precision), event.slug)
 
 
 def assemble(
     events: Iterable[Event], tz: dt.tzinfo, newest_first: bool = False, drafts: bool = False
 ) -> tuple[Timeline, list[ContentError]]:
     """Order the events and group them; duplicate slugs come back as errors."""
-    chosen = sorted((e for e in events if drafts or not e.draft), key=lambda e: sort_key(e, tz))
+    chosen = sorted((e for e in events if drafts or not e.draft), key=sort_key)
     errors = _duplicate_slugs(chosen)
     if newest_first:
         chosen.reverse()
     ordered = tuple(chosen)
     return Timeline(ordered, _years(ordered, tz), _tags(ordered), tz), errors
-
-
-def year_of(event: Event, tz: dt.tzinfo) -> int:
-    """The year an event is listed under: the year it starts, in the site's time zone."""
-    return event.date.local(tz).year
 
 
 def _duplicate_slugs(events: list[Event]) -> list[ContentError]:
@@ -48,7 +43,7 @@ def _duplicate_slugs(events: list[Event]) -> list[ContentError]:
 def _years(events: tuple[Event, ...], tz: dt.tzinfo) -> tuple[YearGroup, ...]:
     by_year: dict[int, list[Event]] = {}
     for event in events:
-        by_year.setdefault(year_of(event, tz), []).append(event)
+        by_year.setdefault(event.year, []).append(event)
     groups = []
     for year, members in by_year.items():
         months: dict[int | None, list[Event]] = {}

@@ -82,11 +82,11 @@ def test_draft_flag():
         ("---\ntitle: t\ndate: 2018\nsoruces: []\n---\n",
          "content/e.md:4: soruces: unknown key; did you mean 'sources'?"),
         ("---\ntitle: [unclosed\ndate: 2018\n---\n",
-         "content/e.md:3: broken YAML: while parsing a flow sequence, expected ',' or ']', but "
-         "got ':' (it started on line 2); check the quotes, colons and indentation"),
+         "content/e.md:3: broken YAML: while parsing a flow sequence, did not find expected ',' "
+         "or ']' (it started on line 2); check the quotes, colons and indentation"),
         ("---\ntitle: t\n  date: 2018\n---\n",
-         "content/e.md:3: broken YAML: mapping values are not allowed here; check the quotes, "
-         "colons and indentation"),
+         "content/e.md:3: broken YAML: mapping values are not allowed in this context; check the "
+         "quotes, colons and indentation"),
         ("", "content/e.md:1: the file is empty; start the file with a line '---', "
          "then 'title:' and 'date:' lines, then '---'"),
         ("Just text\n", "content/e.md:1: no front matter; start the file with a line '---', "

@@ -11,9 +11,11 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def event(slug: str, date: str, draft: bool = False, tags: tuple[str, ...] = ()) -> Event:
-    return Event(path=f"content/{slug}.md", slug=slug, title=slug.title(),
-                 date=parse_date(date, BRUSSELS), end=None, summary_html="", body_html="",
-                 tags=tuple(Tag(t, t.lower()) for t in tags), sources=(), draft=draft)
+    when = parse_date(date, BRUSSELS)
+    return Event(path=f"content/{slug}.md", slug=slug, title=slug.title(), date=when, end=None,
+                 summary_html="", body_html="", tags=tuple(Tag(t, t.lower()) for t in tags),
+                 sources=(), start=when.start(BRUSSELS), year=when.local(BRUSSELS).year,
+                 draft=draft)
 
 
 def order(*events: Event, **options) -> list[str]:

@@ -1,0 +1,108 @@
+"""Time `chronoline serve` from saving one event file to (a) its page rewritten on disk and
+(b) the browser showing the reloaded page, on generated sites.
+
+    python benchmarks/serve.py --events 1000 10000 --saves 20
+
+Needs Debian's chromium (/usr/bin/chromium) and Playwright for Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from build import generate  # benchmarks/build.py: the same generated events
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def start_server(site: Path) -> tuple[subprocess.Popen, str, Path]:
+    before = set(Path(tempfile.gettempdir()).glob("chronoline-serve-*"))
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--source", str(site),
+                                "--port", "0"], stdout=subprocess.PIPE, text=True, bufsize=1)
+    for line in process.stdout:
+        if line.startswith("Serving at "):
+            url = line.split()[2]
+            break
+    else:
+        sys.exit("serve did not start")
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    (folder,) = set(Path(tempfile.gettempdir()).glob("chronoline-serve-*")) - before
+    return process, url, folder
+
+
+def wait_for_text(path: Path, text: str, timeout: float = 30) -> float:
+    """Poll the served file until it holds `text`; return the time.time() it was seen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if text in path.read_text(encoding="utf-8"):
+                return time.time()
+        except OSError:
+            pass
+        time.sleep(0.0005)
+    raise TimeoutError(f"{path} never showed {text!r}")
+
+
+def measure(count: int, saves: int) -> tuple[list[float], list[float]]:
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Path(scratch) / "site"
+        edited = generate(site, count)
+        original = edited.read_text(encoding="utf-8")
+        slug = edited.stem
+        process, url, folder = start_server(site)
+        to_disk, to_reload = [], []
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                page = browser.new_page()
+                page.goto(f"{url}events/{slug}/")
+                page.wait_for_load_state("load")
+                for number in range(saves):
+                    title = f"Edited title {number}"
+                    text = re.sub(r"^title: .*$", f'title: "{title}"', original, count=1,
+                                  flags=re.MULTILINE)
+                    saved = time.time()
+                    edited.write_text(text, encoding="utf-8")
+                    on_disk = wait_for_text(folder / "events" / slug / "index.html", title)
+                    page.wait_for_function(f"document.querySelector('h1').textContent === "
+                                           f"{title!r}", timeout=30_000)
+                    loaded = page.evaluate("performance.timeOrigin + performance.getEntriesBy"
+                                           "Type('navigation')[0].domContentLoadedEventEnd")
+                    to_disk.append((on_disk - saved) * 1000)
+                    to_reload.append(loaded - saved * 1000)
+                    time.sleep(0.2)
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        return to_disk, to_reload
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--saves", type=int, default=20)
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.saves} saves each")
+    print(f"{'events':>8} {'disk median':>12} {'disk worst':>11} {'reload median':>14} "
+          f"{'reload worst':>13}   (ms from saving the file)")
+    for count in args.events:
+        disk, reload = measure(count, args.saves)
+        print(f"{count:>8} {statistics.median(disk):>12.1f} {max(disk):>11.1f} "
+              f"{statistics.median(reload):>14.1f} {max(reload):>13.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
