@@ -13,6 +13,8 @@ import jinja2
 from generator.config import SiteConfig, load_config
 from generator.content import parse_event
 from generator.errors import BuildFailed, ContentError, ContentErrors
+from generator.exports import events_json, icalendar, timelinejs
+from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,
     make_environment,
@@ -21,14 +23,17 @@ from generator.layouts import (
     template_error,
 )
 from generator.markup import make_markdown
-from generator.model import Event
+from generator.model import Event, Timeline
 from generator.output import MARKER, Content, check_output, write_site
 from generator.pages import Page, plan
+from generator.sitemap import robots, sitemap
 from generator.timeline import assemble
 
 log = logging.getLogger(__name__)
 
 EVENT_SUFFIXES = (".md", ".markdown")
+NO_BASE_URL = ("base_url is not set, so feed.xml, feed.json, sitemap.xml, robots.txt and "
+               "canonical links are left out; set it to the site's public address")
 ASSETS = "assets"
 
 
@@ -123,6 +128,8 @@ class Builder:
         self._layouts_stamp: tuple = ()
         self._events: dict[str, tuple[tuple[int, int, int], Event]] = {}
         self._pages: dict[str, tuple[Page, bytes]] = {}
+        self._data_key: tuple | None = None
+        self._data: dict[str, bytes] = {}
 
     @property
     def config(self) -> SiteConfig | None:
@@ -146,6 +153,10 @@ class Builder:
         files: dict[str, Content] = {MARKER: b""}
         files.update(self._render_pages(pages, config))
         prune_caches(self._env, timeline.events)
+        files.update(self._data_files(timeline, pages, config))
+        warnings = sources.warnings
+        if not config.base_url:
+            warnings += (NO_BASE_URL,)
         for asset in sorted(STATIC_DIR.iterdir()):
             files[f"{ASSETS}/{asset.name}"] = asset
         # A site's layouts/static/ adds files to assets/ or replaces the theme's own.
@@ -160,7 +171,24 @@ class Builder:
                 message = f"would overwrite the generated {path}; rename or move it"
                 raise BuildFailed([ContentError(shown, message)])
             files[path] = root / shown
-        return RenderedSite(files, len(timeline.events), len(pages), sources.warnings)
+        return RenderedSite(files, len(timeline.events), len(pages), warnings)
+
+    def _data_files(self, timeline: Timeline, pages: list[Page], config: SiteConfig,
+                    ) -> dict[str, bytes]:
+        """Feeds, sitemap and data exports; made again only when an event or a setting changed."""
+        key = (timeline.events, config)
+        if key == self._data_key:
+            return self._data
+        files = {"timeline.json": timelinejs(timeline, config),
+                 "events.json": events_json(timeline, config),
+                 "events.ics": icalendar(timeline, config)}
+        if config.base_url:
+            files |= {"feed.xml": atom(timeline, config), "feed.json": json_feed(timeline, config),
+                      "sitemap.xml": sitemap(pages, config), "robots.txt": robots(config)}
+        if config.cname:
+            files["CNAME"] = f"{config.cname}\n".encode()
+        self._data_key, self._data = key, files
+        return files
 
     def _load_config(self) -> SiteConfig:
         base_url = self.options.base_url

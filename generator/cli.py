@@ -27,7 +27,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/site)")
     b.add_argument("--base-url", metavar="URL", help="the site's public URL, overriding base_url")
     b.add_argument("--drafts", action="store_true", help="include events marked draft: true")
-    b.add_argument("--quiet", action="store_true", help="print only errors")
+    b.add_argument("--quiet", action="store_true", help="print only errors, no summary or warnings")
     b.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     s = commands.add_parser("serve", help="serve the site and reload it as files change")
     s.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
@@ -85,9 +85,9 @@ def _build(args: argparse.Namespace) -> int:
               "Run the same command with --debug to see where, and please report it.",
               file=sys.stderr)
         return 1
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         print(report.summary())
     return 0
 

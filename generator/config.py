@@ -29,6 +29,9 @@ class SiteConfig:
     order: str = "oldest"
     timezone: str = "UTC"
     raw_html: bool = False
+    cname: str = ""  # a custom domain: written to CNAME for hosts that read it
+    feed_limit: int = 50
+    image: str = ""  # shown when a page is shared: a URL, or a path inside the site
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -108,9 +111,14 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
 
 
 def _check(key: str, value: object) -> str | None:
-    expected = bool if key == "raw_html" else str
-    if not isinstance(value, expected):
-        return f"must be {'true or false' if expected is bool else 'a string'}, not {value!r}"
+    expected = {"raw_html": bool, "feed_limit": int}.get(key, str)
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        wanted = {bool: "true or false", int: "a whole number"}.get(expected, "a string")
+        return f"must be {wanted}, not {value!r}"
+    if key == "feed_limit" and value < 1:
+        return f"must be 1 or more, not {value}"
+    if key == "cname" and value and not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", value.lower()):
+        return f"must be a domain name such as \"timeline.example.org\", not {value!r}"
     if key == "order" and value not in ("oldest", "newest"):
         return f"must be \"oldest\" or \"newest\", not {value!r}"
     if key == "timezone":

@@ -14,7 +14,8 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.errors import ContentError
 from generator.model import Event, Tag
-from generator.pages import Page, event_path, public_url, tag_path, year_path
+from generator.pages import INDEX, Page, event_path, public_url, tag_path, year_path
+from generator.structured import description, event_data, list_data, script_json, share_image
 
 THEME_DIR = Path(__file__).parent / "theme"
 _URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
@@ -143,7 +144,22 @@ def _summary(context: jinja2.runtime.Context, event: Event) -> Markup:
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig) -> str:
     """Render one page; template problems raise TemplateError."""
     template = env.get_template(page.template)
-    return template.render(page=page, canonical=public_url(config, page.path), **page.context)
+    event = page.context.get("event")
+    if event is not None:
+        data = event_data(event, config)
+    elif page.path == INDEX:
+        data = list_data(tuple(e for group in page.context["years"] for e in group.events), config)
+    else:
+        data = None
+    return template.render(
+        page=page,
+        canonical=public_url(config, page.path),
+        description=description(page, config),
+        image=share_image(page, config),
+        jsonld=Markup(script_json(data)) if data else "",
+        feeds=bool(config.base_url),
+        **page.context,
+    )
 
 
 def template_error(exc: Exception, root: Path) -> ContentError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from urllib.parse import urljoin
 
 import markdown
 from markdown.extensions import Extension
@@ -59,3 +60,22 @@ class _AttributeFilter(Treeprocessor):
                     del element.attrib[name]
                 elif lowered in URL_ATTRIBUTES and not is_safe_url(element.attrib[name]):
                     del element.attrib[name]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def to_text(html_text: str) -> str:
+    """Rendered HTML → plain text on one line, for descriptions and feeds' summaries."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", html_text))).strip()
+
+
+_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def absolute_links(html_text: str, base: str) -> str:
+    """Every href and src in `html_text` made absolute against `base`, for use off the site."""
+    return _URL_ATTRIBUTE.sub(
+        lambda m: f'{m.group(1)}="{html.escape(urljoin(base, html.unescape(m.group(2))))}"',
+        html_text)

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from generator.build import BuildOptions, BuildReport, build
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = Path(__file__).parent / "example"
 
 
 def event_file(title: str = "An event", date: str = "2018-07-19", body: str = "Body text.",

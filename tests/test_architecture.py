@@ -10,6 +10,8 @@ LAYERS = [
     {"config", "dates"},
     {"model", "frontmatter", "markup"},
     {"content", "timeline", "pages"},
+    {"structured", "feeds"},
+    {"exports", "sitemap"},
     {"layouts", "output"},
     {"build", "livereload"},
     {"serve"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -106,7 +107,9 @@ def test_content_is_escaped_and_nothing_can_run_script(example):
     assert page.h1.get_text() == "<script>alert(1)</script> & friends"
     for path in example.rglob("*.html"):
         html = read_html(path)
-        assert not html.find("script"), path
+        for script in html.find_all("script"):
+            assert script.get("type") == "application/ld+json", path
+            json.loads(script.string)
         for element in html.find_all(True):
             assert not any(name.startswith("on") for name in element.attrs), (path, element)
             for name in ("href", "src"):
@@ -166,9 +169,9 @@ def test_an_edit_rewrites_only_the_files_that_show_it(make_site):
     report = build_site(root)
     after = site_files(root / "site")
     changed = sorted(p for p in after if after[p] != before[p])
-    assert changed == ["2019/index.html", "events/c/index.html", "events/d/index.html",
-                       "index.html"]
-    assert report.written == 4
+    assert changed == ["2019/index.html", "events.ics", "events.json", "events/c/index.html",
+                       "events/d/index.html", "index.html", "timeline.json"]
+    assert report.written == 7
 
 
 def test_removed_events_disappear(make_site):

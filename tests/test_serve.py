@@ -103,11 +103,12 @@ def test_a_content_symlink_pointing_outside_is_never_served(tmp_path):
 
 def test_content_types(serve_example):
     content = serve_example.root / "content"
-    for name, text in {"data.json": "{}", "feed.xml": "<feed/>", "cal.ics": "BEGIN:VCALENDAR"
+    for name, text in {"data.json": "{}", "rss.xml": "<rss/>", "cal.ics": "BEGIN:VCALENDAR"
                        }.items():
         (content / name).write_text(text, encoding="utf-8")
     serve_example.wait_for_line("files written", after=len(serve_example.lines))
-    expected = {"data.json": "application/json", "feed.xml": "application/xml",
+    expected = {"data.json": "application/json", "rss.xml": "application/xml",
+                "feed.xml": "application/xml", "events.ics": "text/calendar; charset=utf-8",
                 "cal.ics": "text/calendar; charset=utf-8",
                 "assets/style.css": "text/css; charset=utf-8",
                 "images/dot.png": "image/png"}

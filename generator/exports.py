@@ -1,0 +1,147 @@
+"""The timeline as data: TimelineJS3 JSON, every event as JSON, and an iCalendar file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html import escape
+from urllib.parse import urlsplit
+
+from generator.config import SiteConfig
+from generator.dates import PartialDate, Precision
+from generator.markup import absolute_links, to_text
+from generator.model import Event, Timeline
+from generator.pages import event_path, public_url
+
+
+def timelinejs(timeline: Timeline, config: SiteConfig) -> bytes:
+    """TimelineJS3's JSON format, so a newsroom can embed the same content with TimelineJS."""
+    tz = config.tzinfo
+    events = []
+    for event in timeline.events:
+        text = {"headline": escape(event.title), "text": _slide_text(event, config)}
+        slide: dict = {"unique_id": event.slug, "start_date": _tl_date(event.date, tz),
+                       "text": text}
+        if event.end:
+            slide["end_date"] = _tl_date(event.end, tz)
+        if event.tags:
+            slide["group"] = event.tags[0].name
+        events.append(slide)
+    title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
+    return _json({"title": title, "events": events})
+
+
+def _tl_date(date: PartialDate, tz: dt.tzinfo) -> dict:
+    # TimelineJS shows a date as precise as the fields it is given, in the reader's clock:
+    # times go in the site's time zone, as the site shows them.
+    local = date.local(tz)
+    fields = {"year": local.year}
+    if local.month:
+        fields["month"] = local.month
+    if local.day:
+        fields["day"] = local.day
+    if local.moment is not None:
+        moment = local.moment.astimezone(tz)
+        fields.update(hour=moment.hour, minute=moment.minute)
+        if moment.second:
+            fields["second"] = moment.second
+    return fields
+
+
+def _slide_text(event: Event, config: SiteConfig) -> str:
+    items = "".join(f'<li><a href="{escape(s.url)}">{escape(s.publisher or s.title or s.url)}'
+                    "</a></li>" for s in event.sources)
+    text = f"<p>{event.summary_html}</p>" if event.summary_html else ""
+    text += f'<ul class="sources">{items}</ul>' if items else ""
+    base = public_url(config, event_path(event))
+    return absolute_links(text, base) if base else text
+
+
+def events_json(timeline: Timeline, config: SiteConfig) -> bytes:
+    """Every published event with all its fields, for anyone who wants the data."""
+    events = []
+    for event in timeline.events:
+        record: dict = {
+            "slug": event.slug, "title": event.title, "date": event.date.iso(),
+            "precision": event.date.precision.name.lower(),
+            "end": event.end.iso() if event.end else None,
+            "tags": [tag.name for tag in event.tags],
+            "summary_html": event.summary_html, "body_html": event.body_html,
+            "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher,
+                         "date": s.date.iso() if s.date else None,
+                         "archive_url": s.archive_url} for s in event.sources],
+            "source_file": event.path,
+        }
+        url = public_url(config, event_path(event))
+        if url:
+            record["url"] = url
+        events.append(record)
+    return _json({"title": config.title, "description": config.description,
+                  "home_page_url": config.base_url or None, "events": events})
+
+
+def icalendar(timeline: Timeline, config: SiteConfig) -> bytes:
+    """RFC 5545: each event all-day over its period, or timed; stamped with its own date."""
+    tz = config.tzinfo
+    host = urlsplit(config.base_url).hostname or "chronoline.invalid"
+    name = _ics_text(config.title)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
+             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
+    for event in timeline.events:
+        lines += ["BEGIN:VEVENT", f"UID:{event.slug}@{host}",
+                  f"DTSTAMP:{_utc(event.date.start(tz))}"]
+        if event.date.precision is Precision.TIME:
+            lines.append(f"DTSTART:{_utc(event.date.start(tz))}")
+            if event.end:
+                lines.append(f"DTEND:{_utc(event.end.end(tz))}")
+        else:
+            last = event.end or event.date
+            lines.append(f"DTSTART;VALUE=DATE:{_day(event.date.start(tz), tz)}")
+            lines.append(f"DTEND;VALUE=DATE:{_day(last.end(tz), tz)}")
+        lines.append(f"SUMMARY:{_ics_text(event.title)}")
+        text = to_text(event.summary_html)
+        if event.sources:
+            text += "\n\nSources:\n" + "\n".join(s.url for s in event.sources)
+        lines.append(f"DESCRIPTION:{_ics_text(text.strip())}")
+        url = public_url(config, event_path(event))
+        if url:
+            lines.append(f"URL:{url}")
+        if event.tags:
+            lines.append("CATEGORIES:" + ",".join(_ics_text(t.name) for t in event.tags))
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _day(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%Y%m%d")
+
+
+def _ics_text(value: str) -> str:
+    """TEXT escaping of RFC 5545 3.3.11."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on lines that start with a space (RFC 5545 3.1),
+    never splitting a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # inside a character
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74
+    return "\r\n ".join(parts)
+
+
+def _json(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,24 @@
+"""sitemap.xml with every HTML page but 404.html, and a robots.txt that names it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from generator.config import SiteConfig
+from generator.pages import NOT_FOUND, Page, public_url
+
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemap(pages: list[Page], config: SiteConfig) -> bytes:
+    urlset = etree.Element("urlset", {"xmlns": SITEMAPS})
+    for page in sorted(pages, key=lambda p: p.path):
+        if page.path != NOT_FOUND:
+            etree.SubElement(etree.SubElement(urlset, "url"), "loc").text = public_url(
+                config, page.path)
+    etree.indent(urlset)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(urlset, "utf-8") + b"\n"
+
+
+def robots(config: SiteConfig) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n".encode()
