@@ -24,7 +24,7 @@ from generator.layouts import (
 )
 from generator.markup import make_markdown
 from generator.model import Event, Timeline
-from generator.output import MARKER, Content, check_output, write_site
+from generator.output import Content, check_output, write_site
 from generator.pages import Page, plan
 from generator.sitemap import robots, sitemap
 from generator.timeline import assemble
@@ -61,9 +61,9 @@ class BuildReport:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def summary(self) -> str:
-        return (f"Built {_count(self.events, 'event')}, {_count(self.pages, 'page')}: "
-                f"{_count(self.written, 'file')} written, {self.removed} removed "
-                f"in {self.milliseconds} ms")
+        events, pages = count_of(self.events, "event"), count_of(self.pages, "page")
+        return (f"Built {events}, {pages}: {count_of(self.written, 'file')} written, "
+                f"{self.removed} removed in {self.milliseconds} ms")
 
 
 @dataclass(frozen=True)
@@ -77,16 +77,15 @@ class SourceFiles:
 
 def is_ignored(name: str) -> bool:
     """Hidden files and editors' swap, backup and lock files are not content."""
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp"))
-            or name.startswith(".#"))
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp"))
 
 
 def discover(root: Path) -> SourceFiles:
-    """Walk `content/` in sorted order; links that point outside the site are skipped."""
+    """Walk `content/` in sorted order; links that point outside it are skipped."""
     events: list[str] = []
     assets: list[str] = []
     warnings: list[str] = []
-    top = root.resolve()
+    top = (root / "content").resolve()
 
     def walk(folder: Path, prefix: str) -> None:
         with os.scandir(folder) as found:
@@ -96,7 +95,7 @@ def discover(root: Path) -> SourceFiles:
                 continue
             shown = f"{prefix}/{entry.name}"
             if entry.is_symlink() and top not in Path(entry.path).resolve().parents:
-                warnings.append(f"{shown}: skipped: it is a link to a file outside the site")
+                warnings.append(f"{shown}: skipped: it is a link to a file outside content/")
             elif entry.is_dir(follow_symlinks=False):
                 walk(Path(entry.path), shown)
             elif entry.is_file():
@@ -150,7 +149,7 @@ class Builder:
         if errors:
             raise BuildFailed(errors)
         pages = plan(timeline, config)
-        files: dict[str, Content] = {MARKER: b""}
+        files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         files.update(self._render_pages(pages, config))
         prune_caches(self._env, timeline.events)
         files.update(self._data_files(timeline, pages, config))
@@ -165,12 +164,15 @@ class Builder:
             relative = asset.relative_to(own)
             if asset.is_file() and not any(is_ignored(part) for part in relative.parts):
                 files[f"{ASSETS}/{relative.as_posix()}"] = asset
+        clashes = []
         for shown in sources.assets:
             path = shown.removeprefix("content/")
             if path in files:
                 message = f"would overwrite the generated {path}; rename or move it"
-                raise BuildFailed([ContentError(shown, message)])
+                clashes.append(ContentError(shown, message))
             files[path] = root / shown
+        if clashes:
+            raise BuildFailed(clashes)
         return RenderedSite(files, len(timeline.events), len(pages), warnings)
 
     def _data_files(self, timeline: Timeline, pages: list[Page], config: SiteConfig,
@@ -235,7 +237,7 @@ class Builder:
         static = layouts / "static"
         found = sorted(p for p in layouts.rglob("*") if p.is_file() and static not in p.parents
                        ) if layouts.is_dir() else []
-        stamp = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in found)
+        stamp = tuple((p.as_posix(), (info := p.stat()).st_mtime_ns, info.st_size) for p in found)
         if self._env is None or stamp != self._layouts_stamp:
             self._env, self._layouts_stamp = make_environment(layouts, config), stamp
             self._pages.clear()
@@ -254,6 +256,8 @@ class Builder:
                 rendered[page.path] = (page, render_page(env, page, config).encode("utf-8"))
             except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
                 error = template_error(exc, self.options.root)
+                if error is None:
+                    raise  # not a template's fault: chronoline's own, and worth a traceback
                 if error not in problems:
                     problems.append(error)
         if problems:
@@ -274,5 +278,6 @@ def build(options: BuildOptions) -> BuildReport:
                        site.warnings)
 
 
-def _count(number: int, noun: str) -> str:
+def count_of(number: int, noun: str) -> str:
+    """`1 event`, `2 events`."""
     return f"{number} {noun}{'' if number == 1 else 's'}"

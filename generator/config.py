@@ -80,17 +80,29 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
         if path.name == PYPROJECT_FILE:
             raw = data.get("tool", {}).get("chronoline", {})
             prefix = "tool.chronoline."
+            if not isinstance(raw, dict):
+                message = "[tool.chronoline] must be a table of settings, such as title = \"...\""
+                line = _key_line(text, "chronoline", 0)
+                raise ContentErrors([ContentError(shown, message, line)])
         else:
             raw = data
             prefix = ""
     else:
         prefix = ""
-    raw = {**raw, **(overrides or {})}
+    overrides = overrides or {}
+    raw = {**raw, **overrides}
     errors: list[ContentError] = []
     values: dict = {}
     section = text.find("[tool.chronoline]") if prefix else 0
     for key, value in raw.items():
         line = _key_line(text, key, max(section, 0))
+        if key in overrides:  # given on the command line: name the option, not the file
+            problem = _check(key, value)
+            if problem:
+                errors.append(ContentError("--" + key.replace("_", "-"), problem))
+            else:
+                values[key] = value
+            continue
         if key not in SETTINGS:
             hint = difflib.get_close_matches(key, SETTINGS, n=1)
             fix = f"did you mean '{hint[0]}'?" if hint else "known settings: " + ", ".join(SETTINGS)

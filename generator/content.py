@@ -21,17 +21,25 @@ EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "dra
 SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
+_ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
 
 
 def decode(data: bytes, path: str) -> str:
     """File bytes → text; anything but UTF-8 is an error naming the line."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         byte = data[exc.start]
         message = f"is not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
         raise ContentErrors([ContentError(path, message, line)]) from None
+    if match := _CONTROL.search(text):
+        line = text.count("\n", 0, match.start()) + 1
+        message = f"holds a control character (U+{ord(match.group()):04X}); remove it"
+        raise ContentErrors([ContentError(path, message, line)])
+    return text
 
 
 def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo) -> Event:
@@ -67,13 +75,11 @@ class _Reader:
         sources = self.sources()
         slug = self.slug()
         draft = self.draft()
-        summary_text = self.text("summary")
+        summary_html = self.summary(md)
         if self.errors:
-            raise ContentErrors(self.errors)
+            raise ContentErrors(sorted(self.errors, key=lambda e: e.line or 0))
         body_html = render(md, self.doc.body)
-        if summary_text:
-            summary_html = _unwrap(render(md, summary_text))
-        else:
+        if not summary_html:
             match = _FIRST_PARAGRAPH.search(body_html)
             summary_html = match.group(1) if match else ""
         summary_html = _FOOTNOTE_REF.sub("", summary_html)
@@ -131,6 +137,9 @@ class _Reader:
             if not slug:
                 self.error("tags", f"'{name}' has no letters or digits to use in a URL", item.line)
                 continue
+            if slug in tags and tags[slug].name != name:
+                self.error("tags", f"'{name}' and '{tags[slug].name}' would share the page "
+                           f"tags/{slug}/; rename one of them", item.line)
             tags.setdefault(slug, Tag(name, slug))
         return tuple(tags.values())
 
@@ -174,9 +183,14 @@ class _Reader:
         text = str(value.data).strip()
         parts = urlsplit(text)
         if not isinstance(value.data, str) or parts.scheme.lower() not in ("http", "https") \
-                or not parts.netloc:
+                or not parts.hostname:
             self.error(f"{field}.{key}", f"{text!r} is not an http(s) link; "
                        "write the full address, starting with https://", value.line)
+            return ""
+        if bad := _NOT_IN_URLS.search(text):
+            shown = "a space" if bad.group().isspace() else repr(bad.group())
+            self.error(f"{field}.{key}", f"{text!r} holds {shown}, which a link cannot; "
+                       f"write it as %{ord(bad.group()):02X}", value.line)
             return ""
         return text
 
@@ -199,6 +213,18 @@ class _Reader:
                        "or add 'slug: ...'", None)
         return slug
 
+    def summary(self, md: markdown.Markdown) -> str:
+        """The `summary:` as inline HTML: it is shown inside a paragraph, so it must be one."""
+        text = self.text("summary")
+        if not text:
+            return ""
+        match = _ONE_PARAGRAPH.fullmatch(render(md, text).strip())
+        if not match:
+            self.error("summary", "must be one paragraph; put lists and further paragraphs "
+                       "in the body", self.line("summary"))
+            return ""
+        return match.group(1)
+
     def draft(self) -> bool:
         value = self.fields.get("draft")
         if value is None or value.is_null:
@@ -215,9 +241,3 @@ def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
         return f"; did you mean '{match[0]}'?"
     return "; known keys: " + ", ".join(known)
 
-
-def _unwrap(html: str) -> str:
-    html = html.strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass
 from enum import IntEnum
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, format_time
 from dateutil import parser as dateutil_parser
@@ -57,21 +57,20 @@ class PartialDate:
     def start(self, tz: dt.tzinfo) -> dt.datetime:
         """The first instant of this date, in UTC; periods begin at midnight in `tz`."""
         if self.moment is not None:
-            return self.moment.astimezone(dt.UTC)
-        local = dt.datetime(self.year, self.month or 1, self.day or 1, tzinfo=tz)
-        return local.astimezone(dt.UTC)
+            return _utc(self.moment)
+        return _utc(dt.datetime(self.year, self.month or 1, self.day or 1, tzinfo=tz))
 
     def end(self, tz: dt.tzinfo) -> dt.datetime:
         """The instant this date is over: the start of the next period, or the moment itself."""
         if self.moment is not None:
-            return self.moment.astimezone(dt.UTC)
+            return _utc(self.moment)
         if self.day is not None:
             first = dt.date(self.year, self.month, self.day) + dt.timedelta(days=1)
         elif self.month is not None:
             first = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
         else:
-            first = dt.date(self.year + 1, 1, 1) if self.year < 9999 else dt.date(9999, 12, 31)
-        return dt.datetime(first.year, first.month, first.day, tzinfo=tz).astimezone(dt.UTC)
+            first = dt.date(self.year + 1, 1, 1)
+        return _utc(dt.datetime(first.year, first.month, first.day, tzinfo=tz))
 
     def ends_before(self, start: PartialDate, tz: dt.tzinfo) -> bool:
         """True when this date, taken as the end of a range, is over before `start` begins."""
@@ -115,6 +114,14 @@ class PartialDate:
         return f"{day}, {clock} {moment.strftime('%Z')}"
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # Near year 1 a zone east of UTC falls before the first instant Python can hold.
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
 def parse_date(value: object, tz: dt.tzinfo) -> PartialDate:
     """Read a date as written; a time without an offset is taken in `tz`."""
     if isinstance(value, bool) or value is None:
@@ -153,6 +160,8 @@ def _parse_text(text: str, tz: dt.tzinfo) -> PartialDate:
 def _checked(year: int, month: int | None = None, day: int | None = None) -> PartialDate:
     if year < 1:
         raise DateError(f"year {year} is before year 1")
+    if year > 9998:
+        raise DateError(f"year {year} is too far in the future")
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"month {month} does not exist")
     if day is not None:
@@ -177,12 +186,27 @@ _DEFAULT_A = dt.datetime(1904, 1, 1, 3, 7, 11)
 _DEFAULT_B = dt.datetime(1908, 2, 2, 5, 13, 17)
 
 
+_MONTH_NAME = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?![a-z])", re.IGNORECASE)
+
+
 def _parse_written(text: str, tz: dt.tzinfo) -> PartialDate:
-    try:
-        first = dateutil_parser.parse(text, default=_DEFAULT_A)
-        second = dateutil_parser.parse(text, default=_DEFAULT_B)
-    except (dateutil_parser.ParserError, TypeError):
-        raise DateError(f"{text!r} is not a date") from None
+    # A written date names its month: "12/07/2018" is 12 July or 7 December depending on who
+    # wrote it, and "Monday 2018" is no date at all.
+    if not _MONTH_NAME.search(text):
+        if re.search(r"\d+\s*[/.-]\s*\d+", text):
+            raise DateError(f"{text!r} could be read in more than one way")
+        raise DateError(f"{text!r} is not a date")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            first = dateutil_parser.parse(text, default=_DEFAULT_A)
+            second = dateutil_parser.parse(text, default=_DEFAULT_B)
+        except dateutil_parser.UnknownTimezoneWarning:
+            raise DateError(f"{text!r} names a time zone; write its offset instead, as in "
+                            "2018-07-19T14:00-05:00") from None
+        except (dateutil_parser.ParserError, TypeError, Warning):
+            raise DateError(f"{text!r} is not a date") from None
     if first.year != second.year:
         raise DateError(f"{text!r} has no year; write it as 19 July 2018 or 2018-07-19")
     has_month = first.month == second.month
@@ -199,7 +223,3 @@ def _parse_written(text: str, tz: dt.tzinfo) -> PartialDate:
         return _from_moment(moment, tz, False, first.second == second.second)
     return _checked(first.year, first.month if has_month else None, first.day if has_day else None)
 
-
-def site_zone(name: str) -> ZoneInfo:
-    """The site's time zone by IANA name."""
-    return ZoneInfo(name)

@@ -28,9 +28,5 @@ class ContentErrors(Exception):
         self.errors = errors
 
 
-class BuildFailed(Exception):
+class BuildFailed(ContentErrors):
     """The build stopped; `errors` holds every problem found in this run."""
-
-    def __init__(self, errors: list[ContentError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = errors

@@ -70,7 +70,11 @@ def _compose(yaml_text: str, path: str) -> Value | None:
         problem = ", ".join(p for p in (exc.context, exc.problem) if p)
         if exc.context_mark and mark and exc.context_mark.line != mark.line:
             problem += f" (it started on line {exc.context_mark.line + 2})"
-        message = f"broken YAML: {problem}; check the quotes, colons and indentation"
+        if "mapping values are not allowed" in problem:
+            hint = "a value that holds ': ' must be in quotes, as in title: \"Ansip: worried\""
+        else:
+            hint = "check the quotes, colons and indentation"
+        message = f"broken YAML: {problem}; {hint}"
         raise ContentErrors([ContentError(path, message, line)]) from None
     except yaml.YAMLError as exc:
         raise ContentErrors([ContentError(path, f"broken YAML: {exc}")]) from None
@@ -79,24 +83,31 @@ def _compose(yaml_text: str, path: str) -> Value | None:
     if node is None:
         return None
     errors: list[ContentError] = []
-    value = _value(node, path, errors)
+    value = _value(node, path, errors, set())
     if errors:
         raise ContentErrors(errors)
     return value
 
 
-def _value(node: yaml.Node, path: str, errors: list[ContentError]) -> Value:
+def _value(node: yaml.Node, path: str, errors: list[ContentError], seen: set[int]) -> Value:
     # The first line of the file is the opening fence, so YAML line 0 is file line 2.
     line = node.start_mark.line + 2
+    if id(node) in seen:
+        # An alias (*name) brings back a node already read: refused, since aliases can nest
+        # into a structure far larger than the file, or into itself.
+        errors.append(ContentError(path, "YAML anchors and aliases (& and *) are not supported; "
+                                   "write the value out", line))
+        return Value("", line, "tag:yaml.org,2002:null")
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         return Value(node.value, line, node.tag)
     if isinstance(node, yaml.SequenceNode):
-        return Value([_value(item, path, errors) for item in node.value], line, node.tag)
+        return Value([_value(item, path, errors, seen) for item in node.value], line, node.tag)
     mapping: dict[str, Value] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
         if key in mapping:
             message = "appears twice; keep one"
             errors.append(ContentError(path, message, key_node.start_mark.line + 2, key))
-        mapping[key] = _value(value_node, path, errors)
+        mapping[key] = _value(value_node, path, errors, seen)
     return Value(mapping, line, node.tag)

@@ -18,7 +18,8 @@ from generator.pages import INDEX, Page, event_path, public_url, tag_path, year_
 from generator.structured import description, event_data, list_data, script_json, share_image
 
 THEME_DIR = Path(__file__).parent / "theme"
-_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_LINKING_TAG = re.compile(r"<(?:a|img)\s[^>]*>")  # text never holds a raw "<": it is escaped
+_URL_ATTRIBUTE = re.compile(r'\s(href|src)="([^"]*)"')
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 STATIC_DIR = THEME_DIR / "static"
 
@@ -136,9 +137,10 @@ def _summary(context: jinja2.runtime.Context, event: Event) -> Markup:
             target = event_path(event) + url
         elif url.endswith("/"):
             target += "/"
-        return f'{match.group(1)}="{root}{target}"'
+        return f' {match.group(1)}="{root}{target}"'
 
-    return Markup(_URL_ATTRIBUTE.sub(rebase, event.summary_html))
+    html = _LINKING_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(rebase, tag.group()), event.summary_html)
+    return Markup(html)
 
 
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig) -> str:
@@ -162,8 +164,9 @@ def render_page(env: jinja2.Environment, page: Page, config: SiteConfig) -> str:
     )
 
 
-def template_error(exc: Exception, root: Path) -> ContentError:
-    """A template problem as `path:line: template: message`, naming the template's own file."""
+def template_error(exc: Exception, root: Path) -> ContentError | None:
+    """A template problem as `path:line: template: message`, naming the template's own file;
+    None when no template is to blame."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return ContentError(_shown(exc.filename or exc.name or "?", root),
                             f"template syntax: {exc.message}", exc.lineno, "template")
@@ -172,7 +175,9 @@ def template_error(exc: Exception, root: Path) -> ContentError:
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith(".html"):
             return ContentError(_shown(frame.filename, root), str(exc), frame.lineno, "template")
-    return ContentError("layouts", f"{type(exc).__name__}: {exc}", None, "template")
+    if isinstance(exc, jinja2.TemplateError):
+        return ContentError("layouts", f"{type(exc).__name__}: {exc}", None, "template")
+    return None
 
 
 def _shown(filename: str, root: Path) -> str:

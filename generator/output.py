@@ -9,7 +9,9 @@ from pathlib import Path
 
 # What a file of the new site is made of: bytes rendered in memory, or a file to copy.
 Content = bytes | Path
-MARKER = ".nojekyll"  # every chronoline output has it; a folder without it is not ours
+# The list of files chronoline wrote into an output folder: only those are ever replaced or
+# removed, so a file the user put there (a CNAME, say) stays; a folder without it is not ours.
+MANIFEST = ".chronoline-files"
 
 
 @dataclass(frozen=True)
@@ -33,16 +35,20 @@ def check_output(output: Path, root: Path) -> None:
             raise OutputError(f"{output}: the output folder is inside {name}/; choose another")
     if out.is_file():
         raise OutputError(f"{output}: is a file, not a folder; remove it or choose another")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).exists():
         raise OutputError(f"{output}: the folder holds files that chronoline did not write; "
                           "empty it, or choose another --output")
 
 
 def write_site(files: dict[str, Content], output: Path) -> WriteReport:
-    """Make `output` hold exactly `files`; unchanged files keep their inode and timestamp."""
+    """Make `output` hold `files` and whatever else the user put there; files chronoline wrote
+    before and no longer makes are removed; unchanged files keep their inode and timestamp."""
     existing = _existing_files(output)
+    written_before = _manifest(output)
+    files = {**files, MANIFEST: "".join(f"{p}\n" for p in sorted(files)).encode("utf-8")}
     changed = sorted(p for p, c in files.items() if p not in existing or not _same(c, output / p))
-    stale = sorted(set(existing) - set(files))
+    stale = sorted((written_before & set(existing)) - set(files))
+    kept = sorted(set(existing) - set(files) - written_before)  # the user's own files
     if not changed and not stale:
         return WriteReport(0, 0)
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
@@ -56,11 +62,21 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
                 _write(content, target)
             else:
                 _link_or_copy(output / path, target)
+        for path in kept:
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(output / path, staging / path)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteReport(len(changed), len(stale))
+    return WriteReport(len([p for p in changed if p != MANIFEST]), len(stale))
+
+
+def _manifest(output: Path) -> set[str]:
+    try:
+        return set((output / MANIFEST).read_text(encoding="utf-8").splitlines())
+    except OSError:
+        return set()
 
 
 def _existing_files(output: Path) -> dict[str, Path]:

@@ -18,7 +18,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from generator.build import Builder, BuildOptions, is_ignored
+from generator.build import Builder, BuildOptions, count_of, is_ignored
 from generator.config import CONFIG_FILE, PYPROJECT_FILE, SiteConfig
 from generator.errors import BuildFailed
 from generator.livereload import LiveReloadServer
@@ -131,7 +131,9 @@ class DevServer:
                 site = self.builder.render()
             except BuildFailed as exc:
                 text = "\n".join(str(e) for e in exc.errors)
-                self.say(text)
+                count = len(exc.errors)
+                self.say(f"{text}\nBuild failed: {count} problem{'s' if count != 1 else ''}; "
+                         "serving the last good site until it is fixed.")
                 if first:
                     self._first_error = text
                 elif self.server:
@@ -145,15 +147,16 @@ class DevServer:
             self._warnings = site.warnings
         elapsed = round((time.perf_counter() - started) * 1000)
         if first:
-            self.say(f"Built {site.events} events, {site.pages} pages in {elapsed} ms")
+            events, pages = count_of(site.events, "event"), count_of(site.pages, "page")
+            self.say(f"Built {events}, {pages} in {elapsed} ms")
             return
         recovered = self.server is not None and self.server.error is not None
         if written or removed or recovered:
             styles_only = bool(written) and not removed and not recovered and all(
                 p.endswith(".css") for p in written)
             self.server.announce(styles_only=styles_only)
-        self.say(f"{_describe(changes)}: {len(written)} files written, {len(removed)} removed "
-                 f"in {elapsed} ms")
+        self.say(f"{_describe(changes)}: {count_of(len(written), 'file')} written, "
+                 f"{len(removed)} removed in {elapsed} ms")
 
     def _wait_for_config(self, changes: set[str]) -> None:
         # An editor's atomic save removes the config for a moment; do not build without it.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from anyascii import anyascii
+
 from generator.errors import ContentError
 from generator.model import Event, Tag, Timeline, YearGroup
 
@@ -21,7 +23,7 @@ def assemble(
 ) -> tuple[Timeline, list[ContentError]]:
     """Order the events and group them; duplicate slugs come back as errors."""
     chosen = sorted((e for e in events if drafts or not e.draft), key=sort_key)
-    errors = _duplicate_slugs(chosen)
+    errors = _duplicate_slugs(chosen) + _tag_clashes(chosen)
     if newest_first:
         chosen.reverse()
     ordered = tuple(chosen)
@@ -38,6 +40,27 @@ def _duplicate_slugs(events: list[Event]) -> list[ContentError]:
                        "rename one file or give it another 'slug:'")
             errors.append(ContentError(event.path, message, event.slug_line, "slug"))
     return errors
+
+
+def _tag_clashes(events: list[Event]) -> list[ContentError]:
+    """Two tags that differ in more than case, accents or spacing must not share a page:
+    `C` and `C++` would both be tags/c/."""
+    first: dict[str, tuple[str, Event]] = {}
+    errors = []
+    for event in sorted(events, key=lambda e: e.path):
+        for tag in event.tags:
+            spelling = _tag_spelling(tag.name)
+            other = first.setdefault(tag.slug, (spelling, event))
+            if other[0] != spelling:
+                place = "" if other[1] is event else f" in {other[1].path}"
+                message = (f"'{tag.name}' and a different tag{place} would share the page "
+                           f"tags/{tag.slug}/; rename one of them")
+                errors.append(ContentError(event.path, message, None, "tags"))
+    return errors
+
+
+def _tag_spelling(name: str) -> str:
+    return " ".join(anyascii(name).casefold().replace("-", " ").replace("_", " ").split())
 
 
 def _years(events: tuple[Event, ...], tz: dt.tzinfo) -> tuple[YearGroup, ...]:

@@ -61,6 +61,11 @@ def read_html(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def slug_of(article) -> str:
+    """The slug of an event as a timeline lists it: `<article id="event-SLUG">`."""
+    return article["id"].removeprefix("event-")
+
+
 def site_files(output: Path) -> dict[str, tuple[int, int]]:
     """Every file under `output` with its inode and modification time, to see what a build wrote."""
     return {p.relative_to(output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)

@@ -13,7 +13,7 @@ from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
 from generator.output import OutputError
 
-from conftest import REPO_ROOT, build_site, event_file, read_html, site_files
+from conftest import REPO_ROOT, build_site, event_file, read_html, site_files, slug_of
 
 EXAMPLE = Path(__file__).parent / "example"
 
@@ -46,7 +46,7 @@ def articles(page):
 
 
 def test_index_lists_every_event_in_order_with_precise_dates(example):
-    found = [(a["id"], a.time["datetime"], a.time.get_text()) for a in articles(
+    found = [(slug_of(a), a.time["datetime"], a.time.get_text()) for a in articles(
         read_html(example / "index.html"))]
     assert found == EXPECTED_ORDER
 
@@ -54,7 +54,7 @@ def test_index_lists_every_event_in_order_with_precise_dates(example):
 def test_each_event_title_links_to_its_page(example):
     for article in articles(read_html(example / "index.html")):
         link = article.select_one(".event-title a")
-        assert link["href"] == f"events/{article['id']}/index.html"
+        assert link["href"] == f"events/{slug_of(article)}/index.html"
         assert (example / link["href"]).is_file()
 
 
@@ -62,7 +62,7 @@ def test_years_group_the_index_and_have_pages(example):
     index = read_html(example / "index.html")
     assert [a.get_text() for a in index.select("nav.years a")] == ["2017", "2018", "2019"]
     year = read_html(example / "2018" / "index.html")
-    ids = [a["id"] for a in articles(year)]
+    ids = [slug_of(a) for a in articles(year)]
     assert ids == [slug for slug, *_ in EXPECTED_ORDER[1:12]]
     assert "range" in ids, "a range is listed under the year it starts"
     assert year.h1.get_text() == "All events in 2018"
@@ -92,12 +92,12 @@ def test_event_page_has_body_sources_and_neighbours(example):
 
 def test_tags_link_to_tag_pages_that_show_the_first_spelling(example):
     index = read_html(example / "index.html")
-    day = index.find("article", id="day")
+    day = index.find("article", id="event-day")
     assert [(a.get_text(), a["href"]) for a in day.select(".tags a")] == [
         ("Zürich", "tags/zurich/index.html"), ("Periods", "tags/periods/index.html")]
     tag = read_html(example / "tags" / "zurich" / "index.html")
     assert tag.h1.get_text() == "Events tagged “Zürich”"
-    assert [a["id"] for a in articles(tag)] == ["day", "written-day"]
+    assert [slug_of(a) for a in articles(tag)] == ["day", "written-day"]
     tags = read_html(example / "tags" / "index.html")
     assert "Periods" in tags.get_text()
 
@@ -115,7 +115,8 @@ def test_content_is_escaped_and_nothing_can_run_script(example):
             for name in ("href", "src"):
                 assert not element.get(name, "").lower().startswith(("javascript:", "data:"))
     index = read_html(example / "index.html")
-    assert "A summary with <em>HTML</em> in it." in index.find("article", id="escaping").get_text()
+    escaping = index.find("article", id="event-escaping")
+    assert "A summary with <em>HTML</em> in it." in escaping.get_text()
     assert (example / "tags" / "b-bold-b" / "index.html").is_file()
 
 
@@ -129,7 +130,7 @@ def test_files_that_are_not_markdown_are_copied_and_summaries_keep_their_links(e
     assert (example / "images" / "dot.png").read_bytes() == (
         EXAMPLE / "content" / "images" / "dot.png").read_bytes()
     index = read_html(example / "index.html")
-    assert index.find("article", id="image").img["src"] == "images/dot.png"
+    assert index.find("article", id="event-image").img["src"] == "images/dot.png"
     event = read_html(example / "events" / "image" / "index.html")
     assert event.select_one(".body img")["src"] == "../../images/dot.png"
 
@@ -252,7 +253,7 @@ def test_a_busy_year_is_split_by_month(make_site):
     months = [h.get_text() for h in index.select("section.year h3.month")]
     assert months == [f"{m} 2018" for m in ("January", "February", "March", "April", "May",
                       "June", "July", "August", "September", "October", "November", "December")]
-    assert index.select("section.year ol.timeline")[0].article["id"] == "whole-year"
+    assert slug_of(index.select("section.year ol.timeline")[0].article) == "whole-year"
 
 
 def test_newest_first(make_site):
@@ -260,7 +261,7 @@ def test_newest_first(make_site):
                       "content/b.md": event_file("B", "2019")},
                      config='order = "newest"\n')
     build_site(root)
-    assert [a["id"] for a in articles(read_html(root / "site" / "index.html"))] == ["b", "a"]
+    assert [slug_of(a) for a in articles(read_html(root / "site" / "index.html"))] == ["b", "a"]
 
 
 def test_the_demo_site_builds_with_every_event_sourced(tmp_path):
@@ -271,7 +272,7 @@ def test_the_demo_site_builds_with_every_event_sourced(tmp_path):
     assert len(events) == report.events
     for article in events:
         links = article.select("ul.sources a.source")
-        assert links, f"{article['id']} has no source"
+        assert links, f"{slug_of(article)} has no source"
         assert all(re.match(r"https?://", a["href"]) for a in links)
     datetimes = [a.time["datetime"] for a in events]
     assert datetimes == sorted(datetimes, key=lambda d: d[:10]), "oldest first"
@@ -284,3 +285,18 @@ def test_output_can_be_moved_and_served_elsewhere(tmp_path):
     shutil.move(tmp_path / "site", tmp_path / "moved")
     page = read_html(tmp_path / "moved" / "events" / "day" / "index.html")
     assert page.select_one("link[rel=stylesheet]")["href"] == "../../assets/style.css"
+
+
+def test_summary_links_are_rebased_but_text_that_looks_like_a_link_is_not(make_site):
+    body = 'Write href="foo/bar" to link; see [the map](../../images/map.png).'
+    root = make_site({"content/x.md": event_file("X", body=body), "content/images/map.png": "p"})
+    build_site(root)
+    item = read_html(root / "site" / "2018" / "index.html").find("article", id="event-x")
+    assert 'Write href="foo/bar" to link' in item.get_text()
+    assert item.select_one(".summary a")["href"] == "../images/map.png"
+
+
+def test_one_year_needs_no_year_navigation(make_site):
+    root = make_site({"content/a.md": event_file("A")})
+    build_site(root)
+    assert not read_html(root / "site" / "index.html").select("nav.years")

@@ -77,6 +77,14 @@ def test_a_symlink_out_of_the_site_is_skipped_with_a_warning(make_site, tmp_path
     (root / "content" / "leak.txt").symlink_to(secret)
     result = run("build", cwd=root)
     assert result.returncode == 0
-    assert "warning: content/leak.txt: skipped: it is a link to a file outside the site" in (
+    assert "warning: content/leak.txt: skipped: it is a link to a file outside content/" in (
         result.stderr)
     assert not (root / "site" / "leak.txt").exists()
+
+
+def test_a_symlink_to_a_private_file_of_the_site_folder_is_skipped(make_site):
+    root = make_site({"content/a.md": event_file("A"), ".git/config": "token = secret"})
+    (root / "content" / "notes.txt").symlink_to(root / ".git" / "config")
+    result = run("build", cwd=root)
+    assert result.returncode == 0
+    assert not (root / "site" / "notes.txt").exists()

@@ -69,3 +69,17 @@ def test_chronoline_toml_wins_over_pyproject(tmp_path):
 def test_bad_settings_are_named(tmp_path, text, expected):
     (tmp_path / "chronoline.toml").write_text(text, encoding="utf-8")
     assert messages(tmp_path) == [expected]
+
+
+def test_a_bad_option_is_blamed_on_the_option(tmp_path):
+    with pytest.raises(ContentErrors) as caught:
+        load_config(tmp_path, {"base_url": "not a url"})
+    assert [str(e) for e in caught.value.errors] == [
+        "--base-url: must be an http(s) URL such as \"https://user.github.io/repo/\", "
+        "not 'not a url'"]
+
+
+def test_tool_chronoline_must_be_a_table(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool]\nchronoline = 5\n", encoding="utf-8")
+    assert messages(tmp_path) == [
+        "pyproject.toml:2: [tool.chronoline] must be a table of settings, such as title = \"...\""]

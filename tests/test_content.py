@@ -85,8 +85,14 @@ def test_draft_flag():
          "content/e.md:3: broken YAML: while parsing a flow sequence, did not find expected ',' "
          "or ']' (it started on line 2); check the quotes, colons and indentation"),
         ("---\ntitle: t\n  date: 2018\n---\n",
-         "content/e.md:3: broken YAML: mapping values are not allowed in this context; check the "
-         "quotes, colons and indentation"),
+         "content/e.md:3: broken YAML: mapping values are not allowed in this context; a value "
+         "that holds ': ' must be in quotes, as in title: \"Ansip: worried\""),
+        ("---\ntitle: Ansip: worried\ndate: 2018\n---\n",
+         "content/e.md:2: broken YAML: mapping values are not allowed in this context; a value "
+         "that holds ': ' must be in quotes, as in title: \"Ansip: worried\""),
+        ("---\ntitle: t\ndate: 2018\ntags: &a [*a]\n---\n",
+         "content/e.md:4: YAML anchors and aliases (& and *) are not supported; write the value "
+         "out"),
         ("", "content/e.md:1: the file is empty; start the file with a line '---', "
          "then 'title:' and 'date:' lines, then '---'"),
         ("Just text\n", "content/e.md:1: no front matter; start the file with a line '---', "
@@ -123,6 +129,14 @@ def test_draft_flag():
          "content/e.md:4: tags: must be a list, such as 'tags: [uk, huawei]'"),
         ("---\ntitle: t\ntitle: u\ndate: 2018\n---\n",
          "content/e.md:3: title: appears twice; keep one"),
+        ("---\ntitle: t\ndate: 2018\nsummary: |\n  One.\n\n  Two.\n---\n",
+         "content/e.md:4: summary: must be one paragraph; put lists and further paragraphs in "
+         "the body"),
+        ("---\ntitle: t\ndate: 2018\nsources:\n  - url: https://x.org/a b\n---\n",
+         "content/e.md:5: sources[1].url: 'https://x.org/a b' holds a space, which a link "
+         "cannot; write it as %20"),
+        ("---\ntitle: \"a\x00b\"\ndate: 2018\n---\n",
+         "content/e.md:2: holds a control character (U+0000); remove it"),
         (b"---\ntitle: caf\xe9\ndate: 2018\n---\n",
          "content/e.md:2: is not UTF-8 text (byte 0xe9); save the file as UTF-8"),
     ],
@@ -140,9 +154,9 @@ def test_every_problem_of_a_file_is_reported_at_once():
     errors = errors_of("---\ntitel: t\ndate: someday\nsources:\n  - url: ftp://x.org\n---\n")
     assert errors == [
         "content/e.md:2: titel: unknown key; did you mean 'title'?",
-        "content/e.md:6: title: is missing; add a line 'title: ...' to the front matter",
         "content/e.md:3: date: 'someday' is not a date; write it as 2018, 2018-07, 2018-07-19, "
         "2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018",
         "content/e.md:5: sources[1].url: 'ftp://x.org' is not an http(s) link; write the full "
         "address, starting with https://",
+        "content/e.md:6: title: is missing; add a line 'title: ...' to the front matter",
     ]

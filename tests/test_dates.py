@@ -80,3 +80,24 @@ def test_what_is_not_a_date_says_why(written, message):
     with pytest.raises(DateError) as caught:
         parse_date(written, UTC)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("12/07/2018", "'12/07/2018' could be read in more than one way"),
+        ("Monday 2018", "'Monday 2018' is not a date"),
+        ("19 July 2018 2pm EST", "'19 July 2018 2pm EST' names a time zone; write its offset"),
+        ("9999-12", "year 9999 is too far in the future"),
+    ],
+)
+def test_ambiguous_dates_are_refused_rather_than_guessed(written, message):
+    with pytest.raises(DateError) as caught:
+        parse_date(written, UTC)
+    assert message in str(caught.value)
+
+
+def test_the_first_year_works_in_any_zone():
+    date = parse_date("0001", ZoneInfo("Asia/Tokyo"))
+    assert date.start(ZoneInfo("Asia/Tokyo")) == dt.datetime.min.replace(tzinfo=UTC)
+    assert date.display("en", ZoneInfo("Asia/Tokyo")) == "1"

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import MARKER, write_site
+from generator.output import MANIFEST, write_site
 
 from conftest import site_files
 
 
 def test_first_write_creates_the_folder(tmp_path):
     out = tmp_path / "site"
-    report = write_site({MARKER: b"", "a/index.html": b"A"}, out)
+    report = write_site({".nojekyll": b"", "a/index.html": b"A"}, out)
     assert (report.written, report.removed) == (2, 0)
     assert (out / "a" / "index.html").read_bytes() == b"A"
 
@@ -53,3 +53,14 @@ def test_a_failure_while_writing_leaves_the_old_site(tmp_path):
         write_site({"a.html": b"A2", "b.png": Path(tmp_path / "missing.png")}, out)
     assert site_files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_files_the_user_put_in_the_output_folder_stay(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a.html": b"A", "old.html": b"O"}, out)
+    (out / "CNAME").write_text("timeline.example.org\n")
+    report = write_site({"a.html": b"A2"}, out)
+    assert (report.written, report.removed) == (1, 1)
+    assert (out / "CNAME").read_text() == "timeline.example.org\n"
+    assert not (out / "old.html").exists()
+    assert (out / MANIFEST).read_text() == "a.html\n"

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from generator.dates import parse_date
 from generator.model import Event, Tag
+from generator.slugs import slugify
 from generator.timeline import assemble
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -13,7 +14,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 def event(slug: str, date: str, draft: bool = False, tags: tuple[str, ...] = ()) -> Event:
     when = parse_date(date, BRUSSELS)
     return Event(path=f"content/{slug}.md", slug=slug, title=slug.title(), date=when, end=None,
-                 summary_html="", body_html="", tags=tuple(Tag(t, t.lower()) for t in tags),
+                 summary_html="", body_html="", tags=tuple(Tag(t, slugify(t)) for t in tags),
                  sources=(), start=when.start(BRUSSELS), year=when.local(BRUSSELS).year,
                  draft=draft)
 
@@ -73,3 +74,20 @@ def test_duplicate_slugs_are_errors():
     assert [str(e) for e in errors] == [
         "content/z/x.md: slug: 'x' is also the slug of content/x.md; rename one file or give it "
         "another 'slug:'"]
+
+
+def test_tags_that_only_look_alike_in_a_url_are_an_error():
+    _, errors = assemble([event("a", "2017", tags=("C++",)), event("b", "2018", tags=("C",))],
+                         BRUSSELS)
+    assert [str(e) for e in errors] == [
+        "content/b.md: tags: 'C' and a different tag in content/a.md would share the page "
+        "tags/c/; rename one of them"]
+
+
+def test_tags_that_differ_in_case_accents_or_spacing_are_one_tag():
+    events = [event("a", "2017", tags=("Zürich",)), event("b", "2018", tags=("zurich",)),
+              event("c", "2019", tags=("New York",)), event("d", "2019", tags=("new-york",))]
+    timeline, errors = assemble(events, BRUSSELS)
+    assert errors == []
+    assert [(t.name, len(members)) for t, members in timeline.tags] == [("New York", 2),
+                                                                       ("Zürich", 2)]

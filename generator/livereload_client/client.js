@@ -90,6 +90,7 @@
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) catchUp();
   });
+  document.addEventListener("resume", catchUp); // a frozen tab, thawed (Page Lifecycle API)
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) catchUp();
   });
