@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import markdown
+import yaml
 
 from generator.dates import DATE_FORMS, DateError, PartialDate, parse_date
 from generator.errors import ContentError, ContentErrors
 from generator.frontmatter import Document, Value, split
 from generator.markup import render
-from generator.model import Event, Source, Tag
+from generator.model import Background, Event, Media, Source, Tag
 from generator.slugs import slugify
 
-EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft")
+EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
+              "display_date", "media", "background", "extra")
+MEDIA_KEYS = ("url", "caption", "credit", "alt")
+BACKGROUND_KEYS = ("url", "color")
 SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
@@ -76,6 +81,8 @@ class _Reader:
         slug = self.slug()
         draft = self.draft()
         summary_html = self.summary(md)
+        display_date = self.text("display_date")
+        media, background, extra = self.media(md), self.background(), self.extra()
         if self.errors:
             raise ContentErrors(sorted(self.errors, key=lambda e: e.line or 0))
         body_html = render(md, self.doc.body)
@@ -87,7 +94,8 @@ class _Reader:
             path=self.path, slug=slug, title=title, date=date, end=end,
             summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
             start=date.start(self.tz), year=date.local(self.tz).year, draft=draft,
-            slug_line=self.line("slug"),
+            slug_line=self.line("slug"), display_date=display_date, media=media,
+            background=background, extra=extra,
         )
 
     def line(self, key: str) -> int | None:
@@ -169,16 +177,57 @@ class _Reader:
             title = self.text("title", fields=entry)
             publisher = self.text("publisher", fields=entry)
             if url:
-                sources.append(Source(url, title, publisher, date, archive))
+                sources.append(Source(url, title, publisher, date, archive, item.line))
         return tuple(sources)
+
+    def mapping(self, key: str, known: tuple[str, ...]) -> dict[str, Value] | None:
+        value = self.fields.get(key)
+        if value is None or value.is_null:
+            return None
+        if not isinstance(value.data, dict):
+            self.error(key, f"must be a mapping of {', '.join(known)}", value.line)
+            return None
+        for name, sub in value.data.items():
+            if name not in known:
+                self.error(f"{key}.{name}", "unknown key" + _did_you_mean(name, known), sub.line)
+        return value.data
+
+    def media(self, md: markdown.Markdown) -> Media | None:
+        entry = self.mapping("media", MEDIA_KEYS)
+        if entry is None:
+            return None
+        url = self.url(entry, "url", "media", self.line("media"), required=True)
+        caption, credit = self.text("caption", fields=entry), self.text("credit", fields=entry)
+        return Media(url, _inline(md, caption), _inline(md, credit),
+                     self.text("alt", fields=entry)) if url else None
+
+    def background(self) -> Background | None:
+        entry = self.mapping("background", BACKGROUND_KEYS)
+        if entry is None:
+            return None
+        url = self.url(entry, "url", "background", self.line("background"))
+        color = self.text("color", fields=entry)
+        if color and not _COLOR.fullmatch(color):
+            self.error("background.color", f"{color!r} is not a colour; write it as #1a2b3c or "
+                       "a colour name such as navy", entry["color"].line)
+            color = ""
+        return Background(url, color) if url or color else None
+
+    def extra(self) -> str:
+        value = self.fields.get("extra")
+        if value is None or value.is_null:
+            return ""
+        if not isinstance(value.data, dict):
+            self.error("extra", "must be a mapping", value.line)
+            return ""
+        return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
 
     def url(self, entry: dict[str, Value], key: str, field: str, line: int,
             required: bool = False) -> str:
         value = entry.get(key)
         if value is None or value.is_null or not str(value.data).strip():
             if required:
-                self.error(f"{field}.{key}", "is missing; every source needs 'url: https://...'",
-                           line)
+                self.error(f"{field}.{key}", "is missing; add 'url: https://...'", line)
             return ""
         text = str(value.data).strip()
         parts = urlsplit(text)
@@ -241,3 +290,28 @@ def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
         return f"; did you mean '{match[0]}'?"
     return "; known keys: " + ", ".join(known)
 
+
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}")
+
+
+def _inline(md: markdown.Markdown, text: str) -> str:
+    """A short Markdown text (a caption, a credit) as inline HTML: its paragraphs joined."""
+    if not text:
+        return ""
+    html = render(md, text).strip()
+    return " ".join(p.strip() for p in re.findall(r"<p>(.*?)</p>", html, re.DOTALL)) or html
+
+
+def _plain(value: Value) -> object:
+    """A YAML value as plain JSON-able data, scalars typed as YAML reads them."""
+    if isinstance(value.data, dict):
+        return {key: _plain(item) for key, item in value.data.items()}
+    if isinstance(value.data, list):
+        return [_plain(item) for item in value.data]
+    kind = value.tag.rsplit(":", 1)[-1]
+    if kind == "null":
+        return None
+    if kind in ("bool", "int", "float"):
+        return yaml.safe_load(value.data)
+    return value.data

@@ -26,9 +26,26 @@ def timelinejs(timeline: Timeline, config: SiteConfig) -> bytes:
             slide["end_date"] = _tl_date(event.end, tz)
         if event.tags:
             slide["group"] = event.tags[0].name
+        if event.display_date:
+            slide["display_date"] = escape(event.display_date)
+        if event.media:
+            slide["media"] = _media(event)
+        if event.background:
+            slide["background"] = {k: v for k, v in vars(event.background).items() if v}
+        # What an imported slide carried beyond chronoline's fields goes back where it was.
+        for key, value in (json.loads(event.extra) if event.extra else {}).items():
+            slide.setdefault(key, value)
         events.append(slide)
     title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
     return _json({"title": title, "events": events})
+
+
+def _media(event: Event) -> dict:
+    media = event.media
+    data = {"url": media.url, "caption": media.caption_html, "credit": media.credit_html}
+    if media.alt:
+        data["alt"] = media.alt
+    return {key: value for key, value in data.items() if value}
 
 
 def _tl_date(date: PartialDate, tz: dt.tzinfo) -> dict:
@@ -71,6 +88,10 @@ def events_json(timeline: Timeline, config: SiteConfig) -> bytes:
                          "date": s.date.iso() if s.date else None,
                          "archive_url": s.archive_url} for s in event.sources],
             "source_file": event.path,
+            "display_date": event.display_date or None,
+            "media": _media(event) if event.media else None,
+            "background": vars(event.background) if event.background else None,
+            "extra": json.loads(event.extra) if event.extra else None,
         }
         url = public_url(config, event_path(event))
         if url:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.dates import PartialDate
 
@@ -17,6 +17,25 @@ class Source:
     publisher: str = ""
     date: PartialDate | None = None
     archive_url: str = ""
+    line: int | None = field(default=None, compare=False)  # where it was written
+
+
+@dataclass(frozen=True)
+class Media:
+    """A picture or other media that illustrates an event; caption and credit are HTML."""
+
+    url: str
+    caption_html: str = ""
+    credit_html: str = ""
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Background:
+    """A slide background as TimelineJS knows it: an image URL or a CSS colour."""
+
+    url: str = ""
+    color: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +63,10 @@ class Event:
     year: int  # the year it is listed under: the year it starts, in the site's time zone
     draft: bool = False
     slug_line: int | None = None  # where `slug:` was written, for error messages
+    display_date: str = ""  # shown instead of the formatted date, which still sorts
+    media: Media | None = None
+    background: Background | None = None
+    extra: str = ""  # JSON text of whatever else an imported slide carried
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def test_draft_flag():
         ("---\ntitle: t\ndate: 2018-07-19\nend: 2018-07-18\n---\n",
          "content/e.md:4: end: 2018-07-18 ends before the date 2018-07-19 begins"),
         ("---\ntitle: t\ndate: 2018\nsources:\n  - title: no url\n---\n",
-         "content/e.md:5: sources[1].url: is missing; every source needs 'url: https://...'"),
+         "content/e.md:5: sources[1].url: is missing; add 'url: https://...'"),
         ("---\ntitle: t\ndate: 2018\nsources:\n  - url: javascript:alert(1)\n---\n",
          "content/e.md:5: sources[1].url: 'javascript:alert(1)' is not an http(s) link; "
          "write the full address, starting with https://"),
