@@ -12,6 +12,7 @@ import jinja2
 
 from generator.config import SiteConfig, load_config
 from generator.content import parse_event
+from generator.dates import MonthNames
 from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.exports import events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
@@ -208,6 +209,7 @@ class Builder:
 
     def _read_events(self, paths: tuple[str, ...], config: SiteConfig) -> list[Event]:
         md = make_markdown(config.raw_html)
+        months = MonthNames(config.language)
         events, errors, cache = [], [], {}
         root = str(self.options.root)
         for shown in paths:
@@ -220,7 +222,7 @@ class Builder:
                     event = cached[1]
                 else:
                     with open(path, "rb") as file:
-                        event = parse_event(file.read(), shown, md, config.tzinfo)
+                        event = parse_event(file.read(), shown, md, config.tzinfo, months)
                 cache[shown] = (stamp, event)
                 events.append(event)
             except ContentErrors as exc:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import markdown
 import yaml
 
-from generator.dates import DATE_FORMS, DateError, PartialDate, parse_date
+from generator.dates import DATE_FORMS, ENGLISH, DateError, MonthNames, PartialDate, parse_date
 from generator.errors import ContentError, ContentErrors
 from generator.frontmatter import Document, Value, split
 from generator.markup import render
@@ -47,20 +47,23 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
-def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo) -> Event:
-    """Parse one event file (`path` is only for messages and the default slug)."""
+def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo,
+                months: MonthNames = ENGLISH) -> Event:
+    """Parse one event file (`path` is only for messages and the default slug); written dates
+    may name months in English or in the language of `months`."""
     document = split(decode(data, path), path)
-    return _Reader(path, document, tz).event(md)
+    return _Reader(path, document, tz, months).event(md)
 
 
 class _Reader:
     """Checks one document's fields, collecting every problem before raising."""
 
-    def __init__(self, path: str, document: Document, tz: dt.tzinfo) -> None:
+    def __init__(self, path: str, document: Document, tz: dt.tzinfo, months: MonthNames) -> None:
         self.path = path
         self.doc = document
         self.fields = document.fields
         self.tz = tz
+        self.months = months
         self.errors: list[ContentError] = []
 
     def error(self, field: str, message: str, line: int | None) -> None:
@@ -122,7 +125,7 @@ class _Reader:
         if not raw:
             return None
         try:
-            return parse_date(raw, self.tz)
+            return parse_date(raw, self.tz, self.months)
         except DateError as exc:
             self.error(prefix + key, f"{exc}; write it as {DATE_FORMS}", fields[key].line)
             return None

@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass
 from enum import IntEnum
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time, get_month_names
 from dateutil import parser as dateutil_parser
 
 YEAR_RE = re.compile(r"^(\d{4})$")
@@ -122,8 +122,29 @@ def _utc(moment: dt.datetime) -> dt.datetime:
         return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def parse_date(value: object, tz: dt.tzinfo) -> PartialDate:
-    """Read a date as written; a time without an offset is taken in `tz`."""
+class MonthNames:
+    """The month names a written date may use: English, and those of the site's language."""
+
+    def __init__(self, language: str = "en") -> None:
+        names: list[tuple[str, ...]] = [tuple(n) for n in dateutil_parser.parserinfo.MONTHS]
+        locale = language.replace("-", "_")
+        if locale.split("_")[0] != "en":
+            for width in ("wide", "abbreviated"):
+                for number, name in get_month_names(width, locale=locale).items():
+                    names[number - 1] += (name.strip(".").lower(),)
+        self.parserinfo = type("SiteParserInfo", (dateutil_parser.parserinfo,),
+                               {"MONTHS": [tuple(dict.fromkeys(n)) for n in names]})()
+        words = sorted({w.lower() for n in names for w in n}, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![^\W\d_])(" + "|".join(map(re.escape, words)) +
+                                  r")\.?(?![^\W\d_])", re.IGNORECASE)
+
+
+ENGLISH = MonthNames()
+
+
+def parse_date(value: object, tz: dt.tzinfo, months: MonthNames = ENGLISH) -> PartialDate:
+    """Read a date as written; a time without an offset is taken in `tz`; a written date may
+    name its month in English or in the language `months` was made for."""
     if isinstance(value, bool) or value is None:
         raise DateError(f"{value!r} is not a date")
     if isinstance(value, dt.datetime):
@@ -136,14 +157,14 @@ def parse_date(value: object, tz: dt.tzinfo) -> PartialDate:
     if not text:
         raise DateError("is empty")
     try:
-        return _parse_text(text, tz)
+        return _parse_text(text, tz, months)
     except (ValueError, OverflowError) as exc:
         if isinstance(exc, DateError):
             raise
         raise DateError(f"{text!r} is not a date") from None
 
 
-def _parse_text(text: str, tz: dt.tzinfo) -> PartialDate:
+def _parse_text(text: str, tz: dt.tzinfo, months: MonthNames) -> PartialDate:
     if match := YEAR_RE.match(text):
         return _checked(int(match.group(1)))
     if match := MONTH_RE.match(text):
@@ -154,7 +175,7 @@ def _parse_text(text: str, tz: dt.tzinfo) -> PartialDate:
         cleaned = re.sub(r"\s+(?=[Zz+-]\d*)", "", text.replace(" ", "T", 1))
         moment = dt.datetime.fromisoformat(cleaned).replace(microsecond=0)
         return _from_moment(moment, tz, text.upper().endswith("Z"), match.group(1) is not None)
-    return _parse_written(text, tz)
+    return _parse_written(text, tz, months)
 
 
 def _checked(year: int, month: int | None = None, day: int | None = None) -> PartialDate:
@@ -186,22 +207,18 @@ _DEFAULT_A = dt.datetime(1904, 1, 1, 3, 7, 11)
 _DEFAULT_B = dt.datetime(1908, 2, 2, 5, 13, 17)
 
 
-_MONTH_NAME = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?![a-z])", re.IGNORECASE)
-
-
-def _parse_written(text: str, tz: dt.tzinfo) -> PartialDate:
+def _parse_written(text: str, tz: dt.tzinfo, months: MonthNames) -> PartialDate:
     # A written date names its month: "12/07/2018" is 12 July or 7 December depending on who
     # wrote it, and "Monday 2018" is no date at all.
-    if not _MONTH_NAME.search(text):
+    if not months.pattern.search(text):
         if re.search(r"\d+\s*[/.-]\s*\d+", text):
             raise DateError(f"{text!r} could be read in more than one way")
         raise DateError(f"{text!r} is not a date")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            first = dateutil_parser.parse(text, default=_DEFAULT_A)
-            second = dateutil_parser.parse(text, default=_DEFAULT_B)
+            first = dateutil_parser.parse(text, months.parserinfo, default=_DEFAULT_A)
+            second = dateutil_parser.parse(text, months.parserinfo, default=_DEFAULT_B)
         except dateutil_parser.UnknownTimezoneWarning:
             raise DateError(f"{text!r} names a time zone; write its offset instead, as in "
                             "2018-07-19T14:00-05:00") from None

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.errors import ContentError
+from generator.i18n import translations
 from generator.model import Event, Tag
 from generator.pages import INDEX, Page, event_path, public_url, tag_path, year_path
 from generator.structured import description, event_data, list_data, script_json, share_image
@@ -39,7 +40,9 @@ def make_environment(layouts_dir: Path, config: SiteConfig) -> jinja2.Environmen
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(config.language), newstyle=True)
     locale = config.language.replace("-", "_")
     tz = config.tzinfo
     shown: dict[PartialDate, str] = {}  # Babel is slow, and a date reads the same each time
