@@ -136,8 +136,9 @@ class Builder:
         """The settings of the last render that got as far as reading them."""
         return self._config
 
-    def render(self) -> RenderedSite:
-        """Render the whole site in memory, or raise BuildFailed with every problem found."""
+    def read(self) -> tuple[SiteConfig, SourceFiles, Timeline]:
+        """Read the settings and every event into a timeline, or raise BuildFailed with every
+        problem found; nothing is rendered."""
         root = self.options.root
         config = self._load_config()
         if not (root / "content").is_dir():
@@ -149,6 +150,12 @@ class Builder:
                                     self.options.drafts)
         if errors:
             raise BuildFailed(errors)
+        return config, sources, timeline
+
+    def render(self) -> RenderedSite:
+        """Render the whole site in memory, or raise BuildFailed with every problem found."""
+        root = self.options.root
+        config, sources, timeline = self.read()
         pages = plan(timeline, config)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         files.update(self._render_pages(pages, config))

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shlex
 import signal
+import subprocess
 import sys
 import webbrowser
 from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, build
-from generator.errors import BuildFailed
+from generator.check import check
+from generator.config import load_config
+from generator.errors import BuildFailed, ContentError, ContentErrors
+from generator.importer import ImportFailed, import_file
+from generator.links import check_links
+from generator.new import NewEventError, new_event
 from generator.output import OutputError
+from generator.scaffold import InitError, init_site
 from generator.serve import DevServer, PortBusy, ServeOptions
 
 
@@ -21,41 +30,102 @@ def make_parser() -> argparse.ArgumentParser:
         prog="chronoline", description="Build a chronological timeline site from Markdown events.")
     parser.add_argument("--version", action="version", version=f"chronoline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    b = commands.add_parser("build", help="build the site into site/")
-    b.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                   help="the site's folder, holding content/ and layouts/ (default: .)")
+
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
+                      help="the site's folder, holding content/ and layouts/ (default: .)")
+    site.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    drafts = argparse.ArgumentParser(add_help=False)
+    drafts.add_argument("--drafts", action="store_true", help="include events marked draft: true")
+
+    b = commands.add_parser("build", parents=[site, drafts], help="build the site into site/")
     b.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/site)")
     b.add_argument("--base-url", metavar="URL", help="the site's public URL, overriding base_url")
-    b.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     b.add_argument("--quiet", action="store_true", help="print only errors, no summary or warnings")
-    b.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    s = commands.add_parser("serve", help="serve the site and reload it as files change")
-    s.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                   help="the site's folder, holding content/ and layouts/ (default: .)")
+
+    s = commands.add_parser("serve", parents=[site, drafts],
+                            help="serve the site and reload it as files change")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     s.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
-    s.add_argument("--drafts", action="store_true", help="include events marked draft: true")
     s.add_argument("--poll", action="store_true",
                    help="poll for changes (for Docker, network drives and WSL)")
-    s.add_argument("--debug", action="store_true", help="log every request and rebuild step")
+
+    i = commands.add_parser("init", help="start a new timeline site in a folder")
+    i.add_argument("folder", type=Path, metavar="DIR")
+    i.add_argument("--title", default="Timeline", help="the site's title")
+    i.add_argument("--language", default="en", help="a language code such as en, nl or nl-BE")
+    i.add_argument("--force", action="store_true",
+                   help="add the missing files to a folder that is not empty (none is overwritten)")
+
+    n = commands.add_parser("new", help="write a new event file")
+    n.add_argument("title")
+    n.add_argument("--date", help="2018-12-07, 2018-12 or 2018 (default: today)")
+    n.add_argument("--tag", action="append", default=[], help="a tag; repeat for more")
+    n.add_argument("--source", dest="urls", action="append", default=[], metavar="URL",
+                   help="a source's address; repeat for more")
+    n.add_argument("--site", dest="source", type=Path, default=Path("."), metavar="DIR",
+                   help="the site's folder (default: .)")
+    n.add_argument("--draft", action="store_true", help="mark the event as a draft")
+    n.add_argument("--debug", action="store_true", help="show tracebacks")
+    n.add_argument("--edit", action="store_true", help="open the new file in $EDITOR")
+
+    c = commands.add_parser("check", parents=[site, drafts],
+                            help="check every event without building")
+    c.add_argument("--links", action="store_true", help="also request every source's address")
+    c.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="how long to wait for each address (default: 10)")
+    c.add_argument("--strict", action="store_true", help="count warnings as errors, for CI")
+
+    m = commands.add_parser("import", parents=[site],
+                            help="turn a TimelineJS file (JSON or CSV) into event files")
+    m.add_argument("file", type=Path)
+    m.add_argument("--into", type=Path, metavar="DIR",
+                   help="where the event files go (default: content/events in the site)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+    debug = getattr(args, "debug", False)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(levelname)s: %(message)s")
+    command = {"build": _build, "serve": _serve, "init": _init, "new": _new, "check": _check,
+               "import": _import}[args.command]
     try:
-        if args.command == "build":
-            return _build(args)
-        if args.command == "serve":
-            return _serve(args)
+        return command(args)
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        print("Stopped.", file=sys.stderr)
         return 130
-    return 2
+    except (BuildFailed, ContentErrors) as exc:
+        _print_errors(exc.errors)
+        return 1
+    except (OutputError, InitError, NewEventError, ImportFailed, PortBusy) as exc:
+        print(f"chronoline {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if debug:
+            raise
+        print(f"chronoline {args.command}: {exc.filename or ''}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug in chronoline: one line, and the way to see more
+        if debug:
+            raise
+        print(f"chronoline failed unexpectedly: {type(exc).__name__}: {exc}\n"
+              "Run the same command with --debug to see where, and please report it.",
+              file=sys.stderr)
+        return 1
+
+
+def _print_errors(errors: list[ContentError], prefix: str = "") -> None:
+    for error in errors:
+        print(f"{prefix}{error}", file=sys.stderr)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -64,26 +134,9 @@ def _build(args: argparse.Namespace) -> int:
     try:
         report = build(options)
     except BuildFailed as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
-        count = len(exc.errors)
-        print(f"Build failed: {count} problem{'s' if count != 1 else ''}; "
+        _print_errors(exc.errors)
+        print(f"Build failed: {_plural(len(exc.errors), 'problem')}; "
               f"{options.output_dir} was left as it was.", file=sys.stderr)
-        return 1
-    except OutputError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except OSError as exc:
-        if args.debug:
-            raise
-        print(f"{exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # a bug in chronoline: one line, and the way to see more
-        if args.debug:
-            raise
-        print(f"chronoline failed unexpectedly: {type(exc).__name__}: {exc}\n"
-              "Run the same command with --debug to see where, and please report it.",
-              file=sys.stderr)
         return 1
     if not args.quiet:
         for warning in report.warnings:
@@ -106,9 +159,6 @@ def _serve(args: argparse.Namespace) -> int:
         dev.run()
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
-    except (PortBusy, OSError) as exc:
-        print(f"chronoline serve: {exc}", file=sys.stderr)
-        return 1
     finally:
         dev.close()
     return 0
@@ -116,3 +166,61 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _raise_interrupt() -> None:
     raise KeyboardInterrupt
+
+
+def _init(args: argparse.Namespace) -> int:
+    config = load_config(args.folder, {"title": args.title, "language": args.language})
+    written, kept = init_site(args.folder, config.title, config.language, force=args.force)
+    for path in written:
+        print(f"wrote {path}")
+    for path in kept:
+        print(f"kept  {path} (it exists already)")
+    print(f"Next: cd {shlex.quote(str(args.folder))} && chronoline serve")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    config = load_config(args.source)
+    path = new_event(args.source, config, args.title, args.date, args.tag, args.urls, args.draft)
+    print(path)
+    if args.edit:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            print("chronoline new: --edit needs $EDITOR (or $VISUAL) to name your editor",
+                  file=sys.stderr)
+            return 1
+        return subprocess.call([*shlex.split(editor), str(path)])
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    report = check(BuildOptions(root=args.source, drafts=args.drafts))
+    errors, warnings = list(report.errors), list(report.warnings)
+    if args.links and report.timeline is not None:
+        dead, moved = check_links(report.timeline, args.timeout)
+        errors += dead
+        warnings += moved
+    _print_errors(errors)
+    _print_errors(warnings, "warning: " if not args.strict else "")
+    problems = len(errors) + (len(warnings) if args.strict else 0)
+    events = len(report.timeline.events) if report.timeline else 0
+    print(f"Checked {_plural(events, 'event')}: {_plural(len(errors), 'error')}, "
+          f"{_plural(len(warnings), 'warning')}", file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    into = args.into if args.into is not None else args.source / "content" / "events"
+    report = import_file(args.file, into)
+    if report.title:
+        print(f"Title slide (for title and description in chronoline.toml):\n"
+              f"  title = {report.title!r}\n  description = {report.text!r}")
+    for path in report.written:
+        print(f"wrote   {path}")
+    for path in report.skipped:
+        print(f"skipped {path} (it exists already)")
+    for line in report.not_carried:
+        print(f"not carried over: {line}")
+    print(f"Imported {_plural(len(report.written), 'event')}, skipped "
+          f"{len(report.skipped)}, {len(report.not_carried)} not carried over")
+    return 0

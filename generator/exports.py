@@ -32,9 +32,13 @@ def timelinejs(timeline: Timeline, config: SiteConfig) -> bytes:
             slide["media"] = _media(event)
         if event.background:
             slide["background"] = {k: v for k, v in vars(event.background).items() if v}
-        # What an imported slide carried beyond chronoline's fields goes back where it was.
+        # What an imported slide carried beyond chronoline's fields goes back where it was,
+        # inside chronoline's own mappings too (a media thumbnail, a date's format).
         for key, value in (json.loads(event.extra) if event.extra else {}).items():
-            slide.setdefault(key, value)
+            if isinstance(value, dict) and isinstance(slide.get(key), dict):
+                slide[key] = {**value, **slide[key]}
+            else:
+                slide.setdefault(key, value)
         events.append(slide)
     title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
     return _json({"title": title, "events": events})
@@ -60,7 +64,7 @@ def _tl_date(date: PartialDate, tz: dt.tzinfo) -> dict:
     if local.moment is not None:
         moment = local.moment.astimezone(tz)
         fields.update(hour=moment.hour, minute=moment.minute)
-        if moment.second:
+        if moment.second or date.seconds_written:
             fields["second"] = moment.second
     return fields
 
@@ -68,7 +72,9 @@ def _tl_date(date: PartialDate, tz: dt.tzinfo) -> dict:
 def _slide_text(event: Event, config: SiteConfig) -> str:
     items = "".join(f'<li><a href="{escape(s.url)}">{escape(s.publisher or s.title or s.url)}'
                     "</a></li>" for s in event.sources)
-    text = f"<p>{event.summary_html}</p>" if event.summary_html else ""
+    # The whole text, which begins with the summary unless the author wrote one apart.
+    text = event.body_html.strip() or (f"<p>{event.summary_html}</p>" if event.summary_html
+                                        else "")
     text += f'<ul class="sources">{items}</ul>' if items else ""
     base = public_url(config, event_path(event))
     return absolute_links(text, base) if base else text

@@ -178,7 +178,7 @@ def test_timelinejs_json_keeps_precision_and_order(tmp_path):
     assert slides["year"]["start_date"] == {"year": 2018}
     assert slides["month"]["start_date"] == {"year": 2018, "month": 7}
     assert slides["tokyo"]["start_date"] == {"year": 2018, "month": 12, "day": 7, "hour": 2,
-                                             "minute": 0}
+                                             "minute": 0, "second": 0}
     assert slides["range"]["end_date"] == {"year": 2019, "month": 4, "day": 1}
     assert slides["day"]["group"] == "Zürich"
     assert [s["unique_id"] for s in data["events"]][:3] == ["yaml-int-year", "year", "month"]

@@ -1,0 +1,204 @@
+"""init, new and check, as an author runs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from conftest import event_file, read_html
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+
+
+def test_init_makes_a_site_that_builds_at_once(tmp_path):
+    result = run("init", "timeline", "--title", "Mijn tijdlijn", "--language", "nl", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "timeline"
+    for name in ("chronoline.toml", "layouts/README.md", ".gitignore",
+                 ".github/workflows/pages.yml"):
+        assert (site / name).is_file(), name
+    assert (site / ".gitignore").read_text() == "site/\n"
+    assert len(list((site / "content" / "events").glob("*.md"))) == 1
+    built = run("build", cwd=site)
+    assert built.returncode == 0, built.stderr
+    index = read_html(site / "site" / "index.html")
+    assert index.html["lang"] == "nl" and index.h1.get_text() == "Mijn tijdlijn"
+    assert index.select_one(".site-nav").get_text(" ", strip=True) == "Tijdlijn Labels"
+
+
+def test_init_refuses_a_folder_with_files_and_never_overwrites(tmp_path):
+    site = tmp_path / "mine"
+    site.mkdir()
+    (site / "chronoline.toml").write_text('title = "My own"\n', encoding="utf-8")
+    result = run("init", "mine", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "is not empty" in result.stderr and "--force" in result.stderr
+    forced = run("init", "mine", "--force", cwd=tmp_path)
+    assert forced.returncode == 0
+    assert (site / "chronoline.toml").read_text(encoding="utf-8") == 'title = "My own"\n'
+    assert "kept  mine/chronoline.toml (it exists already)" in forced.stdout
+    assert (site / ".github" / "workflows" / "pages.yml").is_file()
+
+
+def test_init_writes_the_same_workflow_as_this_repository_but_installs_from_pypi():
+    repo = Path(__file__).resolve().parents[1]
+    ours = (repo / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    starter = (repo / "generator" / "starter" / "pages.yml").read_text(encoding="utf-8")
+    assert starter == ours.replace("run: pip install .", "run: pip install chronoline")
+
+
+def test_new_writes_a_filled_in_event(make_site):
+    root = make_site({}, config='timezone = "Asia/Tokyo"\n')
+    result = run("new", 'Ansip waarschuwt: "bezorgd"', "--date", "2018-12-07", "--tag", "eu",
+                 "--tag", "huawei", "--source", "https://euobserver.com/tickers/143635",
+                 "--draft", cwd=root)
+    assert result.returncode == 0, result.stderr
+    path = root / result.stdout.strip()
+    assert path == root / "content" / "events" / "2018-12-07-ansip-waarschuwt-bezorgd.md"
+    fields = front_matter(path)
+    assert fields == {"title": 'Ansip waarschuwt: "bezorgd"', "date": "2018-12-07",
+                      "tags": ["eu", "huawei"], "draft": True,
+                      "sources": [{"url": "https://euobserver.com/tickers/143635", "title": "",
+                                   "publisher": ""}]}
+    assert run("build", "--drafts", cwd=root).returncode == 0
+
+
+def test_new_dates_default_to_today_in_the_sites_zone(make_site):
+    root = make_site({}, config='timezone = "Pacific/Kiritimati"\n')
+    before = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    result = run("new", "Today", cwd=root)
+    after = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    name = Path(result.stdout.strip()).name
+    assert name in (f"{before.isoformat()}-today.md", f"{after.isoformat()}-today.md")
+
+
+def test_new_never_overwrites(make_site):
+    root = make_site({"content/events/2018-12-07-a.md": "mine"})
+    result = run("new", "A", "--date", "2018-12-07", cwd=root)
+    assert result.returncode == 1
+    assert "2018-12-07-a.md: exists already; nothing was written" in result.stderr
+    assert (root / "content/events/2018-12-07-a.md").read_text(encoding="utf-8") == "mine"
+
+
+def test_new_opens_the_editor(make_site, tmp_path):
+    root = make_site({})
+    log = tmp_path / "editor.log"
+    editor = f"{sys.executable} -c \"import sys; open({str(log)!r}, 'w').write(sys.argv[1])\""
+    result = subprocess.run([sys.executable, "-m", "generator", "new", "Edited", "--date",
+                             "2018", "--edit"], cwd=root, capture_output=True, text=True,
+                            env={"EDITOR": editor, "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().endswith("content/events/2018-edited.md")
+
+
+def test_check_reports_errors_and_warnings_without_building(make_site):
+    sourced = "sources:\n  - url: https://example.org/a\n    publisher: Example"
+    root = make_site({
+        "content/a.md": event_file("A", "2018", tags="[huawei]", **{"x": "y"}),
+        "content/b.md": event_file("B", "2018", body="B.\n", tags="[huawei]") + "",
+        "content/c.md": f"---\ntitle: C\ndate: 2018\ntags: [huwaei]\n{sourced}\n---\nC.\n",
+        "content/d.md": "---\ntitle: D\ndate: 2019\ntags: [huawei]\nsources:\n"
+                        "  - url: https://example.org/d\n---\nD.\n",
+    })
+    result = run("check", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/a.md:5: x: unknown key; known keys: title, date, end, summary, tags, sources, "
+        "slug, draft, display_date, media, background, extra",
+        "Checked 0 events: 1 error, 0 warnings"]
+    assert not (root / "site").exists()
+    (root / "content" / "a.md").write_text(event_file("A", "2018", tags="[huawei]"),
+                                           encoding="utf-8")
+    result = run("check", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: content/a.md: sources: no source; add one so that readers can check the event",
+        "warning: content/b.md: sources: no source; add one so that readers can check the event",
+        "warning: content/d.md:6: sources[1]: has no title or publisher; readers see only its "
+        "address",
+        "warning: content/c.md: tags: 'huwaei' is used once and is spelled almost like 'huawei' "
+        "(used 3 times); a typo?"]
+    assert result.stdout == "Checked 4 events: 0 errors, 4 warnings\n"
+    assert run("check", "--strict", cwd=root).returncode == 1
+
+
+class _Answers(http.server.BaseHTTPRequestHandler):
+    """200, 301, 404, 500, and a path that never answers."""
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        if self.path == "/never":
+            time.sleep(5)
+            return
+        status = {"/ok": 200, "/moved": 301, "/gone": 404, "/broken": 500, "/head-refused": 405}
+        code = status.get(self.path, 404)
+        self.send_response(code)
+        if code == 301:
+            self.send_header("Location", "/ok")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.send_response(200 if self.path == "/head-refused" else 404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def link_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_check_links(make_site, link_server):
+    def sourced(name: str, path: str, archive: str = "") -> str:
+        extra = f"\n    archive_url: {link_server}/ok" if archive else ""
+        return (f"---\ntitle: {name}\ndate: 2018\nsources:\n  - url: {link_server}{path}\n"
+                f"    title: T\n    publisher: P{extra}\n---\nBody.\n")
+
+    root = make_site({
+        "content/ok.md": sourced("Ok", "/ok"),
+        "content/moved.md": sourced("Moved", "/moved"),
+        "content/gone.md": sourced("Gone", "/gone"),
+        "content/gone-archived.md": sourced("Gone but archived", "/gone", archive="yes"),
+        "content/broken.md": sourced("Broken", "/broken"),
+        "content/never.md": sourced("Never", "/never"),
+        "content/head.md": sourced("Head refused", "/head-refused"),
+    })
+    result = run("check", "--links", "--timeout", "1", cwd=root)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert f"content/broken.md:5: sources[1].url: {link_server}/broken answers 500 Internal " \
+           "Server Error; add an archive_url with a saved copy, or a new address" in lines
+    assert f"content/gone.md:5: sources[1].url: {link_server}/gone answers 404 Not Found; add " \
+           "an archive_url with a saved copy, or a new address" in lines
+    assert any(line.startswith(f"content/never.md:5: sources[1].url: {link_server}/never does "
+                               "not answer (") for line in lines)
+    assert f"warning: content/gone-archived.md:5: sources[1].url: {link_server}/gone answers " \
+           "404 Not Found; readers still have the archived copy" in lines
+    assert f"warning: content/moved.md:5: sources[1].url: {link_server}/moved has moved to " \
+           f"{link_server}/ok (301); link the new address" in lines
+    assert not any("ok.md" in line or "head.md" in line for line in lines)
+    assert lines[-1] == "Checked 7 events: 3 errors, 2 warnings"
