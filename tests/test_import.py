@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
@@ -308,3 +309,9 @@ def test_the_import_command(tmp_path):
     assert lines[-1].startswith("Imported ")
     assert subprocess.run([sys.executable, "-m", "generator", "build"], cwd=site,
                           capture_output=True, timeout=120).returncode == 0
+
+
+def test_ci_has_the_fixtures():
+    """Elsewhere the fixture tests skip without shared/; CI must run them."""
+    if os.environ.get("CI") == "true":
+        assert FIXTURES.is_dir(), MISSING
