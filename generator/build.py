@@ -14,7 +14,7 @@ from generator.config import SiteConfig, load_config
 from generator.content import parse_event
 from generator.dates import MonthNames
 from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.exports import events_json, icalendar, timelinejs
+from generator.exports import PerEvent, events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,
@@ -130,6 +130,8 @@ class Builder:
         self._pages: dict[str, tuple[Page, bytes]] = {}
         self._data_key: tuple | None = None
         self._data: dict[str, bytes] = {}
+        self._parts = PerEvent()
+        self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
 
     @property
     def config(self) -> SiteConfig | None:
@@ -147,7 +149,7 @@ class Builder:
         sources = discover(root)
         events = self._read_events(sources.events, config)
         timeline, errors = assemble(events, config.tzinfo, config.order == "newest",
-                                    self.options.drafts)
+                                    self.options.drafts, config.index_limit)
         if errors:
             raise BuildFailed(errors)
         return config, sources, timeline
@@ -189,12 +191,17 @@ class Builder:
         key = (timeline.events, config)
         if key == self._data_key:
             return self._data
-        files = {"timeline.json": timelinejs(timeline, config),
-                 "events.json": events_json(timeline, config),
-                 "events.ics": icalendar(timeline, config)}
+        parts = self._parts
+        files = {"timeline.json": timelinejs(timeline, config, parts),
+                 "events.json": events_json(timeline, config, parts),
+                 "events.ics": icalendar(timeline, config, parts)}
+        parts.prune(timeline.events)
         if config.base_url:
+            paths = tuple(page.path for page in pages)
+            if paths != self._sitemap[0]:
+                self._sitemap = (paths, sitemap(pages, config))
             files |= {"feed.xml": atom(timeline, config), "feed.json": json_feed(timeline, config),
-                      "sitemap.xml": sitemap(pages, config), "robots.txt": robots(config)}
+                      "sitemap.xml": self._sitemap[1], "robots.txt": robots(config)}
         if config.cname:
             files["CNAME"] = f"{config.cname}\n".encode()
         self._data_key, self._data = key, files
@@ -212,6 +219,9 @@ class Builder:
             self._config, self._env = config, None
             self._events.clear()
             self._pages.clear()
+            self._parts = PerEvent()
+            self._sitemap = ((), b"")
+        self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         return config
 
     def _read_events(self, paths: tuple[str, ...], config: SiteConfig) -> list[Event]:

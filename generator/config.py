@@ -31,6 +31,7 @@ class SiteConfig:
     raw_html: bool = False
     cname: str = ""  # a custom domain: written to CNAME for hosts that read it
     feed_limit: int = 50
+    index_limit: int = 500  # beyond this many events the timeline page shows the latest
     image: str = ""  # shown when a page is shared: a URL, or a path inside the site
 
     @property
@@ -123,11 +124,11 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
 
 
 def _check(key: str, value: object) -> str | None:
-    expected = {"raw_html": bool, "feed_limit": int}.get(key, str)
+    expected = {"raw_html": bool, "feed_limit": int, "index_limit": int}.get(key, str)
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         wanted = {bool: "true or false", int: "a whole number"}.get(expected, "a string")
         return f"must be {wanted}, not {value!r}"
-    if key == "feed_limit" and value < 1:
+    if key in ("feed_limit", "index_limit") and value < 1:
         return f"must be 1 or more, not {value}"
     if key == "cname" and value and not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", value.lower()):
         return f"must be a domain name such as \"timeline.example.org\", not {value!r}"

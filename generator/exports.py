@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from html import escape
 from urllib.parse import urlsplit
 
@@ -14,34 +15,60 @@ from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
 
 
-def timelinejs(timeline: Timeline, config: SiteConfig) -> bytes:
+class PerEvent:
+    """What each export made of each event, kept while the event stays the same object, so
+    that a rebuild after one edit remakes one event's part of each file, not all of them."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[str, int], tuple[Event, str]] = {}
+
+    def part(self, kind: str, event: Event, make: Callable[[Event], str]) -> str:
+        key = (kind, id(event))
+        cached = self._parts.get(key)
+        if cached is not None and cached[0] is event:
+            return cached[1]
+        text = make(event)
+        self._parts[key] = (event, text)
+        return text
+
+    def prune(self, events: tuple[Event, ...]) -> None:
+        if len(self._parts) > 4 * len(events) + 100:
+            live = {id(event) for event in events}
+            self._parts = {key: part for key, part in self._parts.items() if key[1] in live}
+
+
+def timelinejs(timeline: Timeline, config: SiteConfig, parts: PerEvent | None = None) -> bytes:
     """TimelineJS3's JSON format, so a newsroom can embed the same content with TimelineJS."""
-    tz = config.tzinfo
-    events = []
-    for event in timeline.events:
-        text = {"headline": escape(event.title), "text": _slide_text(event, config)}
-        slide: dict = {"unique_id": event.slug, "start_date": _tl_date(event.date, tz),
-                       "text": text}
-        if event.end:
-            slide["end_date"] = _tl_date(event.end, tz)
-        if event.tags:
-            slide["group"] = event.tags[0].name
-        if event.display_date:
-            slide["display_date"] = escape(event.display_date)
-        if event.media:
-            slide["media"] = _media(event)
-        if event.background:
-            slide["background"] = {k: v for k, v in vars(event.background).items() if v}
-        # What an imported slide carried beyond chronoline's fields goes back where it was,
-        # inside chronoline's own mappings too (a media thumbnail, a date's format).
-        for key, value in (json.loads(event.extra) if event.extra else {}).items():
-            if isinstance(value, dict) and isinstance(slide.get(key), dict):
-                slide[key] = {**value, **slide[key]}
-            else:
-                slide.setdefault(key, value)
-        events.append(slide)
+    parts = parts or PerEvent()
+    slides = [parts.part("timelinejs", event, lambda e: _dumps(_slide(e, config)))
+              for event in timeline.events]
     title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
-    return _json({"title": title, "events": events})
+    return _json_with_list({"title": title}, "events", slides)
+
+
+def _slide(event: Event, config: SiteConfig) -> dict:
+    tz = config.tzinfo
+    text = {"headline": escape(event.title), "text": _slide_text(event, config)}
+    slide: dict = {"unique_id": event.slug, "start_date": _tl_date(event.date, tz),
+                   "text": text}
+    if event.end:
+        slide["end_date"] = _tl_date(event.end, tz)
+    if event.tags:
+        slide["group"] = event.tags[0].name
+    if event.display_date:
+        slide["display_date"] = escape(event.display_date)
+    if event.media:
+        slide["media"] = _media(event)
+    if event.background:
+        slide["background"] = {k: v for k, v in vars(event.background).items() if v}
+    # What an imported slide carried beyond chronoline's fields goes back where it was,
+    # inside chronoline's own mappings too (a media thumbnail, a date's format).
+    for key, value in (json.loads(event.extra) if event.extra else {}).items():
+        if isinstance(value, dict) and isinstance(slide.get(key), dict):
+            slide[key] = {**value, **slide[key]}
+        else:
+            slide.setdefault(key, value)
+    return slide
 
 
 def _media(event: Event) -> dict:
@@ -80,64 +107,80 @@ def _slide_text(event: Event, config: SiteConfig) -> str:
     return absolute_links(text, base) if base else text
 
 
-def events_json(timeline: Timeline, config: SiteConfig) -> bytes:
+def events_json(timeline: Timeline, config: SiteConfig, parts: PerEvent | None = None) -> bytes:
     """Every published event with all its fields, for anyone who wants the data."""
-    events = []
-    for event in timeline.events:
-        record: dict = {
-            "slug": event.slug, "title": event.title, "date": event.date.iso(),
-            "precision": event.date.precision.name.lower(),
-            "end": event.end.iso() if event.end else None,
-            "tags": [tag.name for tag in event.tags],
-            "summary_html": event.summary_html, "body_html": event.body_html,
-            "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher,
-                         "date": s.date.iso() if s.date else None,
-                         "archive_url": s.archive_url} for s in event.sources],
-            "source_file": event.path,
-            "display_date": event.display_date or None,
-            "media": _media(event) if event.media else None,
-            "background": vars(event.background) if event.background else None,
-            "extra": json.loads(event.extra) if event.extra else None,
-        }
-        url = public_url(config, event_path(event))
-        if url:
-            record["url"] = url
-        events.append(record)
-    return _json({"title": config.title, "description": config.description,
-                  "home_page_url": config.base_url or None, "events": events})
+    parts = parts or PerEvent()
+    records = [parts.part("events", event, lambda e: _dumps(_record(e, config)))
+               for event in timeline.events]
+    head = {"title": config.title, "description": config.description,
+            "home_page_url": config.base_url or None}
+    return _json_with_list(head, "events", records)
 
 
-def icalendar(timeline: Timeline, config: SiteConfig) -> bytes:
+def _record(event: Event, config: SiteConfig) -> dict:
+    record: dict = {
+        "slug": event.slug, "title": event.title, "date": event.date.iso(),
+        "precision": event.date.precision.name.lower(),
+        "end": event.end.iso() if event.end else None,
+        "tags": [tag.name for tag in event.tags],
+        "summary_html": event.summary_html, "body_html": event.body_html,
+        "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher,
+                     "date": s.date.iso() if s.date else None,
+                     "archive_url": s.archive_url} for s in event.sources],
+        "source_file": event.path,
+        "display_date": event.display_date or None,
+        "media": _media(event) if event.media else None,
+        "background": vars(event.background) if event.background else None,
+        "extra": json.loads(event.extra) if event.extra else None,
+    }
+    url = public_url(config, event_path(event))
+    if url:
+        record["url"] = url
+    return record
+
+
+def icalendar(timeline: Timeline, config: SiteConfig, parts: PerEvent | None = None) -> bytes:
     """RFC 5545: each event all-day over its period, or timed; stamped with its own date."""
+    parts = parts or PerEvent()
+    name = _ics_text(config.title)
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
+            "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
+    entries = [parts.part("icalendar", event, lambda e: _vevent(e, config))
+               for event in timeline.events]
+    text = _lines(head) + "".join(entries) + _lines(["END:VCALENDAR"])
+    return text.encode("utf-8")
+
+
+def _vevent(event: Event, config: SiteConfig) -> str:
     tz = config.tzinfo
     host = urlsplit(config.base_url).hostname or "chronoline.invalid"
-    name = _ics_text(config.title)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
-             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
-    for event in timeline.events:
-        lines += ["BEGIN:VEVENT", f"UID:{event.slug}@{host}",
-                  f"DTSTAMP:{_utc(event.date.start(tz))}"]
-        if event.date.precision is Precision.TIME:
-            lines.append(f"DTSTART:{_utc(event.date.start(tz))}")
-            if event.end:
-                lines.append(f"DTEND:{_utc(event.end.end(tz))}")
-        else:
-            last = event.end or event.date
-            lines.append(f"DTSTART;VALUE=DATE:{_day(event.date.start(tz), tz)}")
-            lines.append(f"DTEND;VALUE=DATE:{_day(last.end(tz), tz)}")
-        lines.append(f"SUMMARY:{_ics_text(event.title)}")
-        text = to_text(event.summary_html)
-        if event.sources:
-            text += "\n\nSources:\n" + "\n".join(s.url for s in event.sources)
-        lines.append(f"DESCRIPTION:{_ics_text(text.strip())}")
-        url = public_url(config, event_path(event))
-        if url:
-            lines.append(f"URL:{url}")
-        if event.tags:
-            lines.append("CATEGORIES:" + ",".join(_ics_text(t.name) for t in event.tags))
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+    lines: list[str] = []
+    lines += ["BEGIN:VEVENT", f"UID:{event.slug}@{host}",
+              f"DTSTAMP:{_utc(event.date.start(tz))}"]
+    if event.date.precision is Precision.TIME:
+        lines.append(f"DTSTART:{_utc(event.date.start(tz))}")
+        if event.end:
+            lines.append(f"DTEND:{_utc(event.end.end(tz))}")
+    else:
+        last = event.end or event.date
+        lines.append(f"DTSTART;VALUE=DATE:{_day(event.date.start(tz), tz)}")
+        lines.append(f"DTEND;VALUE=DATE:{_day(last.end(tz), tz)}")
+    lines.append(f"SUMMARY:{_ics_text(event.title)}")
+    text = to_text(event.summary_html)
+    if event.sources:
+        text += "\n\nSources:\n" + "\n".join(s.url for s in event.sources)
+    lines.append(f"DESCRIPTION:{_ics_text(text.strip())}")
+    url = public_url(config, event_path(event))
+    if url:
+        lines.append(f"URL:{url}")
+    if event.tags:
+        lines.append("CATEGORIES:" + ",".join(_ics_text(t.name) for t in event.tags))
+    lines.append("END:VEVENT")
+    return _lines(lines)
+
+
+def _lines(lines: list[str]) -> str:
+    return "".join(_fold(line) + "\r\n" for line in lines)
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -170,5 +213,12 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _json(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_with_list(head: dict, key: str, items: list[str]) -> bytes:
+    """A JSON object of `head` and a list under `key` made of items already encoded, one line
+    each, so that each item can be kept from the previous build."""
+    start = "{" + "".join(f"{_dumps(k)}:{_dumps(v)},\n" for k, v in head.items())
+    return (start + f"{_dumps(key)}:[\n" + ",\n".join(items) + "\n]}\n").encode("utf-8")

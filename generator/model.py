@@ -86,6 +86,7 @@ class Timeline:
     years: tuple[YearGroup, ...]
     tags: tuple[tuple[Tag, tuple[Event, ...]], ...]
     tz: dt.tzinfo
+    latest: tuple[YearGroup, ...] = ()  # what the timeline page shows: the latest events
 
     def neighbours(self, index: int) -> tuple[Event | None, Event | None]:
         """The events before and after the one at `index`, in display order."""

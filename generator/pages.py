@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from generator.config import SiteConfig
 from generator.model import Event, Tag, Timeline
@@ -48,12 +47,15 @@ def public_url(config: SiteConfig, path: str) -> str:
     if not config.base_url:
         return ""
     directory = path[: -len(INDEX)] if path.endswith(INDEX) else path
-    return urljoin(config.base_url, directory)
+    return config.base_url + directory  # base_url ends with "/"; paths never hold ".."
 
 
 def plan(timeline: Timeline, config: SiteConfig) -> list[Page]:
     """Every page of the site, in a fixed order."""
-    pages = [Page(INDEX, "index.html", config.title, {"years": timeline.years})]
+    shown = sum(len(group.events) for group in timeline.latest)
+    index = {"years": timeline.latest, "all_years": timeline.years, "shown": shown,
+             "total": len(timeline.events)}
+    pages = [Page(INDEX, "index.html", config.title, index)]
     for index, event in enumerate(timeline.events):
         before, after = timeline.neighbours(index)
         context = {"event": event, "previous": before, "next": after}

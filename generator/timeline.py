@@ -19,15 +19,21 @@ def sort_key(event: Event) -> tuple:
 
 
 def assemble(
-    events: Iterable[Event], tz: dt.tzinfo, newest_first: bool = False, drafts: bool = False
+    events: Iterable[Event], tz: dt.tzinfo, newest_first: bool = False, drafts: bool = False,
+    index_limit: int | None = None,
 ) -> tuple[Timeline, list[ContentError]]:
-    """Order the events and group them; duplicate slugs come back as errors."""
+    """Order the events and group them; duplicate slugs come back as errors. The timeline page
+    shows the `index_limit` latest events, in the same order, when there are more."""
     chosen = sorted((e for e in events if drafts or not e.draft), key=sort_key)
     errors = _duplicate_slugs(chosen) + _tag_clashes(chosen)
+    latest = chosen[-index_limit:] if index_limit and len(chosen) > index_limit else chosen
     if newest_first:
         chosen.reverse()
+        latest = latest[::-1]
     ordered = tuple(chosen)
-    return Timeline(ordered, _years(ordered, tz), _tags(ordered), tz), errors
+    years = _years(ordered, tz)
+    shown = years if len(latest) == len(chosen) else _years(tuple(latest), tz)
+    return Timeline(ordered, years, _tags(ordered), tz, shown), errors
 
 
 def _duplicate_slugs(events: list[Event]) -> list[ContentError]:
@@ -49,9 +55,8 @@ def _tag_clashes(events: list[Event]) -> list[ContentError]:
     errors = []
     for event in sorted(events, key=lambda e: e.path):
         for tag in event.tags:
-            spelling = _tag_spelling(tag.name)
-            other = first.setdefault(tag.slug, (spelling, event))
-            if other[0] != spelling:
+            other = first.setdefault(tag.slug, (tag.name, event))
+            if other[0] != tag.name and _tag_spelling(other[0]) != _tag_spelling(tag.name):
                 place = "" if other[1] is event else f" in {other[1].path}"
                 message = (f"'{tag.name}' and a different tag{place} would share the page "
                            f"tags/{tag.slug}/; rename one of them")

@@ -300,3 +300,15 @@ def test_one_year_needs_no_year_navigation(make_site):
     root = make_site({"content/a.md": event_file("A")})
     build_site(root)
     assert not read_html(root / "site" / "index.html").select("nav.years")
+
+
+def test_a_long_timeline_page_shows_the_latest_events_and_links_every_year(make_site):
+    files = {f"content/e{n:02d}.md": event_file(f"E{n}", f"{2000 + n}-01-01") for n in range(12)}
+    root = make_site(files, config="index_limit = 5\n")
+    build_site(root)
+    index = read_html(root / "site" / "index.html")
+    assert [slug_of(a) for a in articles(index)] == ["e07", "e08", "e09", "e10", "e11"]
+    assert index.select_one("p.partial").get_text() == (
+        "The latest 5 of 12 events. Every year has a page of its own:")
+    assert len(index.select("nav.years a")) == 12
+    assert (root / "site" / "2000" / "index.html").is_file()
