@@ -212,3 +212,15 @@ def test_every_absolute_url_to_the_site_starts_with_base_url(published):
             text = path.read_text(encoding="utf-8").replace("\r\n ", "")
             for url in own.findall(text):
                 assert url.startswith(BASE), (path, url)
+
+
+def test_share_image_from_the_event_or_the_site(make_site):
+    root = make_site({"content/a.md": event_file("A", body="![Map](../../images/map.png)\n"),
+                      "content/b.md": event_file("B", "2019"), "content/images/map.png": "png"},
+                     config=f'base_url = "{BASE}"\nimage = "images/map.png"\n')
+    build_site(root)
+    a = read_html(root / "site" / "events" / "a" / "index.html")
+    assert a.select_one("meta[property='og:image']")["content"] == BASE + "images/map.png"
+    assert a.select_one("meta[name='twitter:card']")["content"] == "summary_large_image"
+    b = read_html(root / "site" / "events" / "b" / "index.html")
+    assert b.select_one("meta[property='og:image']")["content"] == BASE + "images/map.png"

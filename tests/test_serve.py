@@ -168,3 +168,15 @@ def test_a_busy_port_moves_to_the_next_one(tmp_path):
             assert served.url.startswith(f"http://127.0.0.1:{port + 1}/")
         finally:
             served.stop()
+
+
+def test_polling_sees_changes_too(tmp_path):
+    root = small_site(tmp_path)
+    served = Served(root, "--poll")
+    try:
+        mark = len(served.lines)
+        (root / "content" / "a.md").write_text(event_file("Polled"), encoding="utf-8")
+        served.wait_for_line("content/a.md changed", after=mark)
+        assert b"Polled" in get(served.url + "events/a/")[2]
+    finally:
+        served.stop()
