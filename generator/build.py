@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -33,6 +34,7 @@ from generator.timeline import assemble
 log = logging.getLogger(__name__)
 
 EVENT_SUFFIXES = (".md", ".markdown")
+RECENT_NS = 2_000_000_000  # a file changed within 2 s is read again, whatever its timestamp
 NO_BASE_URL = ("base_url is not set, so feed.xml, feed.json, sitemap.xml, robots.txt and "
                "canonical links are left out; set it to the site's public address")
 ASSETS = "assets"
@@ -126,7 +128,7 @@ class Builder:
         self._config: SiteConfig | None = None
         self._env: jinja2.Environment | None = None
         self._layouts_stamp: tuple = ()
-        self._events: dict[str, tuple[tuple[int, int, int], Event]] = {}
+        self._events: dict[str, tuple[tuple[int, int, int], bytes, Event]] = {}
         self._pages: dict[str, tuple[Page, bytes]] = {}
         self._data_key: tuple | None = None
         self._data: dict[str, bytes] = {}
@@ -229,18 +231,26 @@ class Builder:
         months = MonthNames(config.language)
         events, errors, cache = [], [], {}
         root = str(self.options.root)
+        # A file's timestamp can stay the same across two quick saves (file systems keep time
+        # in ticks of a few milliseconds), so a file changed lately is compared by content.
+        settled = time.time_ns() - RECENT_NS
         for shown in paths:
             path = os.path.join(root, shown)  # plain strings: pathlib costs more than stat here
             try:
                 info = os.stat(path)
                 stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
                 cached = self._events.get(shown)
-                if cached and cached[0] == stamp:
-                    event = cached[1]
+                if cached and cached[0] == stamp and info.st_mtime_ns < settled:
+                    digest, event = cached[1], cached[2]
                 else:
                     with open(path, "rb") as file:
-                        event = parse_event(file.read(), shown, md, config.tzinfo, months)
-                cache[shown] = (stamp, event)
+                        data = file.read()
+                    digest = hashlib.blake2b(data, digest_size=16).digest()
+                    if cached and cached[1] == digest:
+                        event = cached[2]
+                    else:
+                        event = parse_event(data, shown, md, config.tzinfo, months)
+                cache[shown] = (stamp, digest, event)
                 events.append(event)
             except ContentErrors as exc:
                 errors.extend(exc.errors)
@@ -256,7 +266,8 @@ class Builder:
         static = layouts / "static"
         found = sorted(p for p in layouts.rglob("*") if p.is_file() and static not in p.parents
                        ) if layouts.is_dir() else []
-        stamp = tuple((p.as_posix(), (info := p.stat()).st_mtime_ns, info.st_size) for p in found)
+        # By content: there are few layouts, and a timestamp can miss a quick second save.
+        stamp = tuple((p.as_posix(), hashlib.blake2b(p.read_bytes()).digest()) for p in found)
         if self._env is None or stamp != self._layouts_stamp:
             self._env, self._layouts_stamp = make_environment(layouts, config), stamp
             self._pages.clear()

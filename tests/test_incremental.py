@@ -1,0 +1,106 @@
+"""A Builder that keeps its caches across edits renders exactly what a fresh one renders."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import Builder, BuildOptions, RenderedSite
+from generator.errors import BuildFailed
+
+from conftest import event_file
+
+TAGS = ["uk", "eu", "japan", "Zürich", "huawei"]
+DATES = ["2017", "2018-07", "2018-07-19", "19 July 2018", "2018-12-07T10:00:00+09:00", "2019"]
+CONFIGS = ['title = "A"\n', 'title = "B"\norder = "newest"\n',
+           'title = "C"\nbase_url = "https://x.example/t/"\nlanguage = "nl"\n',
+           'title = "D"\nindex_limit = 2\ntimezone = "Asia/Tokyo"\n']
+LAYOUTS = [None, "{% extends 'default/event.html' %}{% block head %}<meta name=x>{% endblock %}"]
+
+operations = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 9), st.sampled_from(DATES),
+              st.lists(st.sampled_from(TAGS), max_size=2), st.text("abc xyz", max_size=12)),
+    st.tuples(st.just("body"), st.integers(0, 9), st.text("abc *xyz*\n", max_size=30)),
+    st.tuples(st.just("date"), st.integers(0, 9), st.sampled_from(DATES)),
+    st.tuples(st.just("tags"), st.integers(0, 9), st.lists(st.sampled_from(TAGS), max_size=3)),
+    st.tuples(st.just("rename"), st.integers(0, 9), st.integers(0, 9)),
+    st.tuples(st.just("delete"), st.integers(0, 9)),
+    st.tuples(st.just("layout"), st.sampled_from(LAYOUTS)),
+    st.tuples(st.just("config"), st.sampled_from(CONFIGS)),
+)
+
+
+def write_event(root: Path, number: int, date: str, tags: list[str], body: str) -> None:
+    tag_line = "[" + ", ".join(f'"{t}"' for t in dict.fromkeys(tags)) + "]"
+    (root / "content" / f"e{number}.md").write_text(
+        event_file(f"Event {number}", date, body or "Text.", tags=tag_line), encoding="utf-8")
+
+
+def apply(root: Path, operation: tuple) -> None:
+    kind, *args = operation
+    content = root / "content"
+    if kind == "add":
+        number, date, tags, body = args
+        write_event(root, number, date, tags, body)
+        return
+    if kind == "layout":
+        target = root / "layouts" / "event.html"
+        if args[0] is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(args[0], encoding="utf-8")
+        return
+    if kind == "config":
+        (root / "chronoline.toml").write_text(args[0], encoding="utf-8")
+        return
+    path = content / f"e{args[0]}.md"
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    if kind == "body":
+        path.write_text(head + "\n---\n" + (args[1] or "Text.") + "\n", encoding="utf-8")
+    elif kind == "date":
+        lines = [f"date: {args[1]}" if line.startswith("date:") else line
+                 for line in head.splitlines()]
+        path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+    elif kind == "tags":
+        tags = "[" + ", ".join(f'"{t}"' for t in dict.fromkeys(args[1])) + "]"
+        lines = [f"tags: {tags}" if line.startswith("tags:") else line
+                 for line in head.splitlines()]
+        path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+    elif kind == "rename":
+        path.rename(content / f"e{args[1]}.md")
+    elif kind == "delete":
+        path.unlink()
+
+
+def rendered(builder: Builder) -> dict[str, bytes] | str:
+    try:
+        site: RenderedSite = builder.render()
+    except BuildFailed as failure:
+        return "\n".join(str(e) for e in failure.errors)
+    return {path: content.read_bytes() if isinstance(content, Path) else content
+            for path, content in site.files.items()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operations, min_size=1, max_size=8))
+def test_a_kept_builder_renders_what_a_fresh_one_renders(steps):
+    root = Path(tempfile.mkdtemp(prefix="chronoline-incremental-"))
+    try:
+        (root / "content").mkdir()
+        (root / "chronoline.toml").write_text(CONFIGS[0], encoding="utf-8")
+        write_event(root, 0, "2018", ["uk"], "First.")
+        kept = Builder(BuildOptions(root=root))
+        rendered(kept)
+        for step in steps:
+            apply(root, step)
+            assert rendered(kept) == rendered(Builder(BuildOptions(root=root))), step
+    finally:
+        shutil.rmtree(root)
