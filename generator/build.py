@@ -223,7 +223,6 @@ class Builder:
             self._pages.clear()
             self._parts = PerEvent()
             self._sitemap = ((), b"")
-        self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         return config
 
     def _read_events(self, paths: tuple[str, ...], config: SiteConfig) -> list[Event]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shlex
@@ -214,7 +215,8 @@ def _import(args: argparse.Namespace) -> int:
     report = import_file(args.file, into)
     if report.title:
         print(f"Title slide (for title and description in chronoline.toml):\n"
-              f"  title = {report.title!r}\n  description = {report.text!r}")
+              f"  title = {json.dumps(report.title, ensure_ascii=False)}\n"
+              f"  description = {json.dumps(report.text, ensure_ascii=False)}")
     for path in report.written:
         print(f"wrote   {path}")
     for path in report.skipped:

@@ -14,7 +14,7 @@ import yaml
 
 from generator.dates import DATE_FORMS, ENGLISH, DateError, MonthNames, PartialDate, parse_date
 from generator.errors import ContentError, ContentErrors
-from generator.frontmatter import Document, Value, split
+from generator.frontmatter import CONTROL, Document, Value, split
 from generator.markup import render
 from generator.model import Background, Event, Media, Source, Tag
 from generator.slugs import slugify
@@ -27,7 +27,6 @@ SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
 
 
@@ -40,7 +39,7 @@ def decode(data: bytes, path: str) -> str:
         byte = data[exc.start]
         message = f"is not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
         raise ContentErrors([ContentError(path, message, line)]) from None
-    if match := _CONTROL.search(text):
+    if match := CONTROL.search(text):
         line = text.count("\n", 0, match.start()) + 1
         message = f"holds a control character (U+{ord(match.group()):04X}); remove it"
         raise ContentErrors([ContentError(path, message, line)])

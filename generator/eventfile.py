@@ -19,7 +19,10 @@ def event_text(fields: dict, body: str) -> str:
 
 def file_name(date: PartialDate, title: str) -> str:
     """`2018-07-19-uk-board-report.md`: the date as precise as it is known, then the title."""
-    slug = slugify(title)[:60].rstrip("-") or "event"
+    slug = slugify(title)
+    if len(slug) > 60:  # long titles end at a word, not inside one
+        slug = slug[:61].rsplit("-", 1)[0] if "-" in slug[:61] else slug[:60]
+    slug = slug or "event"
     return f"{date.iso()[:10]}-{slug}.md"
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate, Precision
+from generator.i18n import translations
 from generator.markup import absolute_links, to_text
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
@@ -162,13 +163,17 @@ def _vevent(event: Event, config: SiteConfig) -> str:
         if event.end:
             lines.append(f"DTEND:{_utc(event.end.end(tz))}")
     else:
-        last = event.end or event.date
-        lines.append(f"DTSTART;VALUE=DATE:{_day(event.date.start(tz), tz)}")
-        lines.append(f"DTEND;VALUE=DATE:{_day(last.end(tz), tz)}")
+        first = event.date.start(tz).astimezone(tz).date()
+        # DTEND is the day after the last day, and never before the day after DTSTART.
+        after = (event.end or event.date).end(tz).astimezone(tz)
+        last = after.date() if after.time() == dt.time(0) else after.date() + dt.timedelta(1)
+        lines.append(f"DTSTART;VALUE=DATE:{first:%Y%m%d}")
+        lines.append(f"DTEND;VALUE=DATE:{max(last, first + dt.timedelta(1)):%Y%m%d}")
     lines.append(f"SUMMARY:{_ics_text(event.title)}")
     text = to_text(event.summary_html)
     if event.sources:
-        text += "\n\nSources:\n" + "\n".join(s.url for s in event.sources)
+        heading = translations(config.language).gettext("Sources")
+        text += f"\n\n{heading}:\n" + "\n".join(s.url for s in event.sources)
     lines.append(f"DESCRIPTION:{_ics_text(text.strip())}")
     url = public_url(config, event_path(event))
     if url:
@@ -187,14 +192,10 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _day(moment: dt.datetime, tz: dt.tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%Y%m%d")
-
-
 def _ics_text(value: str) -> str:
     """TEXT escaping of RFC 5545 3.3.11."""
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 def _fold(line: str) -> str:

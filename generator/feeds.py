@@ -9,6 +9,7 @@ from html import escape
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
+from generator.i18n import translations
 from generator.markup import absolute_links, to_text
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
@@ -34,7 +35,8 @@ def event_html(event: Event, config: SiteConfig) -> str:
     sources = "".join(
         f'<li><a href="{escape(s.url)}">{escape(s.publisher + ": " if s.publisher else "")}'
         f'{escape(s.title or s.url)}</a></li>' for s in event.sources)
-    html = event.body_html + (f"<h2>Sources</h2><ul>{sources}</ul>" if sources else "")
+    heading = escape(translations(config.language).gettext("Sources"))
+    html = event.body_html + (f"<h2>{heading}</h2><ul>{sources}</ul>" if sources else "")
     return absolute_links(html, public_url(config, event_path(event)))
 
 
@@ -49,7 +51,8 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
     _add(feed, "id", config.base_url)
     etree.SubElement(feed, "link", {"rel": "self", "href": config.base_url + "feed.xml"})
     etree.SubElement(feed, "link", {"rel": "alternate", "href": config.base_url})
-    updated = max((timestamp(e.date, tz) for e in events), default="1970-01-01T00:00:00+00:00")
+    latest = max(events, key=lambda e: e.start, default=None)
+    updated = timestamp(latest.date, tz) if latest else "1970-01-01T00:00:00+00:00"
     _add(feed, "updated", updated)
     _add(etree.SubElement(feed, "author"), "name", config.title)
     _add(feed, "generator", "chronoline")

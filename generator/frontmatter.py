@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -9,6 +10,9 @@ import yaml
 from generator.errors import ContentError, ContentErrors
 
 FENCE = "---"
+# Characters no page, feed or calendar may hold: C0 controls but tab and line breaks, DEL, and
+# the non-characters U+FFFE and U+FFFF.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # libyaml's loader reads front matter several times faster than the pure-Python one, with the
 # same safe constructors and the same line marks; PyYAML's wheels include it.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -100,6 +104,10 @@ def _value(node: yaml.Node, path: str, errors: list[ContentError], seen: set[int
         return Value("", line, "tag:yaml.org,2002:null")
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
+        if bad := CONTROL.search(node.value):  # written as an escape, such as "\x0b"
+            errors.append(ContentError(path, f"holds a control character "
+                                       f"(U+{ord(bad.group()):04X}); remove it", line))
+            return Value("", line, "tag:yaml.org,2002:null")
         return Value(node.value, line, node.tag)
     if isinstance(node, yaml.SequenceNode):
         return Value([_value(item, path, errors, seen) for item in node.value], line, node.tag)

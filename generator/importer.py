@@ -222,10 +222,18 @@ def _slide(raw: object, notes: list[str]) -> Slide:
             slide = replace(slide, tags=(group,))
         else:
             notes.append(f"{label}: its group '{group}' was left out: it has no letters or digits")
-    if url := _url(media.get("url"), label, "media", notes):
+    embed = str(media.get("url") or "").strip()
+    if embed.startswith("<blockquote"):  # TimelineJS shows such "media" as a quotation
+        quote_text = "\n".join("> " + line if line else ">"
+                                for line in _markdown(embed).splitlines())
+        slide = replace(slide, body=f"{slide.body}\n\n{quote_text}".strip())
+    elif embed.startswith("<"):
+        notes.append(f"{label}: its media, an HTML embed ('{_short(embed)}'), was left out")
+    elif url := _url(media.get("url"), label, "media", notes):
         slide = replace(slide, media=_drop_blank({
             "url": url, "caption": _markdown(media.get("caption")),
-            "credit": _markdown(media.get("credit")), "alt": _plain(media.get("alt"))}))
+            "credit": _markdown(media.get("credit")),
+            "alt": _plain(media.get("alt")) or _plain(media.get("caption"))}))
         extra["media"] = _other(media, "url", "caption", "credit", "alt")
     color = _plain(background.get("color"))
     if color and not _COLOR.fullmatch(color):

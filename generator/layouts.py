@@ -15,7 +15,15 @@ from generator.dates import PartialDate
 from generator.errors import ContentError
 from generator.i18n import translations
 from generator.model import Event, Tag
-from generator.pages import INDEX, Page, event_path, public_url, tag_path, year_path
+from generator.pages import (
+    INDEX,
+    NOT_FOUND,
+    Page,
+    event_path,
+    public_url,
+    tag_path,
+    year_path,
+)
 from generator.structured import description, event_data, list_data, script_json, share_image
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -158,7 +166,7 @@ def render_page(env: jinja2.Environment, page: Page, config: SiteConfig) -> str:
         data = None
     return template.render(
         page=page,
-        canonical=public_url(config, page.path),
+        canonical="" if page.path == NOT_FOUND else public_url(config, page.path),
         description=description(page, config),
         image=share_image(page, config),
         jsonld=Markup(script_json(data)) if data else "",

@@ -10,7 +10,7 @@ import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from generator.errors import ContentError
 from generator.model import Timeline
@@ -102,15 +102,22 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def _request(url: str, method: str, timeout: float) -> LinkResult:
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
     opener = urllib.request.build_opener(_NoRedirects)
     try:
+        # An address written with letters outside ASCII (café) travels percent-encoded.
+        parts = urlsplit(url)
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        netloc = host + (f":{parts.port}" if parts.port else "")
+        address = urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;="),
+                              quote(parts.query, safe="=&%/:?+,;@"), ""))
+        request = urllib.request.Request(address, method=method,
+                                         headers={"User-Agent": USER_AGENT})
         with opener.open(request, timeout=timeout) as response:
             return LinkResult(url, response.status, response.reason)
     except urllib.error.HTTPError as error:
         location = urljoin(url, error.headers.get("Location", "")) if error.headers else ""
         return LinkResult(url, error.code, str(error.reason), location)
     except (urllib.error.URLError, TimeoutError, ConnectionError,
-            http.client.HTTPException, OSError) as error:
+            http.client.HTTPException, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         return LinkResult(url, 0, str(reason) or type(error).__name__)

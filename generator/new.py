@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.config import SiteConfig
-from generator.dates import DateError, parse_date
+from generator.dates import DateError, MonthNames, parse_date
 from generator.eventfile import event_text, file_name, write_new
 
 BODY = "What happened, in a paragraph or two. The first paragraph is the summary.\n"
@@ -25,7 +25,7 @@ def new_event(root: Path, config: SiteConfig, title: str, date: str | None = Non
     if date is None:
         date = (today or dt.datetime.now(config.tzinfo).date()).isoformat()
     try:
-        when = parse_date(date, config.tzinfo)
+        when = parse_date(date, config.tzinfo, MonthNames(config.language))
     except DateError as exc:
         raise NewEventError(f"--date: {exc}") from None
     fields: dict = {"title": title.strip(), "date": when.iso()}

@@ -202,3 +202,18 @@ def test_check_links(make_site, link_server):
            f"{link_server}/ok (301); link the new address" in lines
     assert not any("ok.md" in line or "head.md" in line for line in lines)
     assert lines[-1] == "Checked 7 events: 3 errors, 2 warnings"
+
+
+def test_new_reads_dates_in_the_sites_language(make_site):
+    root = make_site({}, config='language = "nl"\n')
+    result = run("new", "Ansip", "--date", "7 december 2018", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("2018-12-07-ansip.md")
+
+
+def test_check_links_survives_addresses_outside_ascii(make_site, link_server):
+    root = make_site({"content/a.md": f"---\ntitle: A\ndate: 2018\nsources:\n"
+                                      f"  - url: {link_server}/caf\u00e9\n    title: T\n---\nA.\n"})
+    result = run("check", "--links", "--timeout", "1", cwd=root)
+    assert "failed unexpectedly" not in result.stderr
+    assert "/café answers 404 Not Found" in result.stderr

@@ -135,6 +135,10 @@ def test_draft_flag():
         ("---\ntitle: t\ndate: 2018\nsources:\n  - url: https://x.org/a b\n---\n",
          "content/e.md:5: sources[1].url: 'https://x.org/a b' holds a space, which a link "
          "cannot; write it as %20"),
+        ("---\ntitle: \"a\\x0bb\"\ndate: 2018\n---\n",
+         "content/e.md:2: holds a control character (U+000B); remove it"),
+        ("---\ntitle: t\ndate: 2018\n---\nBody \ufffe.\n",
+         "content/e.md:5: holds a control character (U+FFFE); remove it"),
         ("---\ntitle: \"a\x00b\"\ndate: 2018\n---\n",
          "content/e.md:2: holds a control character (U+0000); remove it"),
         (b"---\ntitle: caf\xe9\ndate: 2018\n---\n",

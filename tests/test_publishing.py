@@ -224,3 +224,38 @@ def test_share_image_from_the_event_or_the_site(make_site):
     assert a.select_one("meta[name='twitter:card']")["content"] == "summary_large_image"
     b = read_html(root / "site" / "events" / "b" / "index.html")
     assert b.select_one("meta[property='og:image']")["content"] == BASE + "images/map.png"
+
+
+def test_feeds_and_calendar_speak_the_sites_language(make_site):
+    sourced = "sources:\n  - url: https://example.org/a\n    publisher: P"
+    root = make_site({"content/a.md": f"---\ntitle: A\ndate: 2018\n{sourced}\n---\nText.\n"},
+                     config=f'base_url = "{BASE}"\nlanguage = "nl"\n')
+    build_site(root)
+    feed = feedparser.parse((root / "site" / "feed.xml").read_bytes())
+    assert "<h2>Bronnen</h2>" in feed.entries[0].content[0].value
+    calendar = icalendar.Calendar.from_ical((root / "site" / "events.ics").read_bytes())
+    assert "Bronnen:" in str(calendar.walk("VEVENT")[0]["DESCRIPTION"])
+
+
+def test_atom_updated_is_the_latest_instant(make_site):
+    root = make_site({"content/a.md": event_file("A", "2018-12-07T10:00:00+02:00"),
+                      "content/b.md": event_file("B", "2018-12-07T09:00:00Z")},
+                     config=f'base_url = "{BASE}"\n')
+    build_site(root)
+    feed = feedparser.parse((root / "site" / "feed.xml").read_bytes())
+    assert feed.feed.updated == "2018-12-07T09:00:00+00:00"
+
+
+def test_calendar_entries_end_after_they_start_and_escape_every_line_break(make_site):
+    root = make_site({"content/a.md": event_file('"line\\rbreak"', "2020-01-03",
+                                                 end="2020-01-03T10:00Z")})
+    build_site(root)
+    raw = (root / "site" / "events.ics").read_bytes()
+    assert b"\r" not in raw.replace(b"\r\n", b"")
+    entry = icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]
+    assert (str(entry["DTSTART"].dt), str(entry["DTEND"].dt)) == ("2020-01-03", "2020-01-04")
+
+
+def test_the_404_page_has_no_canonical_address(published):
+    page = read_html(published / "404.html")
+    assert not page.select("link[rel=canonical], meta[property='og:url']")
