@@ -6,11 +6,14 @@ import hashlib
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
+from generator.cache import Snapshot, output_key, site_key
+from generator.cache import load as load_cache
+from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
 from generator.content import parse_event
 from generator.dates import MonthNames
@@ -26,7 +29,7 @@ from generator.layouts import (
 )
 from generator.markup import make_markdown
 from generator.model import Event, Timeline
-from generator.output import Content, check_output, write_site
+from generator.output import KEEP, Content, check_output, write_site
 from generator.pages import Page, plan
 from generator.sitemap import robots, sitemap
 from generator.timeline import assemble
@@ -48,6 +51,8 @@ class BuildOptions:
     output: Path | None = None
     base_url: str | None = None
     drafts: bool = False
+    clean: bool = False  # build without the cache on disk (a fresh one is still written)
+    keys: bool = False  # key each output by its inputs, for the cache on disk
 
     @property
     def output_dir(self) -> Path:
@@ -123,8 +128,12 @@ class Builder:
     """Renders a site again and again, re-reading only changed files and re-rendering only
     pages whose content changed; the dev server keeps one, `build()` uses one once."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, snapshot: Snapshot | None = None) -> None:
         self.options = options
+        self._snapshot = snapshot  # the last run's, from disk: used once, on the first render
+        self._site_key = ""
+        self._digests: dict[int, bytes] = {}  # id(event) → hash of its file
+        self._output_keys: dict[str, str] = {}
         self._config: SiteConfig | None = None
         self._env: jinja2.Environment | None = None
         self._layouts_stamp: tuple = ()
@@ -134,6 +143,7 @@ class Builder:
         self._data: dict[str, bytes] = {}
         self._parts = PerEvent()
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
+        self._outputs_before: tuple[dict, str] = ({}, "")
 
     @property
     def config(self) -> SiteConfig | None:
@@ -145,6 +155,9 @@ class Builder:
         problem found; nothing is rendered."""
         root = self.options.root
         config = self._load_config()
+        self._site_key = site_key(config, self._template_stamp())
+        if self._snapshot is not None and self._snapshot.key == self._site_key:
+            self._events = dict(self._snapshot.events)
         if not (root / "content").is_dir():
             raise BuildFailed([ContentError(str(root), "has no content/ folder; put event files "
                                             "in content/, or point --source at the site's folder")])
@@ -193,6 +206,17 @@ class Builder:
         key = (timeline.events, config)
         if key == self._data_key:
             return self._data
+        names = ["timeline.json", "events.json", "events.ics"]
+        if config.base_url:
+            names += ["feed.xml", "feed.json", "sitemap.xml", "robots.txt"]
+        if config.cname:
+            names.append("CNAME")
+        if self._outputs_before[0] or self.options.keys:
+            data_key = output_key((self._site_key, timeline.events,
+                                   [page.path for page in pages]), self._digests)
+            self._output_keys.update(dict.fromkeys(names, data_key))
+            if all(self._unchanged(name, data_key) for name in names):
+                return dict.fromkeys(names, KEEP)
         parts = self._parts
         files = {"timeline.json": timelinejs(timeline, config, parts),
                  "events.json": events_json(timeline, config, parts),
@@ -244,12 +268,15 @@ class Builder:
                 else:
                     with open(path, "rb") as file:
                         data = file.read()
-                    digest = hashlib.blake2b(data, digest_size=16).digest()
+                    # The path counts too: a renamed file is another event (its slug, its path).
+                    digest = hashlib.blake2b(shown.encode() + b"\0" + data,
+                                             digest_size=16).digest()
                     if cached and cached[1] == digest:
                         event = cached[2]
                     else:
                         event = parse_event(data, shown, md, config.tzinfo, months)
                 cache[shown] = (stamp, digest, event)
+                self._digests[id(event)] = digest
                 events.append(event)
             except ContentErrors as exc:
                 errors.extend(exc.errors)
@@ -258,29 +285,84 @@ class Builder:
         self._events = cache
         if errors:
             raise BuildFailed(errors)
+        self._digests = {id(event): digest for _stamp, digest, event in cache.values()}
+        self._seed_parts()
         return events
 
-    def _environment(self, config: SiteConfig) -> jinja2.Environment:
+    def _seed_parts(self) -> None:
+        """Give the exports the parts the last run made of events whose files did not change."""
+        snapshot, self._snapshot = self._snapshot, None
+        if snapshot is None or snapshot.key != self._site_key:
+            return
+        self._outputs_before = (snapshot.outputs, snapshot.output)
+        for _stamp, digest, event in self._events.values():
+            for kind, texts in snapshot.parts.items():
+                text = texts.get(digest.hex())
+                if text is not None:
+                    self._parts.seed(kind, event, text)
+
+    def snapshot(self, output: Path) -> Snapshot:
+        """What this build leaves for the next: its events, export parts and output keys."""
+        parts: dict[str, dict[str, str]] = {}
+        for kind, event, text in self._parts.items():
+            digest = self._digests.get(id(event))
+            if digest is not None:
+                parts.setdefault(kind, {})[digest.hex()] = text
+        outputs = {}
+        for path, key in self._output_keys.items():
+            try:
+                info = (output / path).stat()
+            except OSError:
+                continue
+            outputs[path] = (key, info.st_size, info.st_mtime_ns)
+        return Snapshot(self._site_key, str(output.resolve()), dict(self._events), parts,
+                        outputs)
+
+    def _unchanged(self, path: str, key: str) -> bool:
+        """True when the output folder still holds the file the last run made from `key`."""
+        outputs, folder = self._outputs_before
+        recorded = outputs.get(path)
+        if recorded is None or recorded[0] != key:
+            return False
+        try:
+            info = Path(folder, path).stat()
+        except OSError:
+            return False
+        return (info.st_size, info.st_mtime_ns) == (recorded[1], recorded[2])
+
+    def _template_stamp(self) -> tuple:
         layouts = self.options.root / "layouts"
         static = layouts / "static"
         found = sorted(p for p in layouts.rglob("*") if p.is_file() and static not in p.parents
                        ) if layouts.is_dir() else []
         # By content: there are few layouts, and a timestamp can miss a quick second save.
-        stamp = tuple((p.as_posix(), hashlib.blake2b(p.read_bytes()).digest()) for p in found)
+        return tuple((p.as_posix(), hashlib.blake2b(p.read_bytes()).digest()) for p in found)
+
+    def _environment(self, config: SiteConfig) -> jinja2.Environment:
+        layouts = self.options.root / "layouts"
+        stamp = self._template_stamp()
         if self._env is None or stamp != self._layouts_stamp:
             self._env, self._layouts_stamp = make_environment(layouts, config), stamp
             self._pages.clear()
         return self._env
 
-    def _render_pages(self, pages: list[Page], config: SiteConfig) -> dict[str, bytes]:
+    def _render_pages(self, pages: list[Page], config: SiteConfig) -> dict[str, Content]:
         env = self._environment(config)
         rendered: dict[str, tuple[Page, bytes]] = {}
         problems: list[ContentError] = []
+        keyed = bool(self._outputs_before[0]) or self.options.keys
         for page in pages:
             cached = self._pages.get(page.path)
             if cached and cached[0] == page:
                 rendered[page.path] = cached
                 continue
+            if keyed:
+                key = output_key((self._site_key, page.template, page.path, page.title,
+                                  page.root_override, page.context), self._digests)
+                self._output_keys[page.path] = key
+                if self._unchanged(page.path, key):
+                    rendered[page.path] = (page, KEEP)
+                    continue
             try:
                 rendered[page.path] = (page, render_page(env, page, config).encode("utf-8"))
             except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
@@ -296,12 +378,18 @@ class Builder:
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """Build the site under `options.root` into its output folder, or raise BuildFailed."""
+    """Build the site under `options.root` into its output folder, or raise BuildFailed; the
+    cache on disk spares reading and rendering what did not change since the last build."""
     started = time.perf_counter()
-    site = Builder(options).render()
+    snapshot = None if options.clean else load_cache(options.root)
+    if snapshot is not None and snapshot.output != str(options.output_dir.resolve()):
+        snapshot.outputs = {}  # outputs of another folder say nothing about this one
+    builder = Builder(replace(options, keys=True), snapshot)
+    site = builder.render()
     output = options.output_dir
     check_output(output, options.root)
     report = write_site(site.files, output)
+    save_cache(options.root, builder.snapshot(output))
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,
                        site.warnings)

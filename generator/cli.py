@@ -43,6 +43,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/site)")
     b.add_argument("--base-url", metavar="URL", help="the site's public URL, overriding base_url")
     b.add_argument("--quiet", action="store_true", help="print only errors, no summary or warnings")
+    b.add_argument("--clean", action="store_true",
+                   help="build without the cache in .chronoline-cache/ (a new one is written)")
 
     s = commands.add_parser("serve", parents=[site, drafts],
                             help="serve the site and reload it as files change")
@@ -131,7 +133,7 @@ def _plural(count: int, noun: str) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                           drafts=args.drafts)
+                           drafts=args.drafts, clean=args.clean)
     try:
         report = build(options)
     except BuildFailed as exc:

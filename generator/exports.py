@@ -32,6 +32,13 @@ class PerEvent:
         self._parts[key] = (event, text)
         return text
 
+    def seed(self, kind: str, event: Event, text: str) -> None:
+        """Take a part made by an earlier run for an event read from the same file."""
+        self._parts[(kind, id(event))] = (event, text)
+
+    def items(self) -> list[tuple[str, Event, str]]:
+        return [(kind, event, text) for (kind, _id), (event, text) in self._parts.items()]
+
     def prune(self, events: tuple[Event, ...]) -> None:
         if len(self._parts) > 4 * len(events) + 100:
             live = {id(event) for event in events}

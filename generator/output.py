@@ -7,8 +7,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-# What a file of the new site is made of: bytes rendered in memory, or a file to copy.
-Content = bytes | Path
+
+class Keep:
+    """Stands for a file the output folder already holds as it should be."""
+
+
+KEEP = Keep()
+# What a file of the new site is made of: bytes rendered in memory, a file to copy, or KEEP.
+Content = bytes | Path | Keep
 # The list of files chronoline wrote into an output folder: only those are ever replaced or
 # removed, so a file the user put there (a CNAME, say) stays; a folder without it is not ours.
 MANIFEST = ".chronoline-files"
@@ -91,6 +97,8 @@ def _existing_files(output: Path) -> dict[str, Path]:
 
 
 def _same(content: Content, path: Path) -> bool:
+    if content is KEEP:
+        return path.is_file()
     try:
         if isinstance(content, Path):
             if content.stat().st_size != path.stat().st_size:

@@ -37,7 +37,7 @@ def init_site(folder: Path, title: str, language: str, force: bool = False,
         "layouts/README.md": "A file here named like a template of the default theme "
                              "(base.html, event.html, ...) replaces it, and can extend it as "
                              "{% extends \"default/base.html\" %}.\n",
-        ".gitignore": "site/\n",
+        ".gitignore": "site/\n.chronoline-cache/\n",
         ".github/workflows/pages.yml": WORKFLOW.read_text(encoding="utf-8"),
     }
     written, kept = [], []

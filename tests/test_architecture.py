@@ -12,7 +12,7 @@ LAYERS = [
     {"content", "timeline", "pages"},
     {"structured", "feeds"},
     {"exports", "sitemap"},
-    {"layouts", "output"},
+    {"layouts", "output", "cache"},
     {"build", "livereload"},
     {"importer", "new", "check", "scaffold", "links"},
     {"serve"},

@@ -33,7 +33,7 @@ def test_init_makes_a_site_that_builds_at_once(tmp_path):
     for name in ("chronoline.toml", "layouts/README.md", ".gitignore",
                  ".github/workflows/pages.yml"):
         assert (site / name).is_file(), name
-    assert (site / ".gitignore").read_text() == "site/\n"
+    assert (site / ".gitignore").read_text() == "site/\n.chronoline-cache/\n"
     assert len(list((site / "content" / "events").glob("*.md"))) == 1
     built = run("build", cwd=site)
     assert built.returncode == 0, built.stderr
