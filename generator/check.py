@@ -19,9 +19,11 @@ class CheckReport:
 
 
 def check(options: BuildOptions) -> CheckReport:
-    """Read the whole site as a build would, without writing anything."""
+    """Read and render the whole site as a build would, in memory, writing nothing."""
+    builder = Builder(options)
     try:
-        _config, _sources, timeline = Builder(options).read()
+        builder.render()  # templates too: a broken layout is an error of the build
+        _config, _sources, timeline = builder.read()
     except BuildFailed as exc:
         return CheckReport(tuple(exc.errors), (), None)
     return CheckReport((), tuple(warnings_of(timeline)), timeline)

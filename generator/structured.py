@@ -12,6 +12,7 @@ from generator.model import Event, Source
 from generator.pages import Page, event_path, public_url
 
 _FIRST_IMAGE = re.compile(r'<img[^>]*\bsrc="([^"]+)"')
+_IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|webp|avif|svg)(\?.*)?$", re.IGNORECASE)
 
 
 def description(page: Page, config: SiteConfig) -> str:
@@ -27,6 +28,8 @@ def share_image(page: Page, config: SiteConfig) -> str:
         return ""
     event = page.context.get("event")
     if event:
+        if event.media and _IMAGE_FILE.search(event.media.url):
+            return event.media.url
         match = _FIRST_IMAGE.search(event.body_html)
         if match:
             return urljoin(public_url(config, event_path(event)), match.group(1))

@@ -217,3 +217,12 @@ def test_check_links_survives_addresses_outside_ascii(make_site, link_server):
     result = run("check", "--links", "--timeout", "1", cwd=root)
     assert "failed unexpectedly" not in result.stderr
     assert "/café answers 404 Not Found" in result.stderr
+
+
+def test_check_finds_a_broken_layout_too(make_site):
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2018\nsources:\n"
+                                      "  - url: https://example.org/\n    title: T\n---\nA.\n",
+                      "layouts/base.html": "{{ site.titel }}\n"})
+    result = run("check", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr.startswith("layouts/base.html:1: template:")
