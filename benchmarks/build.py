@@ -116,10 +116,10 @@ def generate(site: Path, count: int) -> Path:
     return paths[count // 2]
 
 
-def run_build(site: Path, output: Path) -> tuple[float, float]:
+def run_build(site: Path, output: Path, *options: str) -> tuple[float, float]:
     """Build in a new process; return (wall seconds, peak MB)."""
     command = [sys.executable, "-m", "generator", "build",
-               "--source", str(site), "--output", str(output), "--quiet"]
+               "--source", str(site), "--output", str(output), "--quiet", *options]
     done = subprocess.run([sys.executable, "-c", LAUNCHER, *command],
                           capture_output=True, text=True, check=True)
     wall, maxrss, code = done.stdout.split()
@@ -137,7 +137,7 @@ def measure(count: int, repeat: int) -> list[float]:
         runs = []
         for attempt in range(repeat):
             shutil.rmtree(output, ignore_errors=True)
-            cold, peak = run_build(site, output)
+            cold, peak = run_build(site, output, "--clean")  # cold: without the build cache
             built = sum(1 for _ in (output / "events").iterdir())
             if built != count:
                 sys.exit(f"expected {count} event pages, found {built}")

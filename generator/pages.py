@@ -53,7 +53,9 @@ def public_url(config: SiteConfig, path: str) -> str:
 def plan(timeline: Timeline, config: SiteConfig) -> list[Page]:
     """Every page of the site, in a fixed order."""
     shown = sum(len(group.events) for group in timeline.latest)
-    index = {"years": timeline.latest, "all_years": timeline.years, "shown": shown,
+    # Pages that only link the years get their numbers, not every event in them.
+    year_numbers = tuple(group.year for group in timeline.years)
+    index = {"years": timeline.latest, "year_numbers": year_numbers, "shown": shown,
              "total": len(timeline.events)}
     pages = [Page(INDEX, "index.html", config.title, index)]
     for index, event in enumerate(timeline.events):
@@ -62,7 +64,7 @@ def plan(timeline: Timeline, config: SiteConfig) -> list[Page]:
         pages.append(Page(event_path(event), "event.html", event.title, context))
     for group in timeline.years:
         pages.append(Page(year_path(group.year), "year.html", str(group.year),
-                          {"group": group, "years": timeline.years}))
+                          {"group": group, "year_numbers": year_numbers}))
     for tag, events in timeline.tags:
         pages.append(Page(tag_path(tag), "tag.html", tag.name, {"tag": tag, "events": events}))
     pages.append(Page(f"tags/{INDEX}", "tags.html", "Tags", {"tags": timeline.tags}))
