@@ -146,3 +146,14 @@ def serve_example(tmp_path: Path):
     served = Served(root)
     yield served
     served.stop()
+
+
+DEMO_BASE_URL = "https://user.github.io/REPO/"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo timeline, built once per test run under a GitHub Pages project address."""
+    output = tmp_path_factory.mktemp("demo") / "site"
+    build(BuildOptions(root=REPO_ROOT, output=output, base_url=DEMO_BASE_URL))
+    return output

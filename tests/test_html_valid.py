@@ -11,11 +11,8 @@ from typing import NoReturn
 
 import pytest
 
-from generator.build import BuildOptions, build
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-BASE_URL = "https://user.github.io/REPO/"
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -60,10 +57,8 @@ def describe(message: dict[str, object], site: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("html") / "site"
-    build(BuildOptions(root=REPO_ROOT, output=output, base_url=BASE_URL))
-    return output
+def site(demo_site: Path) -> Path:
+    return demo_site
 
 
 def test_built_html_is_valid(site: Path) -> None:

@@ -20,7 +20,6 @@ import pytest
 from generator.build import BuildOptions, build
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-BASE_URL = "https://user.github.io/REPO/"
 PREFIX = "/REPO/"
 LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -173,10 +172,8 @@ def html_files(site: Path) -> set[Path]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("links") / "site"
-    build(BuildOptions(root=REPO_ROOT, output=output, base_url=BASE_URL))
-    return output
+def site(demo_site: Path) -> Path:
+    return demo_site
 
 
 def test_links_resolve_over_http(site: Path) -> None:
