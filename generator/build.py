@@ -134,6 +134,7 @@ class Builder:
         self._site_key = ""
         self._digests: dict[int, bytes] = {}  # id(event) → hash of its file
         self._output_keys: dict[str, str] = {}
+        self.parsed = 0  # event files read and parsed, not taken from a cache
         self._config: SiteConfig | None = None
         self._env: jinja2.Environment | None = None
         self._layouts_stamp: tuple = ()
@@ -275,6 +276,7 @@ class Builder:
                         event = cached[2]
                     else:
                         event = parse_event(data, shown, md, config.tzinfo, months)
+                        self.parsed += 1
                 cache[shown] = (stamp, digest, event)
                 self._digests[id(event)] = digest
                 events.append(event)
@@ -389,7 +391,8 @@ def build(options: BuildOptions) -> BuildReport:
     output = options.output_dir
     check_output(output, options.root)
     report = write_site(site.files, output)
-    save_cache(options.root, builder.snapshot(output))
+    if snapshot is None or builder.parsed or report.written or report.removed:
+        save_cache(options.root, builder.snapshot(output))  # else it says what it said
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,
                        site.warnings)
