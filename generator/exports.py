@@ -153,13 +153,14 @@ def icalendar(timeline: Timeline, config: SiteConfig, parts: PerEvent | None = N
     name = _ics_text(config.title)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
-    entries = [parts.part("icalendar", event, lambda e: _vevent(e, config))
+    heading = translations(config.language).gettext("Sources")  # once: it compiles a catalog
+    entries = [parts.part("icalendar", event, lambda e: _vevent(e, config, heading))
                for event in timeline.events]
     text = _lines(head) + "".join(entries) + _lines(["END:VCALENDAR"])
     return text.encode("utf-8")
 
 
-def _vevent(event: Event, config: SiteConfig) -> str:
+def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
     tz = config.tzinfo
     host = urlsplit(config.base_url).hostname or "chronoline.invalid"
     lines: list[str] = []
@@ -179,7 +180,6 @@ def _vevent(event: Event, config: SiteConfig) -> str:
     lines.append(f"SUMMARY:{_ics_text(event.title)}")
     text = to_text(event.summary_html)
     if event.sources:
-        heading = translations(config.language).gettext("Sources")
         text += f"\n\n{heading}:\n" + "\n".join(s.url for s in event.sources)
     lines.append(f"DESCRIPTION:{_ics_text(text.strip())}")
     url = public_url(config, event_path(event))

@@ -30,19 +30,19 @@ def timestamp(date: PartialDate, tz: dt.tzinfo) -> str:
     return date.start(tz).astimezone(tz).isoformat(timespec="seconds")
 
 
-def event_html(event: Event, config: SiteConfig) -> str:
+def event_html(event: Event, config: SiteConfig, heading: str) -> str:
     """The body and the sources of an event, with links that work outside the site."""
     sources = "".join(
         f'<li><a href="{escape(s.url)}">{escape(s.publisher + ": " if s.publisher else "")}'
         f'{escape(s.title or s.url)}</a></li>' for s in event.sources)
-    heading = escape(translations(config.language).gettext("Sources"))
-    html = event.body_html + (f"<h2>{heading}</h2><ul>{sources}</ul>" if sources else "")
+    html = event.body_html + (f"<h2>{escape(heading)}</h2><ul>{sources}</ul>" if sources else "")
     return absolute_links(html, public_url(config, event_path(event)))
 
 
 def atom(timeline: Timeline, config: SiteConfig) -> bytes:
     """An Atom 1.0 feed; entry ids are the events' permanent URLs, which come from their slugs."""
     tz = config.tzinfo
+    heading = translations(config.language).gettext("Sources")
     events = newest(timeline, config.feed_limit)
     feed = etree.Element("feed", {"xmlns": ATOM, "xml:lang": config.html_lang})
     _add(feed, "title", config.title)
@@ -67,7 +67,7 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
         for tag in event.tags:
             etree.SubElement(entry, "category", {"term": tag.name})
         _add(entry, "summary", to_text(event.summary_html))
-        _add(entry, "content", event_html(event, config), type="html")
+        _add(entry, "content", event_html(event, config, heading), type="html")
     etree.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(feed, "utf-8") + b"\n"
 
@@ -75,11 +75,12 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
 def json_feed(timeline: Timeline, config: SiteConfig) -> bytes:
     """A JSON Feed 1.1 of the same entries as the Atom feed."""
     tz = config.tzinfo
+    heading = translations(config.language).gettext("Sources")
     items = []
     for event in newest(timeline, config.feed_limit):
         url = public_url(config, event_path(event))
         item = {"id": url, "url": url, "title": event.title,
-                "content_html": event_html(event, config),
+                "content_html": event_html(event, config, heading),
                 "summary": to_text(event.summary_html),
                 "date_published": timestamp(event.date, tz)}
         if event.tags:
