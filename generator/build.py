@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 
-from generator.cache import Snapshot, output_key, site_key
+from generator.cache import Snapshot, Stamp, output_key, site_key
 from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
@@ -37,6 +41,7 @@ from generator.timeline import assemble
 log = logging.getLogger(__name__)
 
 EVENT_SUFFIXES = (".md", ".markdown")
+PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
 RECENT_NS = 2_000_000_000  # a file changed within 2 s is read again, whatever its timestamp
 NO_BASE_URL = ("base_url is not set, so feed.xml, feed.json, sitemap.xml, robots.txt and "
                "canonical links are left out; set it to the site's public address")
@@ -53,6 +58,7 @@ class BuildOptions:
     drafts: bool = False
     clean: bool = False  # build without the cache on disk (a fresh one is still written)
     keys: bool = False  # key each output by its inputs, for the cache on disk
+    jobs: int | None = None  # worker processes for parsing many files (default: one per core)
 
     @property
     def output_dir(self) -> Path:
@@ -251,9 +257,9 @@ class Builder:
         return config
 
     def _read_events(self, paths: tuple[str, ...], config: SiteConfig) -> list[Event]:
-        md = make_markdown(config.raw_html)
-        months = MonthNames(config.language)
-        events, errors, cache = [], [], {}
+        errors: list[ContentError] = []
+        cache: dict[str, tuple[Stamp, bytes, Event]] = {}
+        todo: dict[str, tuple[Stamp, bytes, bytes]] = {}
         root = str(self.options.root)
         # A file's timestamp can stay the same across two quick saves (file systems keep time
         # in ticks of a few milliseconds), so a file changed lately is compared by content.
@@ -265,31 +271,45 @@ class Builder:
                 stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
                 cached = self._events.get(shown)
                 if cached and cached[0] == stamp and info.st_mtime_ns < settled:
-                    digest, event = cached[1], cached[2]
-                else:
-                    with open(path, "rb") as file:
-                        data = file.read()
-                    # The path counts too: a renamed file is another event (its slug, its path).
-                    digest = hashlib.blake2b(shown.encode() + b"\0" + data,
-                                             digest_size=16).digest()
-                    if cached and cached[1] == digest:
-                        event = cached[2]
-                    else:
-                        event = parse_event(data, shown, md, config.tzinfo, months)
-                        self.parsed += 1
-                cache[shown] = (stamp, digest, event)
-                self._digests[id(event)] = digest
-                events.append(event)
-            except ContentErrors as exc:
-                errors.extend(exc.errors)
+                    cache[shown] = cached
+                    continue
+                with open(path, "rb") as file:
+                    data = file.read()
             except OSError as exc:
                 errors.append(ContentError(shown, f"cannot be read: {exc.strerror}"))
+                continue
+            # The path counts too: a renamed file is another event (its slug, its path).
+            digest = hashlib.blake2b(shown.encode() + b"\0" + data, digest_size=16).digest()
+            if cached and cached[1] == digest:
+                cache[shown] = (stamp, digest, cached[2])
+            else:
+                todo[shown] = (stamp, digest, data)
+        items = [(shown, data) for shown, (_stamp, _digest, data) in todo.items()]
+        for shown, event, problems in self._parse(items, config):
+            errors.extend(problems)
+            if event is not None:
+                stamp, digest, _data = todo[shown]
+                cache[shown] = (stamp, digest, event)
+        self.parsed += len(todo)
+        events = [cache[shown][2] for shown in paths if shown in cache]
         self._events = cache
         if errors:
-            raise BuildFailed(errors)
+            raise BuildFailed(sorted(errors, key=lambda e: e.path))
         self._digests = {id(event): digest for _stamp, digest, event in cache.values()}
         self._seed_parts()
         return events
+
+    def _parse(self, items: list[tuple[str, bytes]], config: SiteConfig) -> list[ParseResult]:
+        """Parse event files; many of them in worker processes, one per core."""
+        jobs = self.options.jobs or os.cpu_count() or 1
+        task = (config.raw_html, config.timezone, config.language)
+        if jobs < 2 or len(items) < PARALLEL_FROM:
+            return parse_files(items, *task)
+        size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out their loads
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context()) as pool:
+            results = pool.map(parse_files, chunks, *([value] * len(chunks) for value in task))
+            return [result for chunk in results for result in chunk]
 
     def _seed_parts(self) -> None:
         """Give the exports the parts the last run made of events whose files did not change."""
@@ -396,6 +416,29 @@ def build(options: BuildOptions) -> BuildReport:
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,
                        site.warnings)
+
+
+ParseResult = tuple[str, Event | None, list[ContentError]]
+
+
+def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
+                language: str) -> list[ParseResult]:
+    """Parse (path, bytes) pairs; runs in worker processes too, so it takes plain values."""
+    md, months, tz = make_markdown(raw_html), MonthNames(language), ZoneInfo(timezone)
+    results: list[ParseResult] = []
+    for shown, data in items:
+        try:
+            results.append((shown, parse_event(data, shown, md, tz, months), []))
+        except ContentErrors as exc:
+            results.append((shown, None, exc.errors))
+    return results
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers at once on Linux; elsewhere the platform's default is the safe one.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
 
 
 def count_of(number: int, noun: str) -> str:

@@ -312,3 +312,22 @@ def test_a_long_timeline_page_shows_the_latest_events_and_links_every_year(make_
         "The latest 5 of 12 events. Every year has a page of its own:")
     assert len(index.select("nav.years a")) == 12
     assert (root / "site" / "2000" / "index.html").is_file()
+
+
+def test_many_files_are_parsed_in_worker_processes_with_the_same_result(make_site, tmp_path):
+    files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-{n % 12 + 1:02d}",
+                                                  body=f"Body *{n}*.", tags=f"[t{n % 7}]")
+             for n in range(250)}
+    root = make_site(files)
+    one = build(BuildOptions(root=root, output=tmp_path / "one", jobs=1, clean=True))
+    two = build(BuildOptions(root=root, output=tmp_path / "two", jobs=2, clean=True))
+    assert one.events == two.events == 250
+    read = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*")
+            if p.is_file()}
+    assert read == {p.relative_to(tmp_path / "two"): p.read_bytes()
+                    for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    (root / "content" / "e007.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (root / "content" / "e100.md").write_text("---\ndate: 2018\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root=root, output=tmp_path / "two", jobs=2, clean=True))
+    assert [e.path for e in caught.value.errors] == ["content/e007.md", "content/e100.md"]
