@@ -79,8 +79,9 @@ def save(root: Path, snapshot: Snapshot) -> None:
     try:
         folder.mkdir(exist_ok=True)
         temporary = folder / f".{FILE}.{os.getpid()}"
-        with temporary.open("w", encoding="utf-8") as file:  # streamed: no copy in memory
-            json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
+        # dumps, not dump: only the whole-string encoder is written in C (twice as fast here).
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                             encoding="utf-8")
         os.replace(temporary, folder / FILE)
     except OSError as exc:
         log.warning("the build cache could not be written: %s", exc)
