@@ -373,6 +373,7 @@ class Builder:
         rendered: dict[str, tuple[Page, bytes]] = {}
         problems: list[ContentError] = []
         keyed = bool(self._outputs_before[0]) or self.options.keys
+        todo: list[Page] = []
         for page in pages:
             cached = self._pages.get(page.path)
             if cached and cached[0] == page:
@@ -385,14 +386,22 @@ class Builder:
                 if self._unchanged(page.path, key):
                     rendered[page.path] = (page, KEEP)
                     continue
-            try:
-                rendered[page.path] = (page, render_page(env, page, config).encode("utf-8"))
-            except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-                error = template_error(exc, self.options.root)
-                if error is None:
-                    raise  # not a template's fault: chronoline's own, and worth a traceback
-                if error not in problems:
-                    problems.append(error)
+            todo.append(page)
+        # Event pages, the most numerous, can be rendered in worker processes; the pages that
+        # list events stay here, where the list items are rendered once and kept.
+        alone = [page for page in todo if page.template != "event.html"]
+        shared = [page for page in todo if page.template == "event.html"]
+        jobs = self.options.jobs or os.cpu_count() or 1
+        if jobs < 2 or len(shared) < PARALLEL_FROM or sys.platform != "linux":
+            alone, shared = todo, []
+        for page, result in [*render_pages(env, alone, config, self.options.root),
+                             *_render_in_workers(env, shared, config, self.options.root, jobs)]:
+            if isinstance(result, bytes):
+                rendered[page.path] = (page, result)
+            elif result is None:  # not a template's fault: raise it here, with its traceback
+                render_page(env, page, config)
+            elif result not in problems:
+                problems.append(result)
         if problems:
             raise BuildFailed(problems)
         self._pages = rendered
@@ -416,6 +425,48 @@ def build(options: BuildOptions) -> BuildReport:
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,
                        site.warnings)
+
+
+def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig, root: Path,
+                 ) -> list[tuple[Page, bytes | ContentError | None]]:
+    """Each page's bytes, or the template error it met (None: an error not of a template)."""
+    results: list[tuple[Page, bytes | ContentError | None]] = []
+    for page in pages:
+        try:
+            results.append((page, render_page(env, page, config).encode("utf-8")))
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+            results.append((page, template_error(exc, root)))
+    return results
+
+
+# What a rendering worker works from. Set once in each worker process by `_start_worker`, from
+# objects the fork hands over as they are (nothing is pickled); the main process never sets it.
+_WORKER: dict = {}
+
+
+def _start_worker(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
+                  root: Path) -> None:
+    _WORKER.update(env=env, pages=pages, config=config, root=root)
+
+
+def _render_slice(start: int, stop: int) -> list[tuple[str, bytes | ContentError | None]]:
+    results = render_pages(_WORKER["env"], _WORKER["pages"][start:stop], _WORKER["config"],
+                           _WORKER["root"])
+    return [(page.path, result) for page, result in results]
+
+
+def _render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
+                       root: Path, jobs: int) -> list[tuple[Page, bytes | ContentError | None]]:
+    if not pages:
+        return []
+    size = -(-len(pages) // (jobs * 4))
+    starts = range(0, len(pages), size)
+    context = multiprocessing.get_context("fork")  # only on Linux: see _render_pages
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(env, pages, config, root)) as pool:
+        done = pool.map(_render_slice, starts, [start + size for start in starts])
+        by_path = {path: result for chunk in done for path, result in chunk}
+    return [(page, by_path[page.path]) for page in pages]
 
 
 ParseResult = tuple[str, Event | None, list[ContentError]]

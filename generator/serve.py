@@ -51,8 +51,9 @@ class DevServer:
         self.options = options
         self.say = say
         self.folder = Path(tempfile.mkdtemp(prefix="chronoline-serve-"))
+        # jobs=1: no worker processes are forked from a process that runs server threads.
         self.builder = Builder(BuildOptions(root=options.root, output=self.folder,
-                                            drafts=options.drafts))
+                                            drafts=options.drafts, jobs=1))
         self.files: dict[str, Content] = {}
         self.server: LiveReloadServer | None = None
         self._pending: set[str] = set()

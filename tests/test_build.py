@@ -331,3 +331,11 @@ def test_many_files_are_parsed_in_worker_processes_with_the_same_result(make_sit
     with pytest.raises(BuildFailed) as caught:
         build(BuildOptions(root=root, output=tmp_path / "two", jobs=2, clean=True))
     assert [e.path for e in caught.value.errors] == ["content/e007.md", "content/e100.md"]
+    (root / "content" / "e007.md").write_text(event_file("E7"), encoding="utf-8")
+    (root / "content" / "e100.md").write_text(event_file("E100"), encoding="utf-8")
+    (root / "layouts").mkdir()
+    (root / "layouts" / "event.html").write_text("{{ event.titel }}\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root=root, output=tmp_path / "two", jobs=2, clean=True))
+    assert [str(e) for e in caught.value.errors] == [
+        "layouts/event.html:1: template: 'generator.model.Event object' has no attribute 'titel'"]
