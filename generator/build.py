@@ -22,7 +22,7 @@ from generator.config import SiteConfig, load_config
 from generator.content import parse_event
 from generator.dates import MonthNames
 from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.exports import PerEvent, events_json, icalendar, timelinejs
+from generator.exports import events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,
@@ -32,6 +32,7 @@ from generator.layouts import (
     template_error,
 )
 from generator.markup import make_markdown
+from generator.memo import PerObject
 from generator.model import Event, Timeline
 from generator.output import KEEP, Content, check_output, write_site
 from generator.pages import Page, plan
@@ -148,7 +149,7 @@ class Builder:
         self._pages: dict[str, tuple[Page, bytes]] = {}
         self._data_key: tuple | None = None
         self._data: dict[str, bytes] = {}
-        self._parts = PerEvent()
+        self._parts = PerObject()
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         self._outputs_before: tuple[dict, str] = ({}, "")
 
@@ -252,7 +253,7 @@ class Builder:
             self._config, self._env = config, None
             self._events.clear()
             self._pages.clear()
-            self._parts = PerEvent()
+            self._parts = PerObject()
             self._sitemap = ((), b"")
         return config
 

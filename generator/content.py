@@ -27,7 +27,7 @@ SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
-_NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
+NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
 
 
 def decode(data: bytes, path: str) -> str:
@@ -209,7 +209,7 @@ class _Reader:
             return None
         url = self.url(entry, "url", "background", self.line("background"))
         color = self.text("color", fields=entry)
-        if color and not _COLOR.fullmatch(color):
+        if color and not COLOR.fullmatch(color):
             self.error("background.color", f"{color!r} is not a colour; write it as #1a2b3c or "
                        "a colour name such as navy", entry["color"].line)
             color = ""
@@ -238,7 +238,7 @@ class _Reader:
             self.error(f"{field}.{key}", f"{text!r} is not an http(s) link; "
                        "write the full address, starting with https://", value.line)
             return ""
-        if bad := _NOT_IN_URLS.search(text):
+        if bad := NOT_IN_URLS.search(text):
             shown = "a space" if bad.group().isspace() else repr(bad.group())
             self.error(f"{field}.{key}", f"{text!r} holds {shown}, which a link cannot; "
                        f"write it as %{ord(bad.group()):02X}", value.line)
@@ -294,7 +294,8 @@ def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
 
 
 
-_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}")
+# A background colour: hex, or a colour name (letters only, so it is safe in a style attribute).
+COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}")
 
 
 def _inline(md: markdown.Markdown, text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from html import escape
 from urllib.parse import urlsplit
 
@@ -12,43 +11,15 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate, Precision
 from generator.i18n import translations
 from generator.markup import absolute_links, to_text
+from generator.memo import PerObject
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
 
 
-class PerEvent:
-    """What each export made of each event, kept while the event stays the same object, so
-    that a rebuild after one edit remakes one event's part of each file, not all of them."""
-
-    def __init__(self) -> None:
-        self._parts: dict[tuple[str, int], tuple[Event, str]] = {}
-
-    def part(self, kind: str, event: Event, make: Callable[[Event], str]) -> str:
-        key = (kind, id(event))
-        cached = self._parts.get(key)
-        if cached is not None and cached[0] is event:
-            return cached[1]
-        text = make(event)
-        self._parts[key] = (event, text)
-        return text
-
-    def seed(self, kind: str, event: Event, text: str) -> None:
-        """Take a part made by an earlier run for an event read from the same file."""
-        self._parts[(kind, id(event))] = (event, text)
-
-    def items(self) -> list[tuple[str, Event, str]]:
-        return [(kind, event, text) for (kind, _id), (event, text) in self._parts.items()]
-
-    def prune(self, events: tuple[Event, ...]) -> None:
-        if len(self._parts) > 4 * len(events) + 100:
-            live = {id(event) for event in events}
-            self._parts = {key: part for key, part in self._parts.items() if key[1] in live}
-
-
-def timelinejs(timeline: Timeline, config: SiteConfig, parts: PerEvent | None = None) -> bytes:
+def timelinejs(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None) -> bytes:
     """TimelineJS3's JSON format, so a newsroom can embed the same content with TimelineJS."""
-    parts = parts or PerEvent()
-    slides = [parts.part("timelinejs", event, lambda e: _dumps(_slide(e, config)))
+    parts = parts or PerObject()
+    slides = [parts.get("timelinejs", event, lambda e: _dumps(_slide(e, config)))
               for event in timeline.events]
     title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
     return _json_with_list({"title": title}, "events", slides)
@@ -115,10 +86,10 @@ def _slide_text(event: Event, config: SiteConfig) -> str:
     return absolute_links(text, base) if base else text
 
 
-def events_json(timeline: Timeline, config: SiteConfig, parts: PerEvent | None = None) -> bytes:
+def events_json(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None) -> bytes:
     """Every published event with all its fields, for anyone who wants the data."""
-    parts = parts or PerEvent()
-    records = [parts.part("events", event, lambda e: _dumps(_record(e, config)))
+    parts = parts or PerObject()
+    records = [parts.get("events", event, lambda e: _dumps(_record(e, config)))
                for event in timeline.events]
     head = {"title": config.title, "description": config.description,
             "home_page_url": config.base_url or None}
@@ -147,14 +118,14 @@ def _record(event: Event, config: SiteConfig) -> dict:
     return record
 
 
-def icalendar(timeline: Timeline, config: SiteConfig, parts: PerEvent | None = None) -> bytes:
+def icalendar(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None) -> bytes:
     """RFC 5545: each event all-day over its period, or timed; stamped with its own date."""
-    parts = parts or PerEvent()
+    parts = parts or PerObject()
     name = _ics_text(config.title)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
     heading = translations(config.language).gettext("Sources")  # once: it compiles a catalog
-    entries = [parts.part("icalendar", event, lambda e: _vevent(e, config, heading))
+    entries = [parts.get("icalendar", event, lambda e: _vevent(e, config, heading))
                for event in timeline.events]
     text = _lines(head) + "".join(entries) + _lines(["END:VCALENDAR"])
     return text.encode("utf-8")

@@ -12,20 +12,19 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from anyascii import anyascii
 from markdownify import markdownify
 
+from generator.content import COLOR, NOT_IN_URLS
 from generator.dates import DateError, parse_date
 from generator.eventfile import event_text, file_name, write_new
 from generator.markup import to_text
 from generator.slugs import slugify
+from generator.timeline import tag_spelling
 
 _PARTS = ("year", "month", "day", "hour", "minute", "second")
 _READ = {"start_date", "end_date", "text", "media", "group", "display_date", "background",
          "unique_id"}  # slide keys with a place in an event file; the rest goes to `extra`
 _BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|li|ul|ol|h[1-6]|blockquote|tr|td|th)\b[^>]*>", re.I)
-_NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
-_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}")
 _LEGACY_DATE = re.compile(r"-?\d+(\s*,\s*-?\d*)*")
 _TIME = re.compile(r"(\d{1,2})(?:[:.]?(\d{2})(?:[:.](\d{2}))?)?\s*(?:([ap])\.?m\.?)?", re.I)
 
@@ -236,7 +235,7 @@ def _slide(raw: object, notes: list[str]) -> Slide:
             "alt": _plain(media.get("alt")) or _plain(media.get("caption"))}))
         extra["media"] = _other(media, "url", "caption", "credit", "alt")
     color = _plain(background.get("color"))
-    if color and not _COLOR.fullmatch(color):
+    if color and not COLOR.fullmatch(color):
         notes.append(f"{label}: its background colour '{color}' was left out: not a colour")
         color = ""
     backdrop = _drop_blank({"url": _url(background.get("url"), label, "background", notes),
@@ -284,7 +283,7 @@ def _named(slides: list[Slide], notes: list[str]) -> tuple[tuple[str, Slide], ..
                          "left out: another slide has it")
             slide = replace(slide, slug="")
         for tag in slide.tags:
-            if _spelling(first := tags.setdefault(slugify(tag), tag)) != _spelling(tag):
+            if tag_spelling(first := tags.setdefault(slugify(tag), tag)) != tag_spelling(tag):
                 notes.append(f"'{slide.title}' ({slide.date}): its group '{tag}' was left out: "
                              f"it would share a tag page with '{first}'")
                 slide = replace(slide, tags=())
@@ -347,7 +346,7 @@ def _url(value: object, label: str, what: str, notes: list[str]) -> str:
     try:
         parts = urlsplit(text)
         if parts.scheme.lower() in ("http", "https") and parts.hostname:
-            return _NOT_IN_URLS.sub(lambda m: quote(m.group()), text)
+            return NOT_IN_URLS.sub(lambda m: quote(m.group()), text)
     except ValueError:
         pass
     if text:
@@ -362,9 +361,6 @@ def _map(value: object) -> dict:
 def _other(data: dict, *known: str) -> dict:
     return {key: value for key, value in data.items() if key not in known}
 
-
-def _spelling(tag: str) -> str:
-    return " ".join(anyascii(tag).casefold().replace("-", " ").replace("_", " ").split())
 
 
 def _blank(value: object) -> bool:

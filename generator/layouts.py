@@ -14,6 +14,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.errors import ContentError
 from generator.i18n import translations
+from generator.memo import PerObject
 from generator.model import Event, Tag
 from generator.pages import (
     INDEX,
@@ -90,25 +91,15 @@ class Fragments:
 
     def __init__(self, env: jinja2.Environment) -> None:
         self._env = env
-        # Keyed by identity, which is cheap to hash; the event kept beside the HTML proves the
-        # id was not reused. Unchanged events stay the same objects from build to build.
-        self._items: dict[tuple[int, int], tuple[Event, str]] = {}
+        self._items = PerObject()
 
     def prune(self, events: tuple[Event, ...]) -> None:
-        """Forget the items of events that are gone, once they could take real memory."""
-        if len(self._items) > 4 * len(events) + 100:
-            live = {id(event) for event in events}
-            self._items = {key: item for key, item in self._items.items() if key[0] in live}
+        self._items.prune(events)
 
     def item(self, event: Event, level: int) -> str:
-        key = (id(event), level)
-        cached = self._items.get(key)
-        if cached is not None and cached[0] is event:
-            return cached[1]
         template = self._env.get_template("_item.html")
-        html = template.render(page=_MARKED_PAGE, event=event, level=level)
-        self._items[key] = (event, html)
-        return html
+        return self._items.get(level, event, lambda e: template.render(
+            page=_MARKED_PAGE, event=e, level=level))
 
 
 _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)

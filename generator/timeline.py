@@ -56,7 +56,7 @@ def _tag_clashes(events: list[Event]) -> list[ContentError]:
     for event in sorted(events, key=lambda e: e.path):
         for tag in event.tags:
             other = first.setdefault(tag.slug, (tag.name, event))
-            if other[0] != tag.name and _tag_spelling(other[0]) != _tag_spelling(tag.name):
+            if other[0] != tag.name and tag_spelling(other[0]) != tag_spelling(tag.name):
                 place = "" if other[1] is event else f" in {other[1].path}"
                 message = (f"'{tag.name}' and a different tag{place} would share the page "
                            f"tags/{tag.slug}/; rename one of them")
@@ -64,7 +64,8 @@ def _tag_clashes(events: list[Event]) -> list[ContentError]:
     return errors
 
 
-def _tag_spelling(name: str) -> str:
+def tag_spelling(name: str) -> str:
+    """What makes two tag names one tag: the same letters, whatever the case, accents or spacing."""
     return " ".join(anyascii(name).casefold().replace("-", " ").replace("_", " ").split())
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"errors", "slugs"},
+    {"errors", "slugs", "memo"},
     {"config", "dates", "i18n"},
     {"model", "frontmatter", "markup", "eventfile"},
     {"content", "timeline", "pages"},
