@@ -97,9 +97,8 @@ class Fragments:
         self._items.prune(events)
 
     def item(self, event: Event, level: int) -> str:
-        template = self._env.get_template("_item.html")
-        return self._items.get(level, event, lambda e: template.render(
-            page=_MARKED_PAGE, event=e, level=level))
+        return self._items.get(level, event, lambda e: self._env.get_template(
+            "_item.html").render(page=_MARKED_PAGE, event=e, level=level))
 
 
 _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)
