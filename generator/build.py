@@ -348,7 +348,7 @@ class Builder:
         if recorded is None or recorded[0] != key:
             return False
         try:
-            info = Path(folder, path).stat()
+            info = os.stat(os.path.join(folder, path))
         except OSError:
             return False
         return (info.st_size, info.st_mtime_ns) == (recorded[1], recorded[2])

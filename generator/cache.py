@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 FILE = "build.json"
-FORMAT = 1
+FORMAT = 2
 
 Stamp = tuple[int, int, int]
 
@@ -88,26 +88,28 @@ def save(root: Path, snapshot: Snapshot) -> None:
 
 def output_key(value: object, digests: dict[int, bytes]) -> str:
     """A key for what a page shows: events stand for themselves by the hash of their file."""
-    digest = hashlib.blake2b(digest_size=16)
-    _feed(digest, value, digests)
-    return digest.hexdigest()
+    chunks: list[bytes] = []
+    _collect(chunks, value, digests)
+    return hashlib.blake2b(b"".join(chunks), digest_size=16).hexdigest()
 
 
-def _feed(digest: hashlib.blake2b, value: object, digests: dict[int, bytes]) -> None:
-    if isinstance(value, Event):
-        digest.update(b"E" + digests[id(value)])
-    elif isinstance(value, YearGroup):
-        digest.update(b"Y%d" % value.year)
-        _feed(digest, (value.events, value.months), digests)
-    elif isinstance(value, (tuple, list)):
-        digest.update(b"(%d" % len(value))
+def _collect(chunks: list[bytes], value: object, digests: dict[int, bytes]) -> None:
+    # Called for every value shown on every page of the site: the most common types first.
+    kind = type(value)
+    if kind is Event:
+        chunks.append(b"E" + digests[id(value)])
+    elif kind is tuple or kind is list:
+        chunks.append(b"(%d" % len(value))
         for item in value:
-            _feed(digest, item, digests)
-        digest.update(b")")
-    elif isinstance(value, dict):
-        _feed(digest, sorted(value.items(), key=lambda item: item[0]), digests)
+            _collect(chunks, item, digests)
+        chunks.append(b")")
+    elif kind is dict:
+        _collect(chunks, sorted(value.items(), key=lambda item: item[0]), digests)
+    elif kind is YearGroup:
+        chunks.append(b"Y%d" % value.year)
+        _collect(chunks, (value.events, value.months), digests)
     else:  # str, int, None, and small frozen values such as a Tag
-        digest.update(repr(value).encode("utf-8") + b"\0")
+        chunks.append(repr(value).encode("utf-8") + b"\0")
 
 
 def _version() -> str:

@@ -1,4 +1,4 @@
-"""Write the site: only files that changed, stale files gone, swapped in whole."""
+"""Write the site: only files that changed, each written whole, stale files gone."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ Content = bytes | Path | Keep
 # The list of files chronoline wrote into an output folder: only those are ever replaced or
 # removed, so a file the user put there (a CNAME, say) stays; a folder without it is not ours.
 MANIFEST = ".chronoline-files"
+TEMPORARY = ".chronoline-new."  # prefix of a file being written, until it is renamed
 
 
 @dataclass(frozen=True)
@@ -48,34 +49,54 @@ def check_output(output: Path, root: Path) -> None:
 
 def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     """Make `output` hold `files` and whatever else the user put there; files chronoline wrote
-    before and no longer makes are removed; unchanged files keep their inode and timestamp."""
+    before and no longer makes are removed; unchanged files keep their inode and timestamp.
+
+    Only changed files are touched, in two steps: each is first written beside its target under
+    a temporary name, and only when all are written are they renamed into place. A failure
+    while writing (a full disk, a file to copy that went missing) leaves the folder as it was.
+    """
     existing = _existing_files(output)
     written_before = _manifest(output)
     files = {**files, MANIFEST: "".join(f"{p}\n" for p in sorted(files)).encode("utf-8")}
-    changed = sorted(p for p, c in files.items() if p not in existing or not _same(c, output / p))
-    stale = sorted((written_before & set(existing)) - set(files))
-    kept = sorted(set(existing) - set(files) - written_before)  # the user's own files
+    # A file the build kept (KEEP) was checked by the build; here it only has to be there.
+    changed = sorted(p for p, c in files.items() if p not in existing or
+                     (c is not KEEP and not _same(c, output / p)))
+    stale = sorted((written_before & existing) - set(files))
     if not changed and not stale:
         return WriteReport(0, 0)
-    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    made: list[Path] = []  # folders this write created, removed again if it fails
+    ready: list[tuple[Path, Path]] = []
     try:
-        changed_set = set(changed)
-        for path, content in sorted(files.items()):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if path in changed_set:
-                _write(content, target)
-            else:
-                _link_or_copy(output / path, target)
-        for path in kept:
-            (staging / path).parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(output / path, staging / path)
-        _swap(staging, output)
+        for path in changed:
+            target = output / path
+            if not target.parent.is_dir():
+                _make_folders(target.parent, made)
+            temporary = target.with_name(f"{TEMPORARY}{target.name}")
+            ready.append((temporary, target))
+            _write(files[path], temporary)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        for temporary, _target in ready:
+            temporary.unlink(missing_ok=True)
+        for folder in reversed(made):
+            _remove_empty_parents(folder, output.parent)
         raise
+    # The manifest goes last, so that an interruption cannot lose track of a file written here.
+    for temporary, target in sorted(ready, key=lambda pair: pair[1].name == MANIFEST):
+        os.replace(temporary, target)
+    for path in stale:
+        (output / path).unlink(missing_ok=True)
+        _remove_empty_parents((output / path).parent, output)
     return WriteReport(len([p for p in changed if p != MANIFEST]), len(stale))
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir()
+        made.append(folder)
 
 
 def _manifest(output: Path) -> set[str]:
@@ -85,14 +106,23 @@ def _manifest(output: Path) -> set[str]:
         return set()
 
 
-def _existing_files(output: Path) -> dict[str, Path]:
-    if not output.is_dir():
-        return {}
-    found = {}
-    for folder, _dirs, names in os.walk(output):
-        for name in names:
-            path = Path(folder, name)
-            found[path.relative_to(output).as_posix()] = path
+def _existing_files(output: Path) -> set[str]:
+    """Every file under `output`, as POSIX paths relative to it (plain strings: a site has
+    thousands of files, and pathlib costs more than the walk itself)."""
+    found: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.name.startswith(TEMPORARY):  # left by a killed write: not a file
+                    os.unlink(entry.path)
+                else:
+                    found.add(prefix + entry.name)
+
+    if output.is_dir():
+        walk(str(output), "")
     return found
 
 
@@ -116,24 +146,6 @@ def _write(content: Content, target: Path) -> None:
         target.write_bytes(content)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _swap(staging: Path, output: Path) -> None:
-    if not output.exists():
-        staging.rename(output)
-        return
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
-    output.rename(old)
-    staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def write_changes(files: dict[str, Content], previous: dict[str, Content], output: Path,
                   ) -> tuple[list[str], list[str]]:
     """Update, in place, a folder that holds `previous` so it holds `files`; for a folder only
@@ -147,7 +159,7 @@ def write_changes(files: dict[str, Content], previous: dict[str, Content], outpu
             continue
         target = output / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
+        temporary = target.with_name(f"{TEMPORARY}{target.name}")
         _write(content, temporary)
         os.replace(temporary, target)
         written.append(path)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import MANIFEST, write_site
+from generator.output import MANIFEST, TEMPORARY, write_site
 
 from conftest import site_files
 
@@ -64,3 +64,11 @@ def test_files_the_user_put_in_the_output_folder_stay(tmp_path):
     assert (out / "CNAME").read_text() == "timeline.example.org\n"
     assert not (out / "old.html").exists()
     assert (out / MANIFEST).read_text() == "a.html\n"
+
+
+def test_a_file_left_half_written_by_a_killed_build_is_cleared(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a/b.html": b"B"}, out)
+    (out / "a" / f"{TEMPORARY}b.html").write_bytes(b"half")
+    assert write_site({"a/b.html": b"B"}, out).written == 0
+    assert sorted(p.name for p in (out / "a").iterdir()) == ["b.html"]
