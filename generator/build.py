@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from generator.cache import Snapshot, Stamp, output_key, site_key
+from generator.cache import Cache, Data, Index, Stamp, output_key, site_key
 from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
@@ -26,6 +26,7 @@ from generator.exports import events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,
+    THEME_DIR,
     make_environment,
     prune_caches,
     render_page,
@@ -34,7 +35,7 @@ from generator.layouts import (
 from generator.markup import make_markdown
 from generator.memo import PerObject
 from generator.model import Event, Timeline
-from generator.output import KEEP, Content, check_output, write_site
+from generator.output import KEEP, MANIFEST, Content, check_output, write_site
 from generator.pages import Page, plan
 from generator.sitemap import robots, sitemap
 from generator.timeline import assemble
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 EVENT_SUFFIXES = (".md", ".markdown")
 PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
 RECENT_NS = 2_000_000_000  # a file changed within 2 s is read again, whatever its timestamp
+UNSETTLED: Stamp = (0, 0, 0)  # kept for a file that was recent when read: it is read again
 NO_BASE_URL = ("base_url is not set, so feed.xml, feed.json, sitemap.xml, robots.txt and "
                "canonical links are left out; set it to the site's public address")
 ASSETS = "assets"
@@ -129,15 +131,18 @@ class RenderedSite:
     events: int
     pages: int
     warnings: tuple[str, ...]
+    sources: dict[str, Stamp] = field(default_factory=dict)  # files copied, as they were found
 
 
 class Builder:
     """Renders a site again and again, re-reading only changed files and re-rendering only
     pages whose content changed; the dev server keeps one, `build()` uses one once."""
 
-    def __init__(self, options: BuildOptions, snapshot: Snapshot | None = None) -> None:
+    def __init__(self, options: BuildOptions, cache: Cache | None = None) -> None:
         self.options = options
-        self._snapshot = snapshot  # the last run's, from disk: used once, on the first render
+        self._cache = cache  # the last build's, from disk: used once, on the first render
+        self._seeds = Data()  # what the cache made of events, until they are read
+        self._item_seeds: dict[int, dict[bytes, str]] = {}
         self._site_key = ""
         self._digests: dict[int, bytes] = {}  # id(event) → hash of its file
         self._output_keys: dict[str, str] = {}
@@ -149,7 +154,8 @@ class Builder:
         self._pages: dict[str, tuple[Page, bytes]] = {}
         self._data_key: tuple | None = None
         self._data: dict[str, bytes] = {}
-        self._parts = PerObject()
+        self._parts = PerObject()  # what the exports made of each event
+        self._items = PerObject()  # each event's list item, for the current layouts
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         self._outputs_before: tuple[dict, str] = ({}, "")
 
@@ -164,8 +170,7 @@ class Builder:
         root = self.options.root
         config = self._load_config()
         self._site_key = site_key(config, self._template_stamp())
-        if self._snapshot is not None and self._snapshot.key == self._site_key:
-            self._events = dict(self._snapshot.events)
+        self._take_cache()
         if not (root / "content").is_dir():
             raise BuildFailed([ContentError(str(root), "has no content/ folder; put event files "
                                             "in content/, or point --source at the site's folder")])
@@ -191,12 +196,11 @@ class Builder:
             warnings += (NO_BASE_URL,)
         for asset in sorted(STATIC_DIR.iterdir()):
             files[f"{ASSETS}/{asset.name}"] = asset
-        # A site's layouts/static/ adds files to assets/ or replaces the theme's own.
-        own = root / "layouts" / "static"
-        for asset in sorted(own.rglob("*")) if own.is_dir() else ():
-            relative = asset.relative_to(own)
-            if asset.is_file() and not any(is_ignored(part) for part in relative.parts):
-                files[f"{ASSETS}/{relative.as_posix()}"] = asset
+        copied = self._source_stamps(sources)
+        for shown in copied:
+            if shown.startswith("layouts/static/"):
+                # A site's layouts/static/ adds files to assets/ or replaces the theme's own.
+                files[f"{ASSETS}/{shown.removeprefix('layouts/static/')}"] = root / shown
         clashes = []
         for shown in sources.assets:
             path = shown.removeprefix("content/")
@@ -206,7 +210,25 @@ class Builder:
             files[path] = root / shown
         if clashes:
             raise BuildFailed(clashes)
-        return RenderedSite(files, len(timeline.events), len(pages), warnings)
+        return RenderedSite(files, len(timeline.events), len(pages), warnings, copied)
+
+    def _source_stamps(self, sources: SourceFiles) -> dict[str, Stamp]:
+        """Stamps of the files a build copies: content's other files and layouts/static/."""
+        root = self.options.root
+        shown = list(sources.assets)
+        own = root / "layouts" / "static"
+        for asset in sorted(own.rglob("*")) if own.is_dir() else ():
+            relative = asset.relative_to(own)
+            if asset.is_file() and not any(is_ignored(part) for part in relative.parts):
+                shown.append(f"layouts/static/{relative.as_posix()}")
+        settled = time.time_ns() - RECENT_NS
+        stamps = {}
+        for path in shown:
+            try:
+                stamps[path] = _stamp(os.stat(os.path.join(root, path)), settled)
+            except OSError:
+                stamps[path] = UNSETTLED
+        return stamps
 
     def _data_files(self, timeline: Timeline, pages: list[Page], config: SiteConfig,
                     ) -> dict[str, bytes]:
@@ -268,10 +290,9 @@ class Builder:
         for shown in paths:
             path = os.path.join(root, shown)  # plain strings: pathlib costs more than stat here
             try:
-                info = os.stat(path)
-                stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+                stamp = _stamp(os.stat(path), settled)
                 cached = self._events.get(shown)
-                if cached and cached[0] == stamp and info.st_mtime_ns < settled:
+                if cached and cached[0] == stamp and stamp != UNSETTLED:
                     cache[shown] = cached
                     continue
                 with open(path, "rb") as file:
@@ -312,34 +333,89 @@ class Builder:
             results = pool.map(parse_files, chunks, *([value] * len(chunks) for value in task))
             return [result for chunk in results for result in chunk]
 
-    def _seed_parts(self) -> None:
-        """Give the exports the parts the last run made of events whose files did not change."""
-        snapshot, self._snapshot = self._snapshot, None
-        if snapshot is None or snapshot.key != self._site_key:
+    def _take_cache(self) -> None:
+        """Start from the events the last build read, when it was made with the same settings
+        and layouts; what it made of them is taken once the events are known."""
+        cache, self._cache = self._cache, None
+        if cache is None or cache.index.key != self._site_key:
             return
-        self._outputs_before = (snapshot.outputs, snapshot.output)
-        for _stamp, digest, event in self._events.values():
-            for kind, texts in snapshot.parts.items():
-                text = texts.get(digest.hex())
+        data = cache.data()
+        if data is None:
+            return
+        if cache.index.output == str(self.options.output_dir.resolve()):
+            self._outputs_before = (cache.index.outputs, cache.index.output)
+        self._events = dict(data.events)
+        self._seeds = data
+
+    def _seed_parts(self) -> None:
+        """Give the exports the parts the last build made of events whose files did not change."""
+        seeds, self._seeds = self._seeds, Data()
+        for kind, texts in seeds.parts.items():
+            for _stamp, digest, event in self._events.values():
+                text = texts.get(digest)
                 if text is not None:
                     self._parts.seed(kind, event, text)
+        self._item_seeds = seeds.items
 
-    def snapshot(self, output: Path) -> Snapshot:
-        """What this build leaves for the next: its events, export parts and output keys."""
-        parts: dict[str, dict[str, str]] = {}
-        for kind, event, text in self._parts.items():
-            digest = self._digests.get(id(event))
-            if digest is not None:
-                parts.setdefault(kind, {})[digest.hex()] = text
-        outputs = {}
-        for path, key in self._output_keys.items():
+    def up_to_date(self, index: Index) -> bool:
+        """True when the output folder holds what the build recorded in `index` was made
+        from exactly the files, settings and layouts there are now: then there is nothing
+        to do, and not even the events need reading."""
+        root, output = self.options.root, self.options.output_dir.resolve()
+        if (index.output != str(output) or index.drafts != self.options.drafts
+                or MANIFEST not in index.outputs):
+            return False
+        config = self._load_config()
+        if site_key(config, self._template_stamp()) != index.key:
+            return False
+        if not (root / "content").is_dir():
+            return False
+        sources = discover(root)
+        settled = time.time_ns() - RECENT_NS
+        found = self._source_stamps(sources)
+        for shown in sources.events:
             try:
-                info = (output / path).stat()
+                found[shown] = _stamp(os.stat(os.path.join(root, shown)), settled)
+            except OSError:
+                return False
+        if found != index.sources or UNSETTLED in found.values():
+            return False
+        folder = str(output)
+        for path, (_key, size, mtime) in index.outputs.items():
+            try:
+                info = os.stat(os.path.join(folder, path))
+            except OSError:
+                return False
+            if (info.st_size, info.st_mtime_ns) != (size, mtime):
+                return False
+        return True
+
+    def snapshot(self, site: RenderedSite, output: Path) -> tuple[Index, Data]:
+        """What this build leaves for the next: its sources and outputs, events and parts."""
+        digests = {id(event): digest for _stamp, digest, event in self._events.values()}
+        parts: dict[str, dict[bytes, str]] = {}
+        for kind, event, text in self._parts.items():
+            digest = digests.get(id(event))
+            if digest is not None:
+                parts.setdefault(kind, {})[digest] = text
+        items: dict[int, dict[bytes, str]] = {}
+        for level, event, text in self._items.items():
+            digest = digests.get(id(event))
+            if digest is not None:
+                items.setdefault(level, {})[digest] = text
+        folder = str(output)
+        outputs = {}
+        for path in [*site.files, MANIFEST]:
+            try:
+                info = os.stat(os.path.join(folder, path))
             except OSError:
                 continue
-            outputs[path] = (key, info.st_size, info.st_mtime_ns)
-        return Snapshot(self._site_key, str(output.resolve()), dict(self._events), parts,
-                        outputs)
+            outputs[path] = (self._output_keys.get(path, ""), info.st_size, info.st_mtime_ns)
+        sources = dict(site.sources)
+        sources.update((path, stamp) for path, (stamp, _digest, _event) in self._events.items())
+        index = Index(self._site_key, str(output.resolve()), self.options.drafts, sources,
+                      outputs, site.events, site.pages, site.warnings)
+        return index, Data(dict(self._events), parts, items)
 
     def _unchanged(self, path: str, key: str) -> bool:
         """True when the output folder still holds the file the last run made from `key`."""
@@ -359,13 +435,25 @@ class Builder:
         found = sorted(p for p in layouts.rglob("*") if p.is_file() and static not in p.parents
                        ) if layouts.is_dir() else []
         # By content: there are few layouts, and a timestamp can miss a quick second save.
-        return tuple((p.as_posix(), hashlib.blake2b(p.read_bytes()).digest()) for p in found)
+        own = tuple((p.as_posix(), hashlib.blake2b(p.read_bytes()).digest()) for p in found)
+        # The theme changes with chronoline's version, or when someone works on the theme.
+        theme = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                      for p in sorted(THEME_DIR.rglob("*")) if p.is_file())
+        return own + theme
 
     def _environment(self, config: SiteConfig) -> jinja2.Environment:
         layouts = self.options.root / "layouts"
         stamp = self._template_stamp()
         if self._env is None or stamp != self._layouts_stamp:
-            self._env, self._layouts_stamp = make_environment(layouts, config), stamp
+            self._items = PerObject()
+            for level, texts in self._item_seeds.items():  # made by the last build, from disk
+                for _stamp, digest, event in self._events.values():
+                    text = texts.get(digest)
+                    if text is not None:
+                        self._items.seed(level, event, text)
+            self._item_seeds = {}
+            self._env = make_environment(layouts, config, self._items)
+            self._layouts_stamp = stamp
             self._pages.clear()
         return self._env
 
@@ -413,16 +501,17 @@ def build(options: BuildOptions) -> BuildReport:
     """Build the site under `options.root` into its output folder, or raise BuildFailed; the
     cache on disk spares reading and rendering what did not change since the last build."""
     started = time.perf_counter()
-    snapshot = None if options.clean else load_cache(options.root)
-    if snapshot is not None and snapshot.output != str(options.output_dir.resolve()):
-        snapshot.outputs = {}  # outputs of another folder say nothing about this one
-    builder = Builder(replace(options, keys=True), snapshot)
+    cache = None if options.clean else load_cache(options.root)
+    builder = Builder(replace(options, keys=True), cache)
+    if cache is not None and builder.up_to_date(cache.index):
+        index = cache.index
+        elapsed = round((time.perf_counter() - started) * 1000)
+        return BuildReport(index.events, index.pages, 0, 0, elapsed, index.warnings)
     site = builder.render()
     output = options.output_dir
     check_output(output, options.root)
     report = write_site(site.files, output)
-    if snapshot is None or builder.parsed or report.written or report.removed:
-        save_cache(options.root, builder.snapshot(output))  # else it says what it said
+    save_cache(options.root, *builder.snapshot(site, output))
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,
                        site.warnings)
@@ -496,3 +585,11 @@ def _process_context() -> multiprocessing.context.BaseContext:
 def count_of(number: int, noun: str) -> str:
     """`1 event`, `2 events`."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _stamp(info: os.stat_result, settled: int) -> Stamp:
+    """A file's timestamp, size and inode; a file changed lately gets UNSETTLED, because two
+    quick saves can share a timestamp (file systems keep time in ticks of milliseconds)."""
+    if info.st_mtime_ns >= settled:
+        return UNSETTLED
+    return (info.st_mtime_ns, info.st_size, info.st_ino)

@@ -34,8 +34,10 @@ _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 STATIC_DIR = THEME_DIR / "static"
 
 
-def make_environment(layouts_dir: Path, config: SiteConfig) -> jinja2.Environment:
-    """A site's templates first; the theme's under their own names and as `default/NAME`."""
+def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | None = None,
+                     ) -> jinja2.Environment:
+    """A site's templates first; the theme's under their own names and as `default/NAME`.
+    `items` keeps the events' list items, rendered once (see Fragments)."""
     theme = jinja2.FileSystemLoader(THEME_DIR)
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(layouts_dir),
@@ -62,7 +64,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig) -> jinja2.Environmen
             text = shown[date] = date.display(locale, tz)
         return text
 
-    fragments = Fragments(env)
+    fragments = Fragments(env, items if items is not None else PerObject())
 
     @jinja2.pass_context
     def listed(context: jinja2.runtime.Context, events: tuple[Event, ...], level: int = 3,
@@ -89,9 +91,9 @@ class Fragments:
     """Each event's list item, rendered once and reused by every page that lists it (the
     timeline, its year, its tags), across rebuilds while the layouts and settings stay."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, items: PerObject) -> None:
         self._env = env
-        self._items = PerObject()
+        self._items = items
 
     def prune(self, events: tuple[Event, ...]) -> None:
         self._items.prune(events)

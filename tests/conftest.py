@@ -31,6 +31,13 @@ def event_file(title: str = "An event", date: str = "2018-07-19", body: str = "B
     return "\n".join(lines) + "\n---\n" + body + "\n"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The key that signs build caches lives in the user's cache folder: the tests get one of
+    their own, and so do the commands they start."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """make_site({"content/a.md": "..."}) writes a site folder and returns its path."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from test_incremental import CONFIGS, apply, operations, write_event
 
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR, FILE
+from generator.cache import CACHE_DIR, FILE, MAGIC, load, save
 
 from conftest import build_site, event_file, read_html, site_files
 
@@ -33,17 +34,32 @@ def test_the_cache_lives_beside_content_not_in_the_output(make_site):
     assert not any(CACHE_DIR in p.as_posix() for p in (root / "site").rglob("*"))
 
 
+def age(root: Path) -> None:
+    """Date every source file under `root` changed in the last seconds into the past, each to a time
+    of its own: files changed lately are compared by content, older ones by timestamp."""
+    global _AGED
+    now = time.time_ns()
+    sources = [*root.glob("content/**/*"), *root.glob("layouts/**/*"), *root.glob("*.toml")]
+    for path in sorted(sources):
+        if path.is_file() and path.stat().st_mtime_ns > now - 3 * 10**9:
+            _AGED += 1
+            then = now - 60 * 10**9 + _AGED * 10**6
+            os.utime(path, ns=(then, then))
+
+
+_AGED = 0
+
+
 def test_the_cache_is_used_and_clean_builds_without_it(make_site):
     root = make_site({"content/a.md": event_file("The real title")})
-    path = root / "content" / "a.md"
-    # Files changed in the last two seconds are read again; this one is older.
-    old = path.stat().st_mtime_ns - 10**10
-    os.utime(path, ns=(old, old))
+    age(root)
     build_site(root)
-    data = json.loads(cache_file(root).read_text(encoding="utf-8"))
-    data["events"]["content/a.md"][2]["title"] = "What the cache says"
-    data["outputs"] = {}
-    cache_file(root).write_text(json.dumps(data), encoding="utf-8")
+    cache = load(root)
+    data = cache.data()
+    stamp, digest, event = data.events["content/a.md"]
+    data.events["content/a.md"] = (stamp, digest, replace(event, title="What the cache says"))
+    cache.index.outputs = {}
+    save(root, cache.index, data)
     build_site(root)
     page = read_html(root / "site" / "events" / "a" / "index.html")
     assert page.h1.get_text() == "What the cache says", "an unchanged file is not read again"
@@ -52,15 +68,63 @@ def test_the_cache_is_used_and_clean_builds_without_it(make_site):
     assert page.h1.get_text() == "The real title"
 
 
+def test_nothing_changed_means_the_events_are_not_even_read(make_site):
+    root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B")})
+    age(root)
+    first = build_site(root)
+    before = site_files(root / "site")
+    damage(cache_file(root), at=-10)  # the events' part of the cache: unusable now
+    report = build_site(root)
+    assert (report.events, report.pages, report.written) == (2, first.pages, 0)
+    assert site_files(root / "site") == before
+    (root / "content" / "a.md").write_text(event_file("A2"), encoding="utf-8")
+    build_site(root)  # needs the events: reads them all again, the cache being unusable
+    assert read_html(root / "site" / "events" / "a" / "index.html").h1.get_text() == "A2"
+
+
+def damage(path: Path, at: int) -> None:
+    blob = bytearray(path.read_bytes())
+    blob[at] ^= 0xFF
+    path.write_bytes(bytes(blob))
+
+
 def test_an_unreadable_cache_or_one_from_another_version_is_ignored(make_site):
     root = make_site({"content/a.md": event_file("A")})
     build_site(root)
     expected = tree(root / "site")
-    for text in ("not json", '{"version": "0.0.0/1/3.0", "key": "x"}', "[]", '{"version": 1}'):
-        cache_file(root).write_text(text, encoding="utf-8")
+    good = cache_file(root).read_bytes()
+    header = MAGIC + b"0.0.0/1/3.0\n"
+    for blob in (b"not a cache", header + good[len(header):], good[:-5], good[:100],
+                 good[:len(MAGIC) + 30] + b"x" + good[len(MAGIC) + 31:]):
+        cache_file(root).write_bytes(blob)
         shutil.rmtree(root / "site")
         build_site(root)
         assert tree(root / "site") == expected
+
+
+def test_a_cache_signed_by_anyone_else_is_never_unpickled(make_site, tmp_path, monkeypatch):
+    root = make_site({"content/a.md": event_file("A")})
+    build_site(root)
+    expected = tree(root / "site")
+    # A cache that came with a clone: signed with another user's key, and its data would run
+    # code when unpickled.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    marker = tmp_path / "code-ran"
+    save(root, Evil(marker), Evil(marker))
+    monkeypatch.undo()
+    assert load(root) is None
+    shutil.rmtree(root / "site")
+    build_site(root)
+    assert tree(root / "site") == expected
+    assert not marker.exists()
+
+
+class Evil:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        return (Path.touch, (self.marker,))
 
 
 def test_a_warm_build_writes_nothing_and_an_edit_only_what_shows_it(make_site):
@@ -90,15 +154,17 @@ def test_a_file_changed_in_the_output_folder_is_made_again(make_site):
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
-@given(st.lists(operations, min_size=1, max_size=6))
+@given(st.lists(st.tuples(operations, st.booleans()), min_size=1, max_size=6))
 def test_cached_builds_match_clean_builds(tmp_path_factory, steps):
     root = tmp_path_factory.mktemp("cached")
     (root / "content").mkdir()
     (root / "chronoline.toml").write_text(CONFIGS[0], encoding="utf-8")
     write_event(root, 0, "2018", ["uk"], "First.")
     build(BuildOptions(root=root))
-    for step in steps:
+    for step, aged in steps:
         apply(root, step)
+        if aged:  # else the files are compared by content, having just been written
+            age(root)
         clean = root.parent / (root.name + "-clean")
         try:
             build(BuildOptions(root=root))
