@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 SEED = 20180719
@@ -32,17 +33,38 @@ PUBLISHERS = ("Reuters", "Associated Press", "BBC News", "Financial Times", "Nik
               "Der Spiegel", "Le Monde", "The Guardian", "Bloomberg", "Politico Europe")
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
-# Run by the measuring process: it starts the build as its only child and reports that child's
-# wall time and peak RSS (ru_maxrss for RUSAGE_CHILDREN, over its one child). Why not simply
-# read the build's own RUSAGE_SELF, or os.wait4() the build from here? On Linux a process's
-# ru_maxrss is never below the RSS of the process it was forked from, because exec() keeps the
-# old address space's high-water mark. This script holds the generated site and would inflate
-# every figure; the launcher is a bare interpreter (~10 MB), well below any build.
+# Run by the measuring process: it starts the build as its only child and reports its wall
+# time and the peak of the resident memory of the build and all its worker processes added up,
+# sampled every 10 ms from /proc (on Linux; elsewhere, the largest single process's ru_maxrss).
+# Shared pages of forked workers count once per process: the figure is an upper bound. The
+# launcher is a bare interpreter, so that this script's own memory never shows in the figures.
 LAUNCHER = """\
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
+
+def tree_kib(pid):
+    total, todo = 0, [pid]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as file:
+                total += int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as file:
+                    todo += [int(child) for child in file.read().split()]
+        except OSError:
+            pass
+    return total
+
 start = time.perf_counter()
-code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+peak = 0
+while child.poll() is None:
+    if sys.platform == "linux":
+        peak = max(peak, tree_kib(child.pid))
+    time.sleep(0.01)
+wall = time.perf_counter() - start
+peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(wall, peak, child.returncode)
 """
 RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
 
@@ -129,11 +151,12 @@ def run_build(site: Path, output: Path, *options: str) -> tuple[float, float]:
 
 
 def measure(count: int, repeat: int) -> list[float]:
-    """Medians of (cold s, warm s, one-edit s, cold peak MB) for a site of `count` events."""
+    """Medians of (cold s, warm s, one-edit s, peak MB of any of them) for `count` events."""
     with tempfile.TemporaryDirectory(prefix="chronoline-bench-") as folder:
         site, output = Path(folder, "site"), Path(folder, "out")
         edited = generate(site, count)
         original = edited.read_text(encoding="utf-8")
+        time.sleep(2)  # files younger than 2 s are compared by content: let them settle
         runs = []
         for attempt in range(repeat):
             shutil.rmtree(output, ignore_errors=True)
@@ -141,12 +164,12 @@ def measure(count: int, repeat: int) -> list[float]:
             built = sum(1 for _ in (output / "events").iterdir())
             if built != count:
                 sys.exit(f"expected {count} event pages, found {built}")
-            warm, _ = run_build(site, output)
+            warm, warm_peak = run_build(site, output)
             # Changes the first paragraph, which is also the summary on index, year and tag pages.
             head, fence, text = original.rpartition("\n---\n")
             edited.write_text(f"{head}{fence}Edited in run {attempt + 1}. {text}", encoding="utf-8")
-            edit, _ = run_build(site, output)
-            runs.append((cold, warm, edit, peak))
+            edit, edit_peak = run_build(site, output)
+            runs.append((cold, warm, edit, max(peak, warm_peak, edit_peak)))
             print(f"  N={count} run {attempt + 1}: cold {cold:.2f}s warm {warm:.2f}s "
                   f"edit {edit:.2f}s peak {peak:.0f} MB", file=sys.stderr)
         return [statistics.median(column) for column in zip(*runs, strict=True)]

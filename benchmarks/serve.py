@@ -19,8 +19,9 @@ import threading
 import time
 from pathlib import Path
 
-from build import generate  # benchmarks/build.py: the same generated events
 from playwright.sync_api import sync_playwright
+
+from build import generate  # benchmarks/build.py: the same generated events
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

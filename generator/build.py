@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from generator.cache import Cache, Data, Index, Stamp, output_key, site_key
+from generator.cache import Cache, Entry, Index, Shard, Stamp, output_key, shard_of, site_key
 from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
@@ -141,8 +141,9 @@ class Builder:
     def __init__(self, options: BuildOptions, cache: Cache | None = None) -> None:
         self.options = options
         self._cache = cache  # the last build's, from disk: used once, on the first render
-        self._seeds = Data()  # what the cache made of events, until they are read
-        self._item_seeds: dict[int, dict[bytes, str]] = {}
+        self._seeds: dict[bytes, Entry] = {}  # the cache's entries, until events are read
+        self._item_seeds: dict[bytes, dict[int, str]] = {}  # until the layouts are loaded
+        self._stored: dict[int, tuple[bytes, frozenset]] = {}  # shards as they are on disk
         self._site_key = ""
         self._digests: dict[int, bytes] = {}  # id(event) → hash of its file
         self._output_keys: dict[str, str] = {}
@@ -158,6 +159,7 @@ class Builder:
         self._items = PerObject()  # each event's list item, for the current layouts
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         self._outputs_before: tuple[dict, str] = ({}, "")
+        self._rendered: tuple[Timeline, list[Page], SiteConfig] | None = None
 
     @property
     def config(self) -> SiteConfig | None:
@@ -182,15 +184,19 @@ class Builder:
             raise BuildFailed(errors)
         return config, sources, timeline
 
-    def render(self) -> RenderedSite:
-        """Render the whole site in memory, or raise BuildFailed with every problem found."""
+    def render(self, data: bool = True) -> RenderedSite:
+        """Render the whole site in memory, or raise BuildFailed with every problem found.
+        With `data` false, the feeds, sitemap and exports are left for `render_data()`: the
+        dev server shows the pages first."""
         root = self.options.root
         config, sources, timeline = self.read()
         pages = plan(timeline, config)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         files.update(self._render_pages(pages, config))
         prune_caches(self._env, timeline.events)
-        files.update(self._data_files(timeline, pages, config))
+        self._rendered = (timeline, pages, config)
+        if data:
+            files.update(self.render_data())
         warnings = sources.warnings
         if not config.base_url:
             warnings += (NO_BASE_URL,)
@@ -202,9 +208,10 @@ class Builder:
                 # A site's layouts/static/ adds files to assets/ or replaces the theme's own.
                 files[f"{ASSETS}/{shown.removeprefix('layouts/static/')}"] = root / shown
         clashes = []
+        generated = files.keys() | set(data_names(config))
         for shown in sources.assets:
             path = shown.removeprefix("content/")
-            if path in files:
+            if path in generated:
                 message = f"would overwrite the generated {path}; rename or move it"
                 clashes.append(ContentError(shown, message))
             files[path] = root / shown
@@ -230,17 +237,19 @@ class Builder:
                 stamps[path] = UNSETTLED
         return stamps
 
+    def render_data(self) -> dict[str, Content]:
+        """The feeds, sitemap and data exports of the site that `render()` rendered last."""
+        if self._rendered is None:
+            raise RuntimeError("render_data() comes after render()")
+        return self._data_files(*self._rendered)
+
     def _data_files(self, timeline: Timeline, pages: list[Page], config: SiteConfig,
-                    ) -> dict[str, bytes]:
+                    ) -> dict[str, Content]:
         """Feeds, sitemap and data exports; made again only when an event or a setting changed."""
         key = (timeline.events, config)
         if key == self._data_key:
             return self._data
-        names = ["timeline.json", "events.json", "events.ics"]
-        if config.base_url:
-            names += ["feed.xml", "feed.json", "sitemap.xml", "robots.txt"]
-        if config.cname:
-            names.append("CNAME")
+        names = data_names(config)
         if self._outputs_before[0] or self.options.keys:
             data_key = output_key((self._site_key, timeline.events,
                                    [page.path for page in pages]), self._digests)
@@ -339,23 +348,30 @@ class Builder:
         cache, self._cache = self._cache, None
         if cache is None or cache.index.key != self._site_key:
             return
-        data = cache.data()
-        if data is None:
+        entries = cache.entries()
+        if entries is None:
             return
-        if cache.index.output == str(self.options.output_dir.resolve()):
-            self._outputs_before = (cache.index.outputs, cache.index.output)
-        self._events = dict(data.events)
-        self._seeds = data
+        index = cache.index
+        if index.output == str(self.options.output_dir.resolve()):
+            self._outputs_before = (index.outputs, index.output)
+        self._events = {path: (index.sources.get(path, UNSETTLED), digest, entries[digest].event)
+                        for path, digest in index.digests.items() if digest in entries}
+        self._seeds = entries
+        shards: dict[int, Shard] = {}
+        for digest, entry in entries.items():
+            shards.setdefault(shard_of(digest), {})[digest] = entry
+        self._stored = {number: (index.shards[number], _fingerprint(shard))
+                        for number, shard in shards.items()}
 
     def _seed_parts(self) -> None:
         """Give the exports the parts the last build made of events whose files did not change."""
-        seeds, self._seeds = self._seeds, Data()
-        for kind, texts in seeds.parts.items():
-            for _stamp, digest, event in self._events.values():
-                text = texts.get(digest)
-                if text is not None:
+        seeds, self._seeds = self._seeds, {}
+        for _stamp, digest, event in self._events.values():
+            entry = seeds.get(digest)
+            if entry is not None and entry.event is event:
+                for kind, text in entry.parts.items():
                     self._parts.seed(kind, event, text)
-        self._item_seeds = seeds.items
+                self._item_seeds[digest] = entry.items
 
     def up_to_date(self, index: Index) -> bool:
         """True when the output folder holds what the build recorded in `index` was made
@@ -390,19 +406,27 @@ class Builder:
                 return False
         return True
 
-    def snapshot(self, site: RenderedSite, output: Path) -> tuple[Index, Data]:
-        """What this build leaves for the next: its sources and outputs, events and parts."""
-        digests = {id(event): digest for _stamp, digest, event in self._events.values()}
-        parts: dict[str, dict[bytes, str]] = {}
+    def snapshot(self, site: RenderedSite, output: Path) -> tuple[Index, dict[int, Shard]]:
+        """What this build leaves for the next: its index, and the shards of entries that
+        differ from those on disk (the index names the others as they are)."""
+        entries: dict[int, Entry] = {}  # id(event) → its entry
+        shards: dict[int, Shard] = {}
+        for _stamp, digest, event in self._events.values():
+            entry = entries[id(event)] = Entry(event)
+            shards.setdefault(shard_of(digest), {})[digest] = entry
         for kind, event, text in self._parts.items():
-            digest = digests.get(id(event))
-            if digest is not None:
-                parts.setdefault(kind, {})[digest] = text
-        items: dict[int, dict[bytes, str]] = {}
+            entry = entries.get(id(event))
+            if entry is not None and entry.event is event:
+                entry.parts[kind] = text
         for level, event, text in self._items.items():
-            digest = digests.get(id(event))
-            if digest is not None:
-                items.setdefault(level, {})[digest] = text
+            entry = entries.get(id(event))
+            if entry is not None and entry.event is event:
+                entry.items[level] = text
+        stored: dict[int, bytes] = {}
+        for number, (signature, fingerprint) in self._stored.items():
+            if number in shards and _fingerprint(shards[number]) == fingerprint:
+                stored[number] = signature
+                del shards[number]
         folder = str(output)
         outputs = {}
         for path in [*site.files, MANIFEST]:
@@ -412,10 +436,12 @@ class Builder:
                 continue
             outputs[path] = (self._output_keys.get(path, ""), info.st_size, info.st_mtime_ns)
         sources = dict(site.sources)
-        sources.update((path, stamp) for path, (stamp, _digest, _event) in self._events.items())
+        digests = {}
+        for path, (stamp, digest, _event) in self._events.items():
+            sources[path], digests[path] = stamp, digest
         index = Index(self._site_key, str(output.resolve()), self.options.drafts, sources,
-                      outputs, site.events, site.pages, site.warnings)
-        return index, Data(dict(self._events), parts, items)
+                      outputs, site.events, site.pages, site.warnings, digests, stored)
+        return index, shards
 
     def _unchanged(self, path: str, key: str) -> bool:
         """True when the output folder still holds the file the last run made from `key`."""
@@ -446,11 +472,9 @@ class Builder:
         stamp = self._template_stamp()
         if self._env is None or stamp != self._layouts_stamp:
             self._items = PerObject()
-            for level, texts in self._item_seeds.items():  # made by the last build, from disk
-                for _stamp, digest, event in self._events.values():
-                    text = texts.get(digest)
-                    if text is not None:
-                        self._items.seed(level, event, text)
+            for _stamp, digest, event in self._events.values():  # made by the last build
+                for level, text in self._item_seeds.get(digest, {}).items():
+                    self._items.seed(level, event, text)
             self._item_seeds = {}
             self._env = make_environment(layouts, config, self._items)
             self._layouts_stamp = stamp
@@ -495,6 +519,16 @@ class Builder:
             raise BuildFailed(problems)
         self._pages = rendered
         return {path: data for path, (_page, data) in rendered.items()}
+
+
+def data_names(config: SiteConfig) -> list[str]:
+    """The files `render_data()` makes for a site with these settings."""
+    names = ["timeline.json", "events.json", "events.ics"]
+    if config.base_url:
+        names += ["feed.xml", "feed.json", "sitemap.xml", "robots.txt"]
+    if config.cname:
+        names.append("CNAME")
+    return names
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -593,3 +627,9 @@ def _stamp(info: os.stat_result, settled: int) -> Stamp:
     if info.st_mtime_ns >= settled:
         return UNSETTLED
     return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _fingerprint(shard: Shard) -> frozenset:
+    """What a shard holds, short of the texts, which follow from it under one site key."""
+    return frozenset((digest, tuple(sorted(entry.parts)), tuple(sorted(entry.items)))
+                     for digest, entry in shard.items())

@@ -4,17 +4,20 @@ It lives in `.chronoline-cache/` beside `content/`, never in the output; deletin
 the next build slower. It has two parts, read one after the other:
 
 - the index, small: the site-wide key (chronoline's and Python's version, the settings, the
-  layouts, the theme), a timestamp of every source file and, for every output file, a key of
-  all it was made from with its size and timestamp as written. When nothing differs, the build
-  is done without reading more.
-- the data: every event as parsed, by the hash of its file, and what was made of each event
-  (export parts, list items), so one edit costs one event's work.
+  layouts, the theme), the timestamp and content hash of every source file and, for every
+  output file, a key of all it was made from with its size and timestamp as written. When
+  nothing differs, the build is done without reading more.
+- the entries: what the last build made of each event file (the event as parsed, its export
+  parts and list items), by the hash of the file, so one edit costs one event's work. They are
+  spread over up to 256 shard files by that hash, and a build rewrites only the shards whose
+  entries changed: after one edit, one or two.
 
-Both are pickled, which is many times faster than JSON for ten thousand events, and both are
-signed with a secret key kept in the user's own cache folder (`~/.cache/chronoline/secret`, or
-under `$XDG_CACHE_HOME`). Nothing is unpickled before its signature checks out, so a cache that
-arrives with a clone or an archive, written by anyone else, is ignored and cannot run code. A
-cache from another version of chronoline or Python, or one that cannot be read, is ignored too.
+Both are pickled, which is many times faster than JSON for ten thousand events, and every file
+is signed with a secret key kept in the user's own cache folder (`~/.cache/chronoline/secret`,
+or under `$XDG_CACHE_HOME`). Nothing is unpickled before its signature checks out, so a cache
+that arrives with a clone or an archive, written by anyone else, is ignored and cannot run code.
+The index holds each shard's signature, so shards of different builds are never mixed. A cache
+from another version of chronoline or Python, or one that cannot be read, is ignored too.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import hashlib
 import logging
 import os
 import pickle
-import struct
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,11 +38,12 @@ from generator.model import Event, YearGroup
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
-FILE = "build.cache"
-FORMAT = 3
+INDEX = "index"
+FORMAT = 4
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
-_HEADER = struct.Struct(f"<{_SIGNATURE}s{_SIGNATURE}sQ")  # index's and data's signatures, size
+_FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+             ImportError, IndexError, KeyError)
 
 Stamp = tuple[int, int, int]  # a file's mtime (ns), size and inode
 
@@ -57,50 +60,57 @@ class Index:
     events: int = 0
     pages: int = 0
     warnings: tuple[str, ...] = ()
+    digests: dict[str, bytes] = field(default_factory=dict)  # event file → hash of it
+    shards: dict[int, bytes] = field(default_factory=dict)  # shard → its file's signature
 
 
 @dataclass
-class Data:
-    """What the last build made of each event file, by the hash of its path and content."""
+class Entry:
+    """What a build made of one event file."""
 
-    events: dict[str, tuple[Stamp, bytes, Event]] = field(default_factory=dict)
-    parts: dict[str, dict[bytes, str]] = field(default_factory=dict)  # export → hash → text
-    items: dict[int, dict[bytes, str]] = field(default_factory=dict)  # list items, by level
+    event: Event
+    parts: dict[str, str] = field(default_factory=dict)  # export → the event's part of it
+    items: dict[int, str] = field(default_factory=dict)  # heading level → its list item
+
+
+Shard = dict[bytes, Entry]  # an event file's hash → its entry
+
+
+def shard_of(digest: bytes) -> int:
+    return digest[0]
 
 
 class Cache:
-    """A cache file whose index was read and checked; its data is read only when asked for."""
+    """A cache whose index was read and checked; its shards are read only when asked for."""
 
-    def __init__(self, path: Path, secret: bytes, index: Index, data_at: int,
-                 signature: bytes) -> None:
-        self.path, self.index = path, index
-        self._secret, self._data_at, self._signature = secret, data_at, signature
+    def __init__(self, folder: Path, secret: bytes, index: Index) -> None:
+        self.folder, self.index, self._secret = folder, index, secret
 
-    def data(self) -> Data | None:
+    def entries(self) -> dict[bytes, Entry] | None:
+        """Every entry of every shard, or None when one of them cannot be trusted."""
+        # Unpickling makes hundreds of thousands of objects and no reference cycles: the
+        # garbage collector would only scan them again and again, here and for the rest of
+        # the build, where they all stay alive. So it rests, and then leaves them be.
+        collecting = gc.isenabled()
+        gc.disable()
+        entries: dict[bytes, Entry] = {}
         try:
-            with self.path.open("rb") as file:
-                file.seek(self._data_at)
-                blob = file.read()
-            index_signature = self._signature[:_SIGNATURE]
-            data_signature = self._signature[_SIGNATURE:]
-            if _sign(self._secret, index_signature, blob) != data_signature:
-                return None
-            # Unpickling makes hundreds of thousands of objects and no reference cycles: the
-            # garbage collector would only scan them again and again, here and for the rest
-            # of the build, where they all stay alive. So it rests, and then leaves them be.
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                data = pickle.loads(blob)
-            finally:
-                if collecting:
-                    gc.enable()
-            gc.freeze()
-            return data if isinstance(data, Data) else None
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                AttributeError, ImportError) as exc:
-            log.debug("build cache data ignored: %s", exc)
+            for number, signature in self.index.shards.items():
+                blob = (self.folder / _shard_name(number)).read_bytes()
+                if _sign(self._secret, _shard_name(number).encode(), blob) != signature:
+                    return None
+                shard = pickle.loads(blob)
+                if not isinstance(shard, dict):
+                    return None
+                entries.update(shard)
+        except _FAILURES as exc:
+            log.debug("build cache entries ignored: %s", exc)
             return None
+        finally:
+            if collecting:
+                gc.enable()
+        gc.freeze()
+        return entries
 
 
 def site_key(config: SiteConfig, layouts: tuple) -> str:
@@ -115,48 +125,55 @@ def load(root: Path) -> Cache | None:
     secret = _secret()
     if secret is None:
         return None
-    path = root / CACHE_DIR / FILE
+    folder = root / CACHE_DIR
     try:
-        with path.open("rb") as file:
-            if file.read(len(MAGIC)) != MAGIC or file.readline() != _version() + b"\n":
-                return None
-            index_signature, data_signature, size = _HEADER.unpack(file.read(_HEADER.size))
-            blob = file.read(size)
-            if len(blob) != size or _sign(secret, b"", blob) != index_signature:
-                return None
-            index = pickle.loads(blob)
-            if not isinstance(index, Index):
-                return None
-            return Cache(path, secret, index, file.tell(), index_signature + data_signature)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            ImportError, struct.error) as exc:
+        blob = (folder / INDEX).read_bytes()
+        header = MAGIC + _version() + b"\n"
+        start = len(header) + _SIGNATURE
+        if not blob.startswith(header):
+            return None
+        if _sign(secret, header, blob[start:]) != blob[len(header):start]:
+            return None
+        index = pickle.loads(blob[start:])
+        return Cache(folder, secret, index) if isinstance(index, Index) else None
+    except _FAILURES as exc:
         log.debug("build cache ignored: %s", exc)
         return None
 
 
-def save(root: Path, index: Index, data: Data) -> None:
-    """Write the cache whole, or not at all; a cache that cannot be written is no error."""
+def save(root: Path, index: Index, shards: dict[int, Shard]) -> None:
+    """Write `shards`, the ones whose entries changed, then the index, which names every shard
+    to read by its signature (the unchanged ones are already in it). A cache that cannot be
+    written is no error."""
     secret = _secret()
     if secret is None:
         return
     folder = root / CACHE_DIR
-    temporary = folder / f".{FILE}.{os.getpid()}"
     try:
-        index_blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        data_blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-        index_signature = _sign(secret, b"", index_blob)
-        # The data's signature covers the index's, so that the two parts cannot be mixed.
-        data_signature = _sign(secret, index_signature, data_blob)
         folder.mkdir(exist_ok=True)
-        with temporary.open("wb") as file:
-            file.write(MAGIC + _version() + b"\n")
-            file.write(_HEADER.pack(index_signature, data_signature, len(index_blob)))
-            file.write(index_blob)
-            file.write(data_blob)
-        os.replace(temporary, folder / FILE)
+        for number, shard in shards.items():
+            blob = pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
+            signature = _sign(secret, _shard_name(number).encode(), blob)
+            _write(folder / _shard_name(number), blob)
+            index.shards[number] = signature
+        header = MAGIC + _version() + b"\n"
+        blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        _write(folder / INDEX, header + _sign(secret, header, blob) + blob)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         log.warning("the build cache could not be written: %s", exc)
+
+
+def _shard_name(number: int) -> str:
+    return f"shard-{number:02x}"
+
+
+def _write(path: Path, blob: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(blob)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _sign(secret: bytes, prefix: bytes, blob: bytes) -> bytes:

@@ -54,7 +54,8 @@ class DevServer:
         # jobs=1: no worker processes are forked from a process that runs server threads.
         self.builder = Builder(BuildOptions(root=options.root, output=self.folder,
                                             drafts=options.drafts, jobs=1))
-        self.files: dict[str, Content] = {}
+        self.files: dict[str, Content] = {}  # pages and assets, as written
+        self.data: dict[str, Content] = {}  # feeds, sitemap and exports, as written
         self.server: LiveReloadServer | None = None
         self._pending: set[str] = set()
         self._pending_lock = threading.Lock()
@@ -126,10 +127,9 @@ class DevServer:
         """Render, write what changed under the server's write lock, then tell the pages."""
         started = time.perf_counter()
         self._wait_for_config(changes)
-        lock = self.server.writing() if self.server else contextlib.nullcontext()
-        with lock:
+        with self._writing():
             try:
-                site = self.builder.render()
+                site = self.builder.render(data=False)
             except BuildFailed as exc:
                 text = "\n".join(str(e) for e in exc.errors)
                 count = len(exc.errors)
@@ -142,6 +142,18 @@ class DevServer:
                 return
             written, removed = write_changes(site.files, self.files, self.folder)
             self.files = site.files
+        # The pages first, then the reload, then the feeds and exports: at ten thousand events
+        # they are tens of megabytes, and the page in the browser does not show them.
+        recovered = self.server is not None and self.server.error is not None
+        if not first and (written or removed or recovered):
+            styles_only = bool(written) and not removed and not recovered and all(
+                p.endswith(".css") for p in written)
+            self.server.announce(styles_only=styles_only)
+        with self._writing():
+            data = self.builder.render_data()
+            more, gone = write_changes(data, self.data, self.folder)
+            self.data = data
+        written, removed = written + more, removed + gone
         if site.warnings != self._warnings:
             for warning in site.warnings:
                 self.say(f"warning: {warning}")
@@ -151,13 +163,11 @@ class DevServer:
             events, pages = count_of(site.events, "event"), count_of(site.pages, "page")
             self.say(f"Built {events}, {pages} in {elapsed} ms")
             return
-        recovered = self.server is not None and self.server.error is not None
-        if written or removed or recovered:
-            styles_only = bool(written) and not removed and not recovered and all(
-                p.endswith(".css") for p in written)
-            self.server.announce(styles_only=styles_only)
         self.say(f"{_describe(changes)}: {count_of(len(written), 'file')} written, "
                  f"{len(removed)} removed in {elapsed} ms")
+
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        return self.server.writing() if self.server else contextlib.nullcontext()
 
     def _wait_for_config(self, changes: set[str]) -> None:
         # An editor's atomic save removes the config for a moment; do not build without it.

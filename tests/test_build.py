@@ -339,3 +339,15 @@ def test_many_files_are_parsed_in_worker_processes_with_the_same_result(make_sit
         build(BuildOptions(root=root, output=tmp_path / "two", jobs=2, clean=True))
     assert [str(e) for e in caught.value.errors] == [
         "layouts/event.html:1: template: 'generator.model.Event object' has no attribute 'titel'"]
+
+
+def test_a_content_file_that_would_replace_a_generated_one_is_refused(make_site):
+    root = make_site({"content/a.md": event_file("A"), "content/index.html": "<p>mine</p>",
+                      "content/events.json": "[]", "content/notes.txt": "kept"})
+    with pytest.raises(BuildFailed) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/events.json: would overwrite the generated events.json; rename or move it",
+        "content/index.html: would overwrite the generated index.html; rename or move it",
+    ]
+    assert not (root / "site").exists()

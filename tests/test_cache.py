@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import time
 from dataclasses import replace
@@ -13,13 +14,13 @@ from hypothesis import strategies as st
 from test_incremental import CONFIGS, apply, operations, write_event
 
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR, FILE, MAGIC, load, save
+from generator.cache import CACHE_DIR, INDEX, MAGIC, Entry, load, save, shard_of
 
 from conftest import build_site, event_file, read_html, site_files
 
 
 def cache_file(root: Path) -> Path:
-    return root / CACHE_DIR / FILE
+    return root / CACHE_DIR / INDEX
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -55,11 +56,11 @@ def test_the_cache_is_used_and_clean_builds_without_it(make_site):
     age(root)
     build_site(root)
     cache = load(root)
-    data = cache.data()
-    stamp, digest, event = data.events["content/a.md"]
-    data.events["content/a.md"] = (stamp, digest, replace(event, title="What the cache says"))
+    digest = cache.index.digests["content/a.md"]
+    entry = cache.entries()[digest]
+    doctored = Entry(replace(entry.event, title="What the cache says"), entry.parts, entry.items)
     cache.index.outputs = {}
-    save(root, cache.index, data)
+    save(root, cache.index, {shard_of(digest): {digest: doctored}})
     build_site(root)
     page = read_html(root / "site" / "events" / "a" / "index.html")
     assert page.h1.get_text() == "What the cache says", "an unchanged file is not read again"
@@ -73,13 +74,32 @@ def test_nothing_changed_means_the_events_are_not_even_read(make_site):
     age(root)
     first = build_site(root)
     before = site_files(root / "site")
-    damage(cache_file(root), at=-10)  # the events' part of the cache: unusable now
+    for shard in (root / CACHE_DIR).glob("shard-*"):  # the events' part: unusable now
+        damage(shard, at=-10)
     report = build_site(root)
     assert (report.events, report.pages, report.written) == (2, first.pages, 0)
     assert site_files(root / "site") == before
     (root / "content" / "a.md").write_text(event_file("A2"), encoding="utf-8")
     build_site(root)  # needs the events: reads them all again, the cache being unusable
     assert read_html(root / "site" / "events" / "a" / "index.html").h1.get_text() == "A2"
+
+
+def test_one_edit_rewrites_only_the_shards_of_that_event(make_site):
+    root = make_site({f"content/e{n}.md": event_file(f"E{n}", f"20{n:02d}") for n in range(40)})
+    age(root)
+    build_site(root)
+    before = load(root).index
+    shards = {p.name: p.stat().st_ino for p in (root / CACHE_DIR).glob("shard-*")}
+    assert len(shards) > 10
+    (root / "content" / "e7.md").write_text(event_file("E7 again", "2007"), encoding="utf-8")
+    build_site(root)
+    after = load(root).index
+    rewritten = {name for name, inode in shards.items()
+                 if (root / CACHE_DIR / name).stat().st_ino != inode}
+    old, new = before.digests["content/e7.md"], after.digests["content/e7.md"]
+    assert rewritten <= {f"shard-{shard_of(old):02x}", f"shard-{shard_of(new):02x}"}
+    assert after.shards.keys() - {shard_of(new)} == before.shards.keys() - {shard_of(old)}
+    assert load(root).entries()[new].event.title == "E7 again"
 
 
 def damage(path: Path, at: int) -> None:
@@ -93,10 +113,17 @@ def test_an_unreadable_cache_or_one_from_another_version_is_ignored(make_site):
     build_site(root)
     expected = tree(root / "site")
     good = cache_file(root).read_bytes()
-    header = MAGIC + b"0.0.0/1/3.0\n"
-    for blob in (b"not a cache", header + good[len(header):], good[:-5], good[:100],
-                 good[:len(MAGIC) + 30] + b"x" + good[len(MAGIC) + 31:]):
+    header = good[:good.index(b"\n", len(MAGIC)) + 1]
+    for blob in (b"not a cache", MAGIC + b"0.0.0/1/3.0\n" + good[len(header):], good[:-5],
+                 good[:100], good[:len(header) + 3] + b"x" + good[len(header) + 4:]):
         cache_file(root).write_bytes(blob)
+        shutil.rmtree(root / "site")
+        build_site(root)
+        assert tree(root / "site") == expected
+    (shard,) = (root / CACHE_DIR).glob("shard-*")
+    for blob in (b"", shard.read_bytes()[:-1], b"x" + shard.read_bytes()[1:]):
+        build_site(root, clean=True)  # a good index again
+        shard.write_bytes(blob)
         shutil.rmtree(root / "site")
         build_site(root)
         assert tree(root / "site") == expected
@@ -110,18 +137,25 @@ def test_a_cache_signed_by_anyone_else_is_never_unpickled(make_site, tmp_path, m
     # code when unpickled.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
     marker = tmp_path / "code-ran"
-    save(root, Evil(marker), Evil(marker))
+    save(root, Evil(marker), {0: Evil(marker)})
     monkeypatch.undo()
     assert load(root) is None
     shutil.rmtree(root / "site")
     build_site(root)
     assert tree(root / "site") == expected
+    # A good index, and a shard slipped in beside it.
+    for shard in (root / CACHE_DIR).glob("shard-*"):
+        shard.write_bytes(pickle.dumps({b"x": Evil(marker)}))
+    (root / "content" / "a.md").write_text(event_file("A", body="Edited."), encoding="utf-8")
+    build_site(root)
+    assert "Edited." in (root / "site" / "events" / "a" / "index.html").read_text()
     assert not marker.exists()
 
 
 class Evil:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
+        self.shards: dict = {}  # what save() fills in, as in an index
 
     def __reduce__(self) -> tuple:
         return (Path.touch, (self.marker,))
