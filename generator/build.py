@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,7 +39,7 @@ from generator.model import Event, Timeline
 from generator.output import KEEP, MANIFEST, Content, check_output, write_site
 from generator.pages import Page, plan
 from generator.sitemap import robots, sitemap
-from generator.timeline import assemble
+from generator.timeline import assemble, replace_events, same_place
 
 log = logging.getLogger(__name__)
 
@@ -160,36 +161,67 @@ class Builder:
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         self._outputs_before: tuple[dict, str] = ({}, "")
         self._rendered: tuple[Timeline, list[Page], SiteConfig] | None = None
+        self._sources: SourceFiles | None = None
+        self._unread: set[str] = set()  # changed files the watcher named, not read since
+        # The last timeline assembled, and its events by path.
+        self._timeline: tuple[Timeline | None, dict[str, Event]] = (None, {})
 
     @property
     def config(self) -> SiteConfig | None:
         """The settings of the last render that got as far as reading them."""
         return self._config
 
-    def read(self) -> tuple[SiteConfig, SourceFiles, Timeline]:
+    def read(self, changed: Collection[str] | None = None,
+             ) -> tuple[SiteConfig, SourceFiles, Timeline]:
         """Read the settings and every event into a timeline, or raise BuildFailed with every
-        problem found; nothing is rendered."""
+        problem found; nothing is rendered. `changed`, from a file watcher, names the only
+        files that changed since the last read (paths from the site's folder)."""
         root = self.options.root
+        if changed is not None:
+            # Changes seen before a read that failed early (on the settings) still count.
+            changed = self._unread = self._unread | set(changed)
         config = self._load_config()
         self._site_key = site_key(config, self._template_stamp())
         self._take_cache()
         if not (root / "content").is_dir():
             raise BuildFailed([ContentError(str(root), "has no content/ folder; put event files "
                                             "in content/, or point --source at the site's folder")])
-        sources = discover(root)
-        events = self._read_events(sources.events, config)
+        sources = self._discover(changed)
+        events = self._read_events(sources.events, config, changed)
+        timeline = self._assemble(events, config)
+        return config, sources, timeline
+
+    def _assemble(self, events: list[Event], config: SiteConfig) -> Timeline:
+        """The timeline of `events`; when they differ from the last ones only in text, the
+        last timeline with the edited events swapped in."""
+        last, before = self._timeline
+        if last is not None and len(events) == len(before):
+            swapped: dict[int, Event] = {}
+            for event in events:
+                old = before.get(event.path)
+                if old is not event:
+                    if old is None or not same_place(old, event):
+                        break
+                    swapped[id(old)] = event
+            else:
+                timeline = replace_events(last, swapped) if swapped else last
+                self._timeline = (timeline, {event.path: event for event in events})
+                return timeline
+        self._timeline = (None, {})
         timeline, errors = assemble(events, config.tzinfo, config.order == "newest",
                                     self.options.drafts, config.index_limit)
         if errors:
             raise BuildFailed(errors)
-        return config, sources, timeline
+        self._timeline = (timeline, {event.path: event for event in events})
+        return timeline
 
-    def render(self, data: bool = True) -> RenderedSite:
+    def render(self, data: bool = True, changed: Collection[str] | None = None,
+               ) -> RenderedSite:
         """Render the whole site in memory, or raise BuildFailed with every problem found.
         With `data` false, the feeds, sitemap and exports are left for `render_data()`: the
-        dev server shows the pages first."""
+        dev server shows the pages first. `changed`: as for `read()`."""
         root = self.options.root
-        config, sources, timeline = self.read()
+        config, sources, timeline = self.read(changed)
         pages = plan(timeline, config)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         files.update(self._render_pages(pages, config))
@@ -282,13 +314,26 @@ class Builder:
         if config != self._config:
             # Settings shape every event (time zone, raw HTML) and every page: start afresh.
             self._config, self._env = config, None
+            self._timeline = (None, {})
             self._events.clear()
             self._pages.clear()
             self._parts = PerObject()
             self._sitemap = ((), b"")
         return config
 
-    def _read_events(self, paths: tuple[str, ...], config: SiteConfig) -> list[Event]:
+    def _discover(self, changed: Collection[str] | None) -> SourceFiles:
+        """What lies under content/; a watcher's list of changed files that are all known and
+        still there spares walking ten thousand files again."""
+        root, known = self.options.root, self._sources
+        if changed is not None and known is not None and all(
+                (path in known.events or path in known.assets) and (root / path).is_file()
+                for path in changed if path.startswith("content/")):
+            return known
+        self._sources = discover(root)
+        return self._sources
+
+    def _read_events(self, paths: tuple[str, ...], config: SiteConfig,
+                     changed: Collection[str] | None = None) -> list[Event]:
         errors: list[ContentError] = []
         cache: dict[str, tuple[Stamp, bytes, Event]] = {}
         todo: dict[str, tuple[Stamp, bytes, bytes]] = {}
@@ -297,6 +342,9 @@ class Builder:
         # in ticks of a few milliseconds), so a file changed lately is compared by content.
         settled = time.time_ns() - RECENT_NS
         for shown in paths:
+            if changed is not None and shown not in changed and shown in self._events:
+                cache[shown] = self._events[shown]  # the watcher saw no change
+                continue
             path = os.path.join(root, shown)  # plain strings: pathlib costs more than stat here
             try:
                 stamp = _stamp(os.stat(path), settled)
@@ -323,7 +371,7 @@ class Builder:
                 cache[shown] = (stamp, digest, event)
         self.parsed += len(todo)
         events = [cache[shown][2] for shown in paths if shown in cache]
-        self._events = cache
+        self._events, self._unread = cache, set()
         if errors:
             raise BuildFailed(sorted(errors, key=lambda e: e.path))
         self._digests = {id(event): digest for _stamp, digest, event in cache.values()}

@@ -129,7 +129,7 @@ class DevServer:
         self._wait_for_config(changes)
         with self._writing():
             try:
-                site = self.builder.render(data=False)
+                site = self.builder.render(data=False, changed=None if first else changes)
             except BuildFailed as exc:
                 text = "\n".join(str(e) for e in exc.errors)
                 count = len(exc.errors)

@@ -6,10 +6,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import Builder, BuildOptions, RenderedSite
+from generator.build import Builder, BuildOptions
 from generator.errors import BuildFailed
 
 from conftest import event_file
@@ -80,17 +81,28 @@ def apply(root: Path, operation: tuple) -> None:
         path.unlink()
 
 
-def rendered(builder: Builder) -> dict[str, bytes] | str:
+def rendered(builder: Builder, changed: set[str] | None = None,
+             ) -> dict[str, bytes] | str:
+    """The whole site; given what changed, as the dev server renders it (pages, then data)."""
     try:
-        site: RenderedSite = builder.render()
+        if changed is None:
+            files = builder.render().files
+        else:
+            files = {**builder.render(data=False, changed=changed).files,
+                     **builder.render_data()}
     except BuildFailed as failure:
         return "\n".join(str(e) for e in failure.errors)
     return {path: content.read_bytes() if isinstance(content, Path) else content
-            for path, content in site.files.items()}
+            for path, content in files.items()}
+
+
+def sources(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in root.rglob("*") if p.is_file()}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(operations, min_size=1, max_size=8))
+@given(st.lists(st.tuples(operations, st.booleans()), min_size=1, max_size=8))
 def test_a_kept_builder_renders_what_a_fresh_one_renders(steps):
     root = Path(tempfile.mkdtemp(prefix="chronoline-incremental-"))
     try:
@@ -99,8 +111,26 @@ def test_a_kept_builder_renders_what_a_fresh_one_renders(steps):
         write_event(root, 0, "2018", ["uk"], "First.")
         kept = Builder(BuildOptions(root=root))
         rendered(kept)
-        for step in steps:
+        for step, watched in steps:
+            before = sources(root)
             apply(root, step)
-            assert rendered(kept) == rendered(Builder(BuildOptions(root=root))), step
+            after = sources(root)
+            # What a file watcher reports: every file written, made or removed.
+            changed = {path for path in before.keys() | after.keys()
+                       if before.get(path) != after.get(path)} if watched else None
+            assert rendered(kept, changed) == rendered(Builder(BuildOptions(root=root))), step
     finally:
         shutil.rmtree(root)
+
+
+def test_changes_seen_while_the_settings_were_broken_still_count(make_site):
+    root = make_site({"content/a.md": event_file("A")})
+    kept = Builder(BuildOptions(root=root))
+    kept.render()
+    (root / "chronoline.toml").write_text("title = [\n", encoding="utf-8")
+    (root / "content" / "a.md").write_text(event_file("Edited meanwhile"), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        kept.render(changed={"chronoline.toml", "content/a.md"})
+    (root / "chronoline.toml").write_text('title = "Test timeline"\n', encoding="utf-8")
+    site = kept.render(changed={"chronoline.toml"})
+    assert b"Edited meanwhile" in site.files["events/a/index.html"]
