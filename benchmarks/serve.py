@@ -79,11 +79,28 @@ def measure(count: int, saves: int) -> tuple[list[float], list[float]]:
                     on_disk = wait_for_text(folder / "events" / slug / "index.html", title)
                     page.wait_for_function(f"document.querySelector('h1').textContent === "
                                            f"{title!r}", timeout=30_000)
-                    loaded = page.evaluate("performance.timeOrigin + performance.getEntriesBy"
-                                           "Type('navigation')[0].domContentLoadedEventEnd")
+                    started, loaded = page.evaluate(
+                        "[performance.timeOrigin, performance.timeOrigin + performance."
+                        "getEntriesByType('navigation')[0].domContentLoadedEventEnd]")
                     to_disk.append((on_disk - saved) * 1000)
                     to_reload.append(loaded - saved * 1000)
-                    time.sleep(0.2)
+                    if os.environ.get("SERVE_BENCH_DEBUG"):
+                        print(page.evaluate("JSON.stringify(Object.fromEntries(['fetchStart',"
+                                            "'requestStart','responseStart','responseEnd',"
+                                            "'domInteractive','domContentLoadedEventEnd'].map("
+                                            "k => [k, Math.round(performance.getEntriesByType("
+                                            "'navigation')[0][k])])))"), file=sys.stderr)
+                        print(page.evaluate("JSON.stringify(performance.getEntriesByType("
+                                            "'resource').map(r => [r.name.slice(-20), "
+                                            "Math.round(r.startTime), "
+                                            "Math.round(r.responseEnd)]))"),
+                              file=sys.stderr)
+                        print(f"    disk {to_disk[-1]:.0f} ms, reload asked "
+                              f"{started - saved * 1000:.0f} ms, loaded {to_reload[-1]:.0f} ms",
+                              file=sys.stderr)
+                    # An author saves every few seconds at most; the server makes the feeds
+                    # and exports in such a pause, so the next save finds it idle.
+                    time.sleep(1.0)
                 browser.close()
         finally:
             process.terminate()

@@ -131,6 +131,9 @@ class LiveReloadServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: LiveReloadServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes; with Nagle's algorithm the second waits for the
+    # browser's delayed acknowledgement of the first, 40 ms on every keep-alive request.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
         log.debug(format, *args)

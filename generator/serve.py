@@ -27,6 +27,7 @@ from generator.output import Content, write_changes
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.03  # a burst of saves (editors write, rename and delete) is one rebuild
+DATA_AFTER_SECONDS = 0.3  # the feeds and exports are made once the edits pause this long
 CONFIG_GRACE_SECONDS = 1.0  # how long a config file may be missing during an atomic save
 PORT_TRIES = 10
 
@@ -64,6 +65,7 @@ class DevServer:
         self._observer: Observer | None = None
         self._stop = threading.Event()
         self._warnings: tuple[str, ...] = ()
+        self._data_due = False  # the pages changed since the feeds and exports were written
 
     @property
     def url(self) -> str:
@@ -95,7 +97,9 @@ class DevServer:
         """Rebuild after each burst of changes, until stopped."""
         try:
             while not self._stop.is_set():
-                if not self._wake.wait(0.5):
+                if not self._wake.wait(DATA_AFTER_SECONDS if self._data_due else 0.5):
+                    if self._data_due:
+                        self.write_data()
                     continue
                 while True:  # wait for the burst to end
                     self._wake.clear()
@@ -142,18 +146,17 @@ class DevServer:
                 return
             written, removed = write_changes(site.files, self.files, self.folder)
             self.files = site.files
-        # The pages first, then the reload, then the feeds and exports: at ten thousand events
-        # they are tens of megabytes, and the page in the browser does not show them.
+        # The pages first, then the reload; the feeds and exports once the edits pause: at ten
+        # thousand events they are tens of megabytes, which the browser does not show, and
+        # making them while it reloads would slow its request down.
         recovered = self.server is not None and self.server.error is not None
         if not first and (written or removed or recovered):
             styles_only = bool(written) and not removed and not recovered and all(
                 p.endswith(".css") for p in written)
             self.server.announce(styles_only=styles_only)
-        with self._writing():
-            data = self.builder.render_data()
-            more, gone = write_changes(data, self.data, self.folder)
-            self.data = data
-        written, removed = written + more, removed + gone
+        self._data_due = True
+        if first:
+            self.write_data()
         if site.warnings != self._warnings:
             for warning in site.warnings:
                 self.say(f"warning: {warning}")
@@ -165,6 +168,15 @@ class DevServer:
             return
         self.say(f"{_describe(changes)}: {count_of(len(written), 'file')} written, "
                  f"{len(removed)} removed in {elapsed} ms")
+
+    def write_data(self) -> None:
+        """Write the feeds, sitemap and exports of the last site rendered. Each is replaced
+        whole (written aside, then renamed) and none depends on another, so requests need
+        not wait for them."""
+        self._data_due = False
+        data = self.builder.render_data()
+        write_changes(data, self.data, self.folder)
+        self.data = data
 
     def _writing(self) -> contextlib.AbstractContextManager[None]:
         return self.server.writing() if self.server else contextlib.nullcontext()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -178,5 +179,24 @@ def test_polling_sees_changes_too(tmp_path):
         (root / "content" / "a.md").write_text(event_file("Polled"), encoding="utf-8")
         served.wait_for_line("content/a.md changed", after=mark)
         assert b"Polled" in get(served.url + "events/a/")[2]
+    finally:
+        served.stop()
+
+
+def test_the_feeds_and_exports_follow_once_the_edits_pause(tmp_path):
+    root = small_site(tmp_path)
+    served = Served(root)
+    try:
+        assert b'"A"' in get(served.url + "events.json")[2]
+        mark = len(served.lines)
+        (root / "content" / "a.md").write_text(event_file("Renamed"), encoding="utf-8")
+        served.wait_for_line("content/a.md changed", after=mark)
+        assert b"Renamed" in get(served.url + "events/a/")[2]
+        deadline = time.monotonic() + 10
+        while b'"Renamed"' not in get(served.url + "events.json")[2]:
+            assert time.monotonic() < deadline, "events.json never followed the edit"
+            time.sleep(0.05)
+        assert b"Renamed" in get(served.url + "events.ics")[2]
+        assert b'"Renamed"' in get(served.url + "timeline.json")[2]
     finally:
         served.stop()
