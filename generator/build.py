@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -370,6 +371,10 @@ class Builder:
                 stamp, digest, _data = todo[shown]
                 cache[shown] = (stamp, digest, event)
         self.parsed += len(todo)
+        if len(todo) >= PARALLEL_FROM:
+            # Events live until edited, and hold no reference cycles: the garbage collector
+            # would only walk them again and again for the rest of the build.
+            gc.freeze()
         events = [cache[shown][2] for shown in paths if shown in cache]
         self._events, self._unread = cache, set()
         if errors:
