@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,7 +37,18 @@ from generator.layouts import (
 from generator.markup import make_markdown
 from generator.memo import PerObject
 from generator.model import Event, Timeline
-from generator.output import KEEP, MANIFEST, Content, check_output, write_site
+from generator.output import (
+    KEEP,
+    MANIFEST,
+    STAGED,
+    Content,
+    Keep,
+    Staged,
+    check_output,
+    stage,
+    unstage,
+    write_site,
+)
 from generator.pages import Page, plan
 from generator.sitemap import robots, sitemap
 from generator.timeline import assemble, replace_events, same_place
@@ -63,6 +74,7 @@ class BuildOptions:
     drafts: bool = False
     clean: bool = False  # build without the cache on disk (a fresh one is still written)
     keys: bool = False  # key each output by its inputs, for the cache on disk
+    stage: bool = False  # worker processes write pages beside the output's files (see stage())
     jobs: int | None = None  # worker processes for parsing many files (default: one per core)
 
     @property
@@ -163,6 +175,7 @@ class Builder:
         self._outputs_before: tuple[dict, str] = ({}, "")
         self._rendered: tuple[Timeline, list[Page], SiteConfig] | None = None
         self._sources: SourceFiles | None = None
+        self._staged: list[str] = []  # pages written by workers beside the output's files
         self._unread: set[str] = set()  # changed files the watcher named, not read since
         # The last timeline assembled, and its events by path.
         self._timeline: tuple[Timeline | None, dict[str, Event]] = (None, {})
@@ -221,15 +234,25 @@ class Builder:
         """Render the whole site in memory, or raise BuildFailed with every problem found.
         With `data` false, the feeds, sitemap and exports are left for `render_data()`: the
         dev server shows the pages first. `changed`: as for `read()`."""
+        self._staged = []
+        try:
+            return self._render(data, changed)
+        except BaseException:
+            # Pages that worker processes wrote beside the output's files go again.
+            unstage(self._staged, self.options.output_dir)
+            raise
+
+    def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
         root = self.options.root
         config, sources, timeline = self.read(changed)
         pages = plan(timeline, config)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
-        files.update(self._render_pages(pages, config))
-        prune_caches(self._env, timeline.events)
         self._rendered = (timeline, pages, config)
-        if data:
-            files.update(self.render_data())
+        made: dict[str, Content] = {}
+        files.update(self._render_pages(pages, config, also=(
+            lambda: made.update(self.render_data())) if data else None))
+        prune_caches(self._env, timeline.events)
+        files.update(made)
         warnings = sources.warnings
         if not config.base_url:
             warnings += (NO_BASE_URL,)
@@ -534,7 +557,9 @@ class Builder:
             self._pages.clear()
         return self._env
 
-    def _render_pages(self, pages: list[Page], config: SiteConfig) -> dict[str, Content]:
+    def _render_pages(self, pages: list[Page], config: SiteConfig,
+                      also: Callable[[], None] | None = None) -> dict[str, Content]:
+        """Render what changed of `pages`; `also` runs here while workers render, if any."""
         env = self._environment(config)
         rendered: dict[str, tuple[Page, bytes]] = {}
         problems: list[ContentError] = []
@@ -555,22 +580,38 @@ class Builder:
             todo.append(page)
         # Event pages, the most numerous, can be rendered in worker processes; the pages that
         # list events stay here, where the list items are rendered once and kept.
+        # Staged, they go straight to the output folder, and meanwhile the pages that list
+        # events are rendered here, where the list items are made once and kept.
         alone = [page for page in todo if page.template != "event.html"]
         shared = [page for page in todo if page.template == "event.html"]
         jobs = self.options.jobs or os.cpu_count() or 1
         if jobs < 2 or len(shared) < PARALLEL_FROM or sys.platform != "linux":
             alone, shared = todo, []
-        for page, result in [*render_pages(env, alone, config, self.options.root),
-                             *_render_in_workers(env, shared, config, self.options.root, jobs)]:
-            if isinstance(result, bytes):
+        output = self.options.output_dir if self.options.stage else None
+
+        def meanwhile() -> RenderResults:
+            results = render_pages(env, alone, config, self.options.root)
+            if also is not None:
+                also()
+            return results
+
+        here, there = _render_in_workers(env, shared, config, self.options.root, jobs, output,
+                                         meanwhile)
+        for page, result in [*here, *there]:
+            if isinstance(result, (bytes, Keep, Staged)):
                 rendered[page.path] = (page, result)
+                if result is STAGED:
+                    self._staged.append(page.path)
             elif result is None:  # not a template's fault: raise it here, with its traceback
                 render_page(env, page, config)
             elif result not in problems:
                 problems.append(result)
         if problems:
             raise BuildFailed(problems)
-        self._pages = rendered
+        # Only what is in memory is kept for the next render: a page a worker wrote is
+        # known to the output folder alone.
+        self._pages = {path: kept for path, kept in rendered.items()
+                       if not isinstance(kept[1], Staged)}
         return {path: data for path, (_page, data) in rendered.items()}
 
 
@@ -589,14 +630,14 @@ def build(options: BuildOptions) -> BuildReport:
     cache on disk spares reading and rendering what did not change since the last build."""
     started = time.perf_counter()
     cache = None if options.clean else load_cache(options.root)
-    builder = Builder(replace(options, keys=True), cache)
+    builder = Builder(replace(options, keys=True, stage=True), cache)
     if cache is not None and builder.up_to_date(cache.index):
         index = cache.index
         elapsed = round((time.perf_counter() - started) * 1000)
         return BuildReport(index.events, index.pages, 0, 0, elapsed, index.warnings)
-    site = builder.render()
     output = options.output_dir
-    check_output(output, options.root)
+    check_output(output, options.root)  # before rendering: workers stage pages in it
+    site = builder.render()
     report = write_site(site.files, output)
     save_cache(options.root, *builder.snapshot(site, output))
     elapsed = round((time.perf_counter() - started) * 1000)
@@ -619,31 +660,44 @@ def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
 # What a rendering worker works from. Set once in each worker process by `_start_worker`, from
 # objects the fork hands over as they are (nothing is pickled); the main process never sets it.
 _WORKER: dict = {}
+RenderResults = list[tuple[Page, bytes | Keep | Staged | ContentError | None]]
 
 
 def _start_worker(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
-                  root: Path) -> None:
-    _WORKER.update(env=env, pages=pages, config=config, root=root)
+                  root: Path, output: Path | None) -> None:
+    _WORKER.update(env=env, pages=pages, config=config, root=root, output=output)
 
 
-def _render_slice(start: int, stop: int) -> list[tuple[str, bytes | ContentError | None]]:
+def _render_slice(start: int, stop: int) -> list[tuple[str, bytes | str | ContentError | None]]:
+    """Render some pages; with an output folder, stage them there and answer "staged" or, for
+    a page the folder holds already, "same": only a few bytes go back, not the pages."""
     results = render_pages(_WORKER["env"], _WORKER["pages"][start:stop], _WORKER["config"],
                            _WORKER["root"])
-    return [(page.path, result) for page, result in results]
+    output = _WORKER["output"]
+    if output is None:
+        return [(page.path, result) for page, result in results]
+    return [(page.path, ("staged" if stage(result, output, page.path) else "same")
+             if isinstance(result, bytes) else result) for page, result in results]
 
 
 def _render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
-                       root: Path, jobs: int) -> list[tuple[Page, bytes | ContentError | None]]:
+                       root: Path, jobs: int, output: Path | None,
+                       meanwhile: Callable[[], RenderResults],
+                       ) -> tuple[RenderResults, RenderResults]:
+    """Render `pages` in worker processes while this one runs `meanwhile`; both results."""
     if not pages:
-        return []
+        return meanwhile(), []
     size = -(-len(pages) // (jobs * 4))
     starts = range(0, len(pages), size)
     context = multiprocessing.get_context("fork")  # only on Linux: see _render_pages
+    marks = {"staged": STAGED, "same": KEEP}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(env, pages, config, root)) as pool:
-        done = pool.map(_render_slice, starts, [start + size for start in starts])
-        by_path = {path: result for chunk in done for path, result in chunk}
-    return [(page, by_path[page.path]) for page in pages]
+                             initargs=(env, pages, config, root, output)) as pool:
+        done = pool.map(_render_slice, starts, [start + size for start in starts])  # forks now
+        here = meanwhile()
+        by_path = {path: marks.get(result, result) if isinstance(result, str) else result
+                   for chunk in done for path, result in chunk}
+    return here, [(page, by_path[page.path]) for page in pages]
 
 
 ParseResult = tuple[str, Event | None, list[ContentError]]

@@ -52,6 +52,9 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        # The builder makes a new environment when a layout changes; checking every template's
+        # timestamp on every use cost two stat calls per list item.
+        auto_reload=False,
     )
     env.install_gettext_translations(translations(config.language), newstyle=True)
     locale = config.language.replace("-", "_")
@@ -94,13 +97,21 @@ class Fragments:
     def __init__(self, env: jinja2.Environment, items: PerObject) -> None:
         self._env = env
         self._items = items
+        self._macros: jinja2.runtime.TemplateModule | None = None
 
     def prune(self, events: tuple[Event, ...]) -> None:
         self._items.prune(events)
 
     def item(self, event: Event, level: int) -> str:
-        return self._items.get(level, event, lambda e: self._env.get_template(
-            "_item.html").render(page=_MARKED_PAGE, event=e, level=level))
+        return self._items.get(level, event, lambda e: self._make(e, level))
+
+    def _make(self, event: Event, level: int) -> str:
+        # The macros are imported once, with the context of a page whose way back to the
+        # root is a mark: importing them for each item cost more than the item itself.
+        if self._macros is None:
+            self._macros = self._env.get_template("macros.html").make_module(
+                {"page": _MARKED_PAGE})
+        return f"{self._macros.event_item(event, level)}\n"
 
 
 _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)

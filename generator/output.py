@@ -13,8 +13,17 @@ class Keep:
 
 
 KEEP = Keep()
-# What a file of the new site is made of: bytes rendered in memory, a file to copy, or KEEP.
-Content = bytes | Path | Keep
+
+
+class Staged:
+    """Stands for a file already written beside its target under the temporary name (see
+    `stage`), to be renamed into place with the others."""
+
+
+STAGED = Staged()
+# What a file of the new site is made of: bytes rendered in memory, a file to copy, KEEP or
+# STAGED.
+Content = bytes | Path | Keep | Staged
 # The list of files chronoline wrote into an output folder: only those are ever replaced or
 # removed, so a file the user put there (a CNAME, say) stays; a folder without it is not ours.
 MANIFEST = ".chronoline-files"
@@ -55,29 +64,32 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     a temporary name, and only when all are written are they renamed into place. A failure
     while writing (a full disk, a file to copy that went missing) leaves the folder as it was.
     """
-    existing = _existing_files(output)
+    staged = {p for p, c in files.items() if c is STAGED}
+    existing = _existing_files(output, staged)
     written_before = _manifest(output)
     files = {**files, MANIFEST: "".join(f"{p}\n" for p in sorted(files)).encode("utf-8")}
     # A file the build kept (KEEP) was checked by the build; here it only has to be there.
-    changed = sorted(p for p, c in files.items() if p not in existing or
+    changed = sorted(p for p, c in files.items() if c is STAGED or p not in existing or
                      (c is not KEEP and not _same(c, output / p)))
     stale = sorted((written_before & existing) - set(files))
     if not changed and not stale:
         return WriteReport(0, 0)
     made: list[Path] = []  # folders this write created, removed again if it fails
-    ready: list[tuple[Path, Path]] = []
+    ready = [(_temporary(output / path), output / path) for path in sorted(staged)]
     try:
         for path in changed:
+            if path in staged:
+                continue
             target = output / path
             if not target.parent.is_dir():
                 _make_folders(target.parent, made)
-            temporary = target.with_name(f"{TEMPORARY}{target.name}")
+            temporary = _temporary(target)
             ready.append((temporary, target))
             _write(files[path], temporary)
     except BaseException:
         for temporary, _target in ready:
             temporary.unlink(missing_ok=True)
-        for folder in reversed(made):
+        for folder in [*reversed(made), *((output / path).parent for path in staged)]:
             _remove_empty_parents(folder, output.parent)
         raise
     # The manifest goes last, so that an interruption cannot lose track of a file written here.
@@ -106,7 +118,37 @@ def _manifest(output: Path) -> set[str]:
         return set()
 
 
-def _existing_files(output: Path) -> set[str]:
+def stage(content: bytes, output: Path, path: str) -> bool:
+    """Write `content` beside `path` in `output` under the temporary name, unless the file
+    there holds it already; True when written. Worker processes that render pages stage them
+    this way, so that the pages need not travel back to the process that writes the site."""
+    target = os.path.join(output, path)
+    try:
+        if os.path.getsize(target) == len(content):
+            with open(target, "rb") as file:
+                if file.read() == content:
+                    return False
+    except OSError:
+        pass
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(_temporary(Path(target)), "wb") as file:
+        file.write(content)
+    return True
+
+
+def unstage(paths: list[str], output: Path) -> None:
+    """Remove what `stage` wrote for a build that failed, and the folders it had to make."""
+    for path in paths:
+        target = output / path
+        _temporary(target).unlink(missing_ok=True)
+        _remove_empty_parents(target.parent, output.parent)
+
+
+def _temporary(target: Path) -> Path:
+    return target.with_name(f"{TEMPORARY}{target.name}")
+
+
+def _existing_files(output: Path, staged: set[str] = frozenset()) -> set[str]:
     """Every file under `output`, as POSIX paths relative to it (plain strings: a site has
     thousands of files, and pathlib costs more than the walk itself)."""
     found: set[str] = set()
@@ -116,8 +158,9 @@ def _existing_files(output: Path) -> set[str]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.name.startswith(TEMPORARY):  # left by a killed write: not a file
-                    os.unlink(entry.path)
+                elif entry.name.startswith(TEMPORARY):
+                    if prefix + entry.name.removeprefix(TEMPORARY) not in staged:
+                        os.unlink(entry.path)  # left by a killed build: never a file
                 else:
                     found.add(prefix + entry.name)
 
@@ -159,7 +202,7 @@ def write_changes(files: dict[str, Content], previous: dict[str, Content], outpu
             continue
         target = output / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f"{TEMPORARY}{target.name}")
+        temporary = _temporary(target)
         _write(content, temporary)
         os.replace(temporary, target)
         written.append(path)
