@@ -5,24 +5,19 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Collection
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jinja2
 
-from generator.cache import Cache, Entry, Index, Shard, Stamp, output_key, shard_of, site_key
+from generator.cache import Cache, Entry, Index, Shard, output_key, shard_of, site_key
 from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
-from generator.content import parse_event
-from generator.dates import MonthNames
 from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.exports import events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
@@ -32,9 +27,7 @@ from generator.layouts import (
     make_environment,
     prune_caches,
     render_page,
-    template_error,
 )
-from generator.markup import make_markdown
 from generator.memo import PerObject
 from generator.model import Event, Timeline
 from generator.output import (
@@ -45,20 +38,25 @@ from generator.output import (
     Keep,
     Staged,
     check_output,
-    stage,
     unstage,
     write_site,
 )
 from generator.pages import Page, plan
 from generator.sitemap import robots, sitemap
+from generator.sources import (
+    RECENT_NS,
+    UNSETTLED,
+    SourceFiles,
+    Stamp,
+    discover,
+    is_ignored,
+    stamp_of,
+)
 from generator.timeline import assemble, replace_events, same_place
+from generator.workers import PARALLEL_FROM, RenderResults, parse, render_in_workers, render_pages
 
 log = logging.getLogger(__name__)
 
-EVENT_SUFFIXES = (".md", ".markdown")
-PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
-RECENT_NS = 2_000_000_000  # a file changed within 2 s is read again, whatever its timestamp
-UNSETTLED: Stamp = (0, 0, 0)  # kept for a file that was recent when read: it is read again
 NO_BASE_URL = ("base_url is not set, so feed.xml, feed.json, sitemap.xml, robots.txt and "
                "canonical links are left out; set it to the site's public address")
 ASSETS = "assets"
@@ -95,46 +93,6 @@ class BuildReport:
         events, pages = count_of(self.events, "event"), count_of(self.pages, "page")
         return (f"Built {events}, {pages}: {count_of(self.written, 'file')} written, "
                 f"{self.removed} removed in {self.milliseconds} ms")
-
-
-@dataclass(frozen=True)
-class SourceFiles:
-    """What lies under `content/`: event files and other files to copy, as POSIX paths."""
-
-    events: tuple[str, ...]
-    assets: tuple[str, ...]
-    warnings: tuple[str, ...]
-
-
-def is_ignored(name: str) -> bool:
-    """Hidden files and editors' swap, backup and lock files are not content."""
-    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp"))
-
-
-def discover(root: Path) -> SourceFiles:
-    """Walk `content/` in sorted order; links that point outside it are skipped."""
-    events: list[str] = []
-    assets: list[str] = []
-    warnings: list[str] = []
-    top = (root / "content").resolve()
-
-    def walk(folder: Path, prefix: str) -> None:
-        with os.scandir(folder) as found:
-            entries = sorted(found, key=lambda e: e.name)
-        for entry in entries:
-            if is_ignored(entry.name):
-                continue
-            shown = f"{prefix}/{entry.name}"
-            if entry.is_symlink() and top not in Path(entry.path).resolve().parents:
-                warnings.append(f"{shown}: skipped: it is a link to a file outside content/")
-            elif entry.is_dir(follow_symlinks=False):
-                walk(Path(entry.path), shown)
-            elif entry.is_file():
-                is_event = entry.name.lower().endswith(EVENT_SUFFIXES)
-                (events if is_event else assets).append(shown)
-
-    walk(root / "content", "content")
-    return SourceFiles(tuple(events), tuple(assets), tuple(warnings))
 
 
 @dataclass(frozen=True)
@@ -288,7 +246,7 @@ class Builder:
         stamps = {}
         for path in shown:
             try:
-                stamps[path] = _stamp(os.stat(os.path.join(root, path)), settled)
+                stamps[path] = stamp_of(os.stat(os.path.join(root, path)), settled)
             except OSError:
                 stamps[path] = UNSETTLED
         return stamps
@@ -371,7 +329,7 @@ class Builder:
                 continue
             path = os.path.join(root, shown)  # plain strings: pathlib costs more than stat here
             try:
-                stamp = _stamp(os.stat(path), settled)
+                stamp = stamp_of(os.stat(path), settled)
                 cached = self._events.get(shown)
                 if cached and cached[0] == stamp and stamp != UNSETTLED:
                     cache[shown] = cached
@@ -388,7 +346,7 @@ class Builder:
             else:
                 todo[shown] = (stamp, digest, data)
         items = [(shown, data) for shown, (_stamp, _digest, data) in todo.items()]
-        for shown, event, problems in self._parse(items, config):
+        for shown, event, problems in parse(items, config, self._jobs()):
             errors.extend(problems)
             if event is not None:
                 stamp, digest, _data = todo[shown]
@@ -405,18 +363,6 @@ class Builder:
         self._digests = {id(event): digest for _stamp, digest, event in cache.values()}
         self._seed_parts()
         return events
-
-    def _parse(self, items: list[tuple[str, bytes]], config: SiteConfig) -> list[ParseResult]:
-        """Parse event files; many of them in worker processes, one per core."""
-        jobs = self.options.jobs or os.cpu_count() or 1
-        task = (config.raw_html, config.timezone, config.language)
-        if jobs < 2 or len(items) < PARALLEL_FROM:
-            return parse_files(items, *task)
-        size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out their loads
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context()) as pool:
-            results = pool.map(parse_files, chunks, *([value] * len(chunks) for value in task))
-            return [result for chunk in results for result in chunk]
 
     def _take_cache(self) -> None:
         """Start from the events the last build read, when it was made with the same settings
@@ -467,7 +413,7 @@ class Builder:
         found = self._source_stamps(sources)
         for shown in sources.events:
             try:
-                found[shown] = _stamp(os.stat(os.path.join(root, shown)), settled)
+                found[shown] = stamp_of(os.stat(os.path.join(root, shown)), settled)
             except OSError:
                 return False
         if found != index.sources or UNSETTLED in found.values():
@@ -531,6 +477,9 @@ class Builder:
             return False
         return (info.st_size, info.st_mtime_ns) == (recorded[1], recorded[2])
 
+    def _jobs(self) -> int:
+        return self.options.jobs or os.cpu_count() or 1
+
     def _template_stamp(self) -> tuple:
         layouts = self.options.root / "layouts"
         static = layouts / "static"
@@ -584,7 +533,7 @@ class Builder:
         # events are rendered here, where the list items are made once and kept.
         alone = [page for page in todo if page.template != "event.html"]
         shared = [page for page in todo if page.template == "event.html"]
-        jobs = self.options.jobs or os.cpu_count() or 1
+        jobs = self._jobs()
         if jobs < 2 or len(shared) < PARALLEL_FROM or sys.platform != "linux":
             alone, shared = todo, []
         output = self.options.output_dir if self.options.stage else None
@@ -595,7 +544,7 @@ class Builder:
                 also()
             return results
 
-        here, there = _render_in_workers(env, shared, config, self.options.root, jobs, output,
+        here, there = render_in_workers(env, shared, config, self.options.root, jobs, output,
                                          meanwhile)
         for page, result in [*here, *there]:
             if isinstance(result, (bytes, Keep, Staged)):
@@ -645,95 +594,9 @@ def build(options: BuildOptions) -> BuildReport:
                        site.warnings)
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig, root: Path,
-                 ) -> list[tuple[Page, bytes | ContentError | None]]:
-    """Each page's bytes, or the template error it met (None: an error not of a template)."""
-    results: list[tuple[Page, bytes | ContentError | None]] = []
-    for page in pages:
-        try:
-            results.append((page, render_page(env, page, config).encode("utf-8")))
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-            results.append((page, template_error(exc, root)))
-    return results
-
-
-# What a rendering worker works from. Set once in each worker process by `_start_worker`, from
-# objects the fork hands over as they are (nothing is pickled); the main process never sets it.
-_WORKER: dict = {}
-RenderResults = list[tuple[Page, bytes | Keep | Staged | ContentError | None]]
-
-
-def _start_worker(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
-                  root: Path, output: Path | None) -> None:
-    _WORKER.update(env=env, pages=pages, config=config, root=root, output=output)
-
-
-def _render_slice(start: int, stop: int) -> list[tuple[str, bytes | str | ContentError | None]]:
-    """Render some pages; with an output folder, stage them there and answer "staged" or, for
-    a page the folder holds already, "same": only a few bytes go back, not the pages."""
-    results = render_pages(_WORKER["env"], _WORKER["pages"][start:stop], _WORKER["config"],
-                           _WORKER["root"])
-    output = _WORKER["output"]
-    if output is None:
-        return [(page.path, result) for page, result in results]
-    return [(page.path, ("staged" if stage(result, output, page.path) else "same")
-             if isinstance(result, bytes) else result) for page, result in results]
-
-
-def _render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
-                       root: Path, jobs: int, output: Path | None,
-                       meanwhile: Callable[[], RenderResults],
-                       ) -> tuple[RenderResults, RenderResults]:
-    """Render `pages` in worker processes while this one runs `meanwhile`; both results."""
-    if not pages:
-        return meanwhile(), []
-    size = -(-len(pages) // (jobs * 4))
-    starts = range(0, len(pages), size)
-    context = multiprocessing.get_context("fork")  # only on Linux: see _render_pages
-    marks = {"staged": STAGED, "same": KEEP}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(env, pages, config, root, output)) as pool:
-        done = pool.map(_render_slice, starts, [start + size for start in starts])  # forks now
-        here = meanwhile()
-        by_path = {path: marks.get(result, result) if isinstance(result, str) else result
-                   for chunk in done for path, result in chunk}
-    return here, [(page, by_path[page.path]) for page in pages]
-
-
-ParseResult = tuple[str, Event | None, list[ContentError]]
-
-
-def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
-                language: str) -> list[ParseResult]:
-    """Parse (path, bytes) pairs; runs in worker processes too, so it takes plain values."""
-    md, months, tz = make_markdown(raw_html), MonthNames(language), ZoneInfo(timezone)
-    results: list[ParseResult] = []
-    for shown, data in items:
-        try:
-            results.append((shown, parse_event(data, shown, md, tz, months), []))
-        except ContentErrors as exc:
-            results.append((shown, None, exc.errors))
-    return results
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers at once on Linux; elsewhere the platform's default is the safe one.
-    if sys.platform == "linux":
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
-
-
 def count_of(number: int, noun: str) -> str:
     """`1 event`, `2 events`."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _stamp(info: os.stat_result, settled: int) -> Stamp:
-    """A file's timestamp, size and inode; a file changed lately gets UNSETTLED, because two
-    quick saves can share a timestamp (file systems keep time in ticks of milliseconds)."""
-    if info.st_mtime_ns >= settled:
-        return UNSETTLED
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def _fingerprint(shard: Shard) -> frozenset:

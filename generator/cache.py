@@ -34,6 +34,7 @@ from pathlib import Path
 from generator import __version__
 from generator.config import SiteConfig
 from generator.model import Event, YearGroup
+from generator.sources import Stamp
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
              ImportError, IndexError, KeyError)
 
-Stamp = tuple[int, int, int]  # a file's mtime (ns), size and inode
 
 
 @dataclass

@@ -18,11 +18,12 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from generator.build import Builder, BuildOptions, count_of, is_ignored
+from generator.build import Builder, BuildOptions, count_of
 from generator.config import CONFIG_FILE, PYPROJECT_FILE, SiteConfig
 from generator.errors import BuildFailed
 from generator.livereload import LiveReloadServer
 from generator.output import Content, write_changes
+from generator.sources import is_ignored
 
 log = logging.getLogger(__name__)
 

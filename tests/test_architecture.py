@@ -7,12 +7,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
     {"errors", "slugs", "memo"},
-    {"config", "dates", "i18n"},
+    {"config", "dates", "i18n", "sources"},
     {"model", "frontmatter", "markup", "eventfile"},
     {"content", "timeline", "pages"},
     {"structured", "feeds"},
     {"exports", "sitemap"},
     {"layouts", "output", "cache"},
+    {"workers"},
     {"build", "livereload"},
     {"importer", "new", "check", "scaffold", "links"},
     {"serve"},
