@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
@@ -224,7 +224,11 @@ def _collect(chunks: list[bytes], value: object, digests: dict[int, bytes]) -> N
             _collect(chunks, item, digests)
         chunks.append(b")")
     elif kind is dict:
-        _collect(chunks, sorted(value.items(), key=lambda item: item[0]), digests)
+        chunks.append(b"{%d" % len(value))
+        for name in sorted(value):
+            chunks.append(repr(name).encode("utf-8") + b"=")
+            _collect(chunks, value[name], digests)
+        chunks.append(b"}")
     elif kind is YearGroup:
         chunks.append(b"Y%d" % value.year)
         _collect(chunks, (value.events, value.months), digests)
