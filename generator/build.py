@@ -33,7 +33,6 @@ from generator.model import Event, Timeline
 from generator.output import (
     KEEP,
     MANIFEST,
-    STAGED,
     Content,
     Keep,
     Staged,
@@ -73,7 +72,7 @@ class BuildOptions:
     clean: bool = False  # build without the cache on disk (a fresh one is still written)
     keys: bool = False  # key each output by its inputs, for the cache on disk
     stage: bool = False  # worker processes write pages beside the output's files (see stage())
-    jobs: int | None = None  # worker processes for parsing many files (default: one per core)
+    jobs: int | None = None  # worker processes for many files (default: one per core)
 
     @property
     def output_dir(self) -> Path:
@@ -193,11 +192,14 @@ class Builder:
         With `data` false, the feeds, sitemap and exports are left for `render_data()`: the
         dev server shows the pages first. `changed`: as for `read()`."""
         self._staged = []
+        output = self.options.output_dir
+        existed = output.exists()
         try:
             return self._render(data, changed)
         except BaseException:
-            # Pages that worker processes wrote beside the output's files go again.
-            unstage(self._staged, self.options.output_dir)
+            # Pages that worker processes wrote beside the output's files go again, and so do
+            # the folders made for them (the output folder too, if this build made it).
+            unstage(self._staged, output, output if existed else output.parent)
             raise
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
@@ -205,15 +207,12 @@ class Builder:
         config, sources, timeline = self.read(changed)
         pages = plan(timeline, config)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
-        self._rendered = (timeline, pages, config)
         made: dict[str, Content] = {}
         files.update(self._render_pages(pages, config, also=(
-            lambda: made.update(self.render_data())) if data else None))
+            lambda: made.update(self._data_files(timeline, pages, config))) if data else None))
         prune_caches(self._env, timeline.events)
         files.update(made)
-        warnings = sources.warnings
-        if not config.base_url:
-            warnings += (NO_BASE_URL,)
+        warnings = _warnings(sources, config)
         for asset in sorted(STATIC_DIR.iterdir()):
             files[f"{ASSETS}/{asset.name}"] = asset
         copied = self._source_stamps(sources)
@@ -231,6 +230,7 @@ class Builder:
             files[path] = root / shown
         if clashes:
             raise BuildFailed(clashes)
+        self._rendered = (timeline, pages, config)  # for render_data(): the last good site
         return RenderedSite(files, len(timeline.events), len(pages), warnings, copied)
 
     def _source_stamps(self, sources: SourceFiles) -> dict[str, Stamp]:
@@ -354,7 +354,8 @@ class Builder:
         self.parsed += len(todo)
         if len(todo) >= PARALLEL_FROM:
             # Events live until edited, and hold no reference cycles: the garbage collector
-            # would only walk them again and again for the rest of the build.
+            # would only walk them again and again. What is garbage now goes first.
+            gc.collect()
             gc.freeze()
         events = [cache[shown][2] for shown in paths if shown in cache]
         self._events, self._unread = cache, set()
@@ -409,6 +410,8 @@ class Builder:
         if not (root / "content").is_dir():
             return False
         sources = discover(root)
+        if _warnings(sources, config) != index.warnings:  # a link into content/ came or went
+            return False
         settled = time.time_ns() - RECENT_NS
         found = self._source_stamps(sources)
         for shown in sources.events:
@@ -527,16 +530,18 @@ class Builder:
                     rendered[page.path] = (page, KEEP)
                     continue
             todo.append(page)
-        # Event pages, the most numerous, can be rendered in worker processes; the pages that
-        # list events stay here, where the list items are rendered once and kept.
-        # Staged, they go straight to the output folder, and meanwhile the pages that list
-        # events are rendered here, where the list items are made once and kept.
+        # Event pages, the most numerous, can be rendered in worker processes, which stage them
+        # in the output folder (build() only); meanwhile the pages that list events are
+        # rendered here, where the list items are made once and kept.
         alone = [page for page in todo if page.template != "event.html"]
         shared = [page for page in todo if page.template == "event.html"]
         jobs = self._jobs()
         if jobs < 2 or len(shared) < PARALLEL_FROM or sys.platform != "linux":
             alone, shared = todo, []
         output = self.options.output_dir if self.options.stage else None
+        if output is not None:
+            # All of them, before any is written: a build stopped halfway removes them all.
+            self._staged += [page.path for page in shared]
 
         def meanwhile() -> RenderResults:
             results = render_pages(env, alone, config, self.options.root)
@@ -549,8 +554,6 @@ class Builder:
         for page, result in [*here, *there]:
             if isinstance(result, (bytes, Keep, Staged)):
                 rendered[page.path] = (page, result)
-                if result is STAGED:
-                    self._staged.append(page.path)
             elif result is None:  # not a template's fault: raise it here, with its traceback
                 render_page(env, page, config)
             elif result not in problems:
@@ -603,3 +606,7 @@ def _fingerprint(shard: Shard) -> frozenset:
     """What a shard holds, short of the texts, which follow from it under one site key."""
     return frozenset((digest, tuple(sorted(entry.parts)), tuple(sorted(entry.items)))
                      for digest, entry in shard.items())
+
+
+def _warnings(sources: SourceFiles, config: SiteConfig) -> tuple[str, ...]:
+    return sources.warnings + (() if config.base_url else (NO_BASE_URL,))

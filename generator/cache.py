@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import logging
 import os
 import pickle
@@ -97,7 +98,8 @@ class Cache:
         try:
             for number, signature in self.index.shards.items():
                 blob = (self.folder / _shard_name(number)).read_bytes()
-                if _sign(self._secret, _shard_name(number).encode(), blob) != signature:
+                if not hmac.compare_digest(
+                        _sign(self._secret, _shard_name(number).encode(), blob), signature):
                     return None
                 shard = pickle.loads(blob)
                 if not isinstance(shard, dict):
@@ -132,7 +134,8 @@ def load(root: Path) -> Cache | None:
         start = len(header) + _SIGNATURE
         if not blob.startswith(header):
             return None
-        if _sign(secret, header, blob[start:]) != blob[len(header):start]:
+        if not hmac.compare_digest(_sign(secret, header, blob[start:]),
+                                   blob[len(header):start]):
             return None
         index = pickle.loads(blob[start:])
         return Cache(folder, secret, index) if isinstance(index, Index) else None
@@ -187,6 +190,10 @@ def _secret() -> bytes | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base, "chronoline", "secret")
     try:
+        info = path.stat()
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+            log.debug("%s is not this user's alone: the build cache is not used", path)
+            return None
         secret = path.read_bytes()
     except FileNotFoundError:
         try:

@@ -12,8 +12,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from markdownify import markdownify
-
 from generator.content import COLOR, NOT_IN_URLS
 from generator.dates import DateError, parse_date
 from generator.eventfile import event_text, file_name, write_new
@@ -334,6 +332,10 @@ def _plain(value: object) -> str:
 def _markdown(value: object) -> str:
     if _blank(value):
         return ""
+    # Imported here, not at the top: with BeautifulSoup it costs every other command, every
+    # `chronoline build` included, a tenth of a second.
+    from markdownify import markdownify
+
     with warnings.catch_warnings():  # text that looks like a URL makes BeautifulSoup warn
         warnings.simplefilter("ignore")
         return markdownify(str(value), heading_style="ATX", bullets="-").strip()

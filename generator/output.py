@@ -63,12 +63,18 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     Only changed files are touched, in two steps: each is first written beside its target under
     a temporary name, and only when all are written are they renamed into place. A failure
     while writing (a full disk, a file to copy that went missing) leaves the folder as it was.
+    The renames are quick but not one step: a reader of the folder meanwhile, or a machine
+    that stops during them, can see old and new files side by side.
     """
     staged = {p for p, c in files.items() if c is STAGED}
     existing = _existing_files(output, staged)
     written_before = _manifest(output)
     files = {**files, MANIFEST: "".join(f"{p}\n" for p in sorted(files)).encode("utf-8")}
     # A file the build kept (KEEP) was checked by the build; here it only has to be there.
+    vanished = [p for p, c in files.items() if c is KEEP and p not in existing]
+    if vanished:
+        raise OutputError(f"{output / vanished[0]}: was removed while the site was being built; "
+                          "build again")
     changed = sorted(p for p, c in files.items() if c is STAGED or p not in existing or
                      (c is not KEEP and not _same(c, output / p)))
     stale = sorted((written_before & existing) - set(files))
@@ -136,12 +142,13 @@ def stage(content: bytes, output: Path, path: str) -> bool:
     return True
 
 
-def unstage(paths: list[str], output: Path) -> None:
-    """Remove what `stage` wrote for a build that failed, and the folders it had to make."""
+def unstage(paths: list[str], output: Path, top: Path) -> None:
+    """Remove what `stage` wrote for a build that failed, and the folders it left empty, up to
+    `top` (the output folder, or its parent when the build made it)."""
     for path in paths:
         target = output / path
         _temporary(target).unlink(missing_ok=True)
-        _remove_empty_parents(target.parent, output.parent)
+        _remove_empty_parents(target.parent, top)
 
 
 def _temporary(target: Path) -> Path:
@@ -154,6 +161,7 @@ def _existing_files(output: Path, staged: set[str] = frozenset()) -> set[str]:
     found: set[str] = set()
 
     def walk(folder: str, prefix: str) -> None:
+        cleared = False
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
@@ -161,8 +169,11 @@ def _existing_files(output: Path, staged: set[str] = frozenset()) -> set[str]:
                 elif entry.name.startswith(TEMPORARY):
                     if prefix + entry.name.removeprefix(TEMPORARY) not in staged:
                         os.unlink(entry.path)  # left by a killed build: never a file
+                        cleared = True
                 else:
                     found.add(prefix + entry.name)
+        if cleared and prefix and not os.listdir(folder):
+            os.rmdir(folder)  # made for that build's files alone
 
     if output.is_dir():
         walk(str(output), "")
@@ -170,8 +181,6 @@ def _existing_files(output: Path, staged: set[str] = frozenset()) -> set[str]:
 
 
 def _same(content: Content, path: Path) -> bool:
-    if content is KEEP:
-        return path.is_file()
     try:
         if isinstance(content, Path):
             if content.stat().st_size != path.stat().st_size:

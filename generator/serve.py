@@ -67,6 +67,7 @@ class DevServer:
         self._stop = threading.Event()
         self._warnings: tuple[str, ...] = ()
         self._data_due = False  # the pages changed since the feeds and exports were written
+        self._read_all = True  # the next rebuild reads every file, not only those named
 
     @property
     def url(self) -> str:
@@ -74,7 +75,16 @@ class DevServer:
         return f"http://{host}:{port}{self.server.mount}"
 
     def start(self) -> None:
-        """First build, then listen; a broken first build still serves, with its error shown."""
+        """Watch, build, then listen; a broken first build still serves, with its error shown.
+        The watcher starts first, so that a file saved during the first build is rebuilt."""
+        self._observer = PollingObserver(timeout=0.25) if self.options.poll else Observer()
+        handler = _Changes(self.options.root, self._note)
+        root = self.options.root
+        self._observer.schedule(handler, str(root), recursive=False)
+        for name in ("content", "layouts"):
+            if (root / name).is_dir():
+                self._observer.schedule(handler, str(root / name), recursive=True)
+        self._observer.start()
         self.rebuild(set(), first=True)
         # What the first build made lives as long as the server; frozen, the garbage collector
         # stops walking it at every rebuild (a pause of 0.1-0.2 s at 10,000 events).
@@ -85,14 +95,6 @@ class DevServer:
         threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
         if self._first_error:
             self.server.announce(error=self._first_error)
-        self._observer = PollingObserver(timeout=0.25) if self.options.poll else Observer()
-        handler = _Changes(self.options.root, self._note)
-        root = self.options.root
-        self._observer.schedule(handler, str(root), recursive=False)
-        for name in ("content", "layouts"):
-            if (root / name).is_dir():
-                self._observer.schedule(handler, str(root / name), recursive=True)
-        self._observer.start()
 
     def run(self) -> None:
         """Rebuild after each burst of changes, until stopped."""
@@ -134,7 +136,11 @@ class DevServer:
         self._wait_for_config(changes)
         with self._writing():
             try:
-                site = self.builder.render(data=False, changed=None if first else changes)
+                # The watcher's list of changed files is enough once a rebuild has read every
+                # file: the first one does, and so does the next after one that failed early.
+                site = self.builder.render(data=False,
+                                           changed=None if self._read_all else changes)
+                self._read_all = False
             except BuildFailed as exc:
                 text = "\n".join(str(e) for e in exc.errors)
                 count = len(exc.errors)
@@ -176,7 +182,11 @@ class DevServer:
         not wait for them."""
         self._data_due = False
         data = self.builder.render_data()
-        write_changes(data, self.data, self.folder)
+        try:
+            write_changes(data, self.data, self.folder)
+        except OSError as exc:
+            self.say(f"the feeds and data exports could not be written: {exc}")
+            return
         self.data = data
 
     def _writing(self) -> contextlib.AbstractContextManager[None]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build
+from generator.build import NO_BASE_URL, BuildOptions, build
 from generator.errors import BuildFailed
 from generator.output import OutputError
 
@@ -362,3 +363,32 @@ def test_a_content_file_that_would_replace_a_generated_one_is_refused(make_site)
         "content/index.html: would overwrite the generated index.html; rename or move it",
     ]
     assert not (root / "site").exists()
+
+
+def test_a_build_stopped_while_workers_write_pages_leaves_nothing(make_site, tmp_path,
+                                                                   monkeypatch):
+    files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
+             for n in range(250)}
+    root = make_site(files)
+    output = tmp_path / "out"
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C, while the workers stage the event pages
+
+    monkeypatch.setattr("generator.build.render_pages", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(root=root, output=output, jobs=2, clean=True))
+    assert not output.exists()
+
+
+def test_a_link_into_content_from_outside_is_reported_by_every_build(make_site, tmp_path):
+    root = make_site({"content/a.md": event_file("A")})
+    assert NO_BASE_URL in build_site(root).warnings
+    (tmp_path / "elsewhere.md").write_text(event_file("B"), encoding="utf-8")
+    (root / "content" / "b.md").symlink_to(tmp_path / "elsewhere.md")
+    old = 10**18  # the build finds every stamp as before: only the link is new
+    for path in (root / "content").iterdir():
+        os.utime(path, ns=(old, old), follow_symlinks=False)
+    warnings = build_site(root).warnings
+    assert any(w.startswith("content/b.md: skipped") for w in warnings)
+    assert build_site(root).warnings == warnings

@@ -214,3 +214,17 @@ def test_cached_builds_match_clean_builds(tmp_path_factory, steps):
         assert cached_error is None
         assert tree(root / "site") == tree(clean)
         shutil.rmtree(clean)
+
+
+def test_a_key_that_others_can_read_is_not_trusted(make_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = make_site({"content/a.md": event_file("A")})
+    build_site(root)
+    secret = tmp_path / "user-cache" / "chronoline" / "secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert load(root) is not None
+    secret.chmod(0o644)
+    assert load(root) is None, "anyone who can read the key could sign a cache"
+    (root / "content" / "a.md").write_text(event_file("A2"), encoding="utf-8")
+    build_site(root)
+    assert read_html(root / "site" / "events" / "a" / "index.html").h1.get_text() == "A2"

@@ -134,3 +134,14 @@ def test_changes_seen_while_the_settings_were_broken_still_count(make_site):
     (root / "chronoline.toml").write_text('title = "Test timeline"\n', encoding="utf-8")
     site = kept.render(changed={"chronoline.toml"})
     assert b"Edited meanwhile" in site.files["events/a/index.html"]
+
+
+def test_the_data_files_come_from_the_last_good_site(make_site):
+    root = make_site({"content/a.md": event_file("A")})
+    kept = Builder(BuildOptions(root=root))
+    kept.render(data=False)
+    (root / "content" / "a.md").write_text(event_file("A again"), encoding="utf-8")
+    (root / "content" / "events.json").write_text("[]", encoding="utf-8")  # a clash: fails
+    with pytest.raises(BuildFailed):
+        kept.render(data=False, changed={"content/a.md", "content/events.json"})
+    assert b'"A"' in kept.render_data()["events.json"]

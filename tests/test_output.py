@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import MANIFEST, TEMPORARY, write_site
+from generator.output import KEEP, MANIFEST, TEMPORARY, OutputError, write_site
 
 from conftest import site_files
 
@@ -72,3 +72,11 @@ def test_a_file_left_half_written_by_a_killed_build_is_cleared(tmp_path):
     (out / "a" / f"{TEMPORARY}b.html").write_bytes(b"half")
     assert write_site({"a/b.html": b"B"}, out).written == 0
     assert sorted(p.name for p in (out / "a").iterdir()) == ["b.html"]
+
+
+def test_a_kept_file_that_went_missing_is_a_clear_error(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a.html": b"A", "b.html": b"B"}, out)
+    (out / "b.html").unlink()
+    with pytest.raises(OutputError, match="b.html: was removed while the site was being built"):
+        write_site({"a.html": KEEP, "b.html": KEEP}, out)
