@@ -20,9 +20,8 @@ import statistics
 import sys
 from pathlib import Path
 
-import serve
-
 import build
+import serve
 
 
 def hugo_medians(results: Path) -> dict[int, float]:
