@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -253,38 +253,51 @@ class Builder:
 
     def render_data(self) -> dict[str, Content]:
         """The feeds, sitemap and data exports of the site that `render()` rendered last."""
+        return dict(self.data_files())
+
+    def data_files(self) -> Iterator[tuple[str, Content]]:
+        """The same as `render_data()`, one file at a time, so that the dev server can stop
+        between two of them when an edit comes: at 100,000 events they take seconds."""
         if self._rendered is None:
             raise RuntimeError("render_data() comes after render()")
         return self._data_files(*self._rendered)
 
     def _data_files(self, timeline: Timeline, pages: list[Page], config: SiteConfig,
-                    ) -> dict[str, Content]:
+                    ) -> Iterator[tuple[str, Content]]:
         """Feeds, sitemap and data exports; made again only when an event or a setting changed."""
         key = (timeline.events, config)
         if key == self._data_key:
-            return self._data
+            yield from self._data.items()
+            return
         names = data_names(config)
         if self._outputs_before[0] or self.options.keys:
             data_key = output_key((self._site_key, timeline.events,
                                    [page.path for page in pages]), self._digests)
             self._output_keys.update(dict.fromkeys(names, data_key))
             if all(self._unchanged(name, data_key) for name in names):
-                return dict.fromkeys(names, KEEP)
+                yield from dict.fromkeys(names, KEEP).items()
+                return
         parts = self._parts
-        files = {"timeline.json": timelinejs(timeline, config, parts),
-                 "events.json": events_json(timeline, config, parts),
-                 "events.ics": icalendar(timeline, config, parts)}
-        parts.prune(timeline.events)
+        makers: dict[str, Callable[[], bytes]] = {
+            "timeline.json": lambda: timelinejs(timeline, config, parts),
+            "events.json": lambda: events_json(timeline, config, parts),
+            "events.ics": lambda: icalendar(timeline, config, parts)}
         if config.base_url:
             paths = tuple(page.path for page in pages)
             if paths != self._sitemap[0]:
                 self._sitemap = (paths, sitemap(pages, config))
-            files |= {"feed.xml": atom(timeline, config), "feed.json": json_feed(timeline, config),
-                      "sitemap.xml": self._sitemap[1], "robots.txt": robots(config)}
+            makers |= {"feed.xml": lambda: atom(timeline, config),
+                       "feed.json": lambda: json_feed(timeline, config),
+                       "sitemap.xml": lambda: self._sitemap[1],
+                       "robots.txt": lambda: robots(config)}
         if config.cname:
-            files["CNAME"] = f"{config.cname}\n".encode()
-        self._data_key, self._data = key, files
-        return files
+            makers["CNAME"] = lambda: f"{config.cname}\n".encode()
+        files = {}
+        for name, make in makers.items():
+            files[name] = make()
+            yield name, files[name]
+        parts.prune(timeline.events)
+        self._data_key, self._data = key, files  # only once all are made
 
     def _load_config(self) -> SiteConfig:
         base_url = self.options.base_url

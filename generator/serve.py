@@ -180,8 +180,12 @@ class DevServer:
         """Write the feeds, sitemap and exports of the last site rendered. Each is replaced
         whole (written aside, then renamed) and none depends on another, so requests need
         not wait for them."""
+        data = {}
+        for name, content in self.builder.data_files():
+            if self._wake.is_set():
+                return  # an edit came: its pages first; these stay due
+            data[name] = content
         self._data_due = False
-        data = self.builder.render_data()
         try:
             write_changes(data, self.data, self.folder)
         except OSError as exc:
