@@ -136,6 +136,9 @@ class Builder:
         self._unread: set[str] = set()  # changed files the watcher named, not read since
         # The last timeline assembled, and its events by path.
         self._timeline: tuple[Timeline | None, dict[str, Event]] = (None, {})
+        # The timeline the last one was made from by swapping events in, and their positions.
+        self._swapped: tuple[Timeline, set[int]] | None = None
+        self._planned: tuple[Timeline, SiteConfig, list[Page]] | None = None  # the last plan
 
     @property
     def config(self) -> SiteConfig | None:
@@ -177,8 +180,11 @@ class Builder:
             else:
                 timeline = replace_events(last, swapped) if swapped else last
                 self._timeline = (timeline, {event.path: event for event in events})
+                new = {id(event) for event in swapped.values()}
+                self._swapped = (last, {position for position, event
+                                        in enumerate(timeline.events) if id(event) in new})
                 return timeline
-        self._timeline = (None, {})
+        self._timeline, self._swapped = (None, {}), None
         timeline, errors = assemble(events, config.tzinfo, config.order == "newest",
                                     self.options.drafts, config.index_limit)
         if errors:
@@ -205,7 +211,7 @@ class Builder:
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
         root = self.options.root
         config, sources, timeline = self.read(changed)
-        pages = plan(timeline, config)
+        pages = self._plan(timeline, config)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         made: dict[str, Content] = {}
         files.update(self._render_pages(pages, config, also=(
@@ -232,6 +238,16 @@ class Builder:
             raise BuildFailed(clashes)
         self._rendered = (timeline, pages, config)  # for render_data(): the last good site
         return RenderedSite(files, len(timeline.events), len(pages), warnings, copied)
+
+    def _plan(self, timeline: Timeline, config: SiteConfig) -> list[Page]:
+        """The pages of `timeline`; after an edit of text alone, most from the last plan."""
+        last, swapped = self._planned, self._swapped
+        if last is not None and swapped is not None and last[0] is swapped[0] and last[1] == config:
+            pages = plan(timeline, config, last[2], swapped[1])
+        else:
+            pages = plan(timeline, config)
+        self._planned = (timeline, config, pages)
+        return pages
 
     def _source_stamps(self, sources: SourceFiles) -> dict[str, Stamp]:
         """Stamps of the files a build copies: content's other files and layouts/static/."""
@@ -532,7 +548,7 @@ class Builder:
         todo: list[Page] = []
         for page in pages:
             cached = self._pages.get(page.path)
-            if cached and cached[0] == page:
+            if cached and (cached[0] is page or cached[0] == page):
                 rendered[page.path] = cached
                 continue
             if keyed:

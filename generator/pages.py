@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
@@ -50,18 +51,27 @@ def public_url(config: SiteConfig, path: str) -> str:
     return config.base_url + directory  # base_url ends with "/"; paths never hold ".."
 
 
-def plan(timeline: Timeline, config: SiteConfig) -> list[Page]:
-    """Every page of the site, in a fixed order."""
+def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = None,
+         changed: Collection[int] = ()) -> list[Page]:
+    """Every page of the site, in a fixed order. `previous`, the plan of a timeline in the same
+    order whose events at the positions `changed` were swapped for others (see
+    `timeline.replace_events`), lends its event pages where nothing they show changed."""
     shown = sum(len(group.events) for group in timeline.latest)
     # Pages that only link the years get their numbers, not every event in them.
     year_numbers = tuple(group.year for group in timeline.years)
     index = {"years": timeline.latest, "year_numbers": year_numbers, "shown": shown,
              "total": len(timeline.events)}
     pages = [Page(INDEX, "index.html", config.title, index)]
-    for index, event in enumerate(timeline.events):
-        before, after = timeline.neighbours(index)
-        context = {"event": event, "previous": before, "next": after}
-        pages.append(Page(event_path(event), "event.html", event.title, context))
+    count = len(timeline.events)
+    if previous is None:
+        pages += [_event_page(timeline, position) for position in range(count)]
+    else:
+        event_pages = previous[1:1 + count]
+        # An event page shows its event and the titles of the ones before and after it.
+        for position in {near for at in changed for near in (at - 1, at, at + 1)}:
+            if 0 <= position < count:
+                event_pages[position] = _event_page(timeline, position)
+        pages += event_pages
     for group in timeline.years:
         pages.append(Page(year_path(group.year), "year.html", str(group.year),
                           {"group": group, "year_numbers": year_numbers}))
@@ -73,3 +83,10 @@ def plan(timeline: Timeline, config: SiteConfig) -> list[Page]:
     return pages
 
 
+
+
+def _event_page(timeline: Timeline, position: int) -> Page:
+    event = timeline.events[position]
+    before, after = timeline.neighbours(position)
+    return Page(event_path(event), "event.html", event.title,
+                {"event": event, "previous": before, "next": after})

@@ -48,18 +48,25 @@ def replace_events(timeline: Timeline, new: dict[int, Event]) -> Timeline:
     mapping the id of each old event to its new one: for a timeline of ten thousand events,
     a tenth of the time `assemble` takes."""
 
+    # A swapped event keeps its year and tags: only their groups hold it. A tag's group goes by
+    # its slug: it is named as the tag was first written, maybe `UK` where this event has `uk`.
+    years = {event.year for event in new.values()}
+    slugs = {tag.slug for event in new.values() for tag in event.tags}
+
     def swap(events: tuple[Event, ...]) -> tuple[Event, ...]:
         return tuple([new.get(id(event), event) for event in events])
 
     def swap_years(groups: tuple[YearGroup, ...]) -> tuple[YearGroup, ...]:
         return tuple(YearGroup(group.year, swap(group.events),
                                tuple((month, swap(events)) for month, events in group.months))
-                     for group in groups)
+                     if group.year in years else group for group in groups)
 
-    years = swap_years(timeline.years)
-    latest = years if timeline.latest is timeline.years else swap_years(timeline.latest)
-    tags = tuple((tag, swap(events)) for tag, events in timeline.tags)
-    return Timeline(swap(timeline.events), years, tags, timeline.tz, latest)
+    swapped_years = swap_years(timeline.years)
+    latest = (swapped_years if timeline.latest is timeline.years
+              else swap_years(timeline.latest))
+    swapped_tags = tuple((tag, swap(events)) if tag.slug in slugs else (tag, events)
+                         for tag, events in timeline.tags)
+    return Timeline(swap(timeline.events), swapped_years, swapped_tags, timeline.tz, latest)
 
 
 def _duplicate_slugs(events: list[Event]) -> list[ContentError]:

@@ -15,7 +15,7 @@ from generator.errors import BuildFailed
 
 from conftest import event_file
 
-TAGS = ["uk", "eu", "japan", "Zürich", "huawei"]
+TAGS = ["uk", "UK", "eu", "japan", "Zürich", "zurich", "huawei"]
 DATES = ["2017", "2018-07", "2018-07-19", "19 July 2018", "2018-12-07T10:00:00+09:00", "2019"]
 CONFIGS = ['title = "A"\n', 'title = "B"\norder = "newest"\n',
            'title = "C"\nbase_url = "https://x.example/t/"\nlanguage = "nl"\n',
@@ -145,3 +145,26 @@ def test_the_data_files_come_from_the_last_good_site(make_site):
     with pytest.raises(BuildFailed):
         kept.render(data=False, changed={"content/a.md", "content/events.json"})
     assert b'"A"' in kept.render_data()["events.json"]
+
+
+def test_a_new_title_reaches_the_pages_of_the_events_before_and_after(make_site):
+    root = make_site({f"content/e{n}.md": event_file(f"E{n}", f"201{n}-01-01") for n in range(4)})
+    kept = Builder(BuildOptions(root=root))
+    kept.render()
+    (root / "content" / "e2.md").write_text(event_file("Renamed", "2012-01-01"), encoding="utf-8")
+    site = kept.render(changed={"content/e2.md"}).files
+    assert b"Renamed" in site["events/e1/index.html"]
+    assert b"Renamed" in site["events/e3/index.html"]
+    assert rendered(kept) == rendered(Builder(BuildOptions(root=root)))
+
+
+def test_an_edit_reaches_a_tag_page_named_as_another_event_wrote_the_tag(make_site):
+    root = make_site({"content/a.md": event_file("A", "2018-01-01", tags="[UK]"),
+                      "content/b.md": event_file("B", "2018-02-01", tags="[uk]")})
+    kept = Builder(BuildOptions(root=root))
+    kept.render()
+    (root / "content" / "b.md").write_text(event_file("B", "2018-02-01", "New text.",
+                                                      tags="[uk]"), encoding="utf-8")
+    site = kept.render(changed={"content/b.md"}).files
+    assert b"New text." in site["tags/uk/index.html"]
+    assert rendered(kept) == rendered(Builder(BuildOptions(root=root)))
