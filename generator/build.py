@@ -337,7 +337,8 @@ class Builder:
         still there spares walking ten thousand files again."""
         root, known = self.options.root, self._sources
         if changed is not None and known is not None and all(
-                (path in known.events or path in known.assets) and (root / path).is_file()
+                (root / path).is_file() if path in known.events or path in known.assets
+                else not (root / path).exists()  # made and gone again: an editor's temporary
                 for path in changed if path.startswith("content/")):
             return known
         self._sources = discover(root)

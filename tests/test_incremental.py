@@ -168,3 +168,16 @@ def test_an_edit_reaches_a_tag_page_named_as_another_event_wrote_the_tag(make_si
     site = kept.render(changed={"content/b.md"}).files
     assert b"New text." in site["tags/uk/index.html"]
     assert rendered(kept) == rendered(Builder(BuildOptions(root=root)))
+
+
+def test_an_editors_temporary_file_named_by_the_watcher_is_passed_over(make_site):
+    root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B")})
+    kept = Builder(BuildOptions(root=root))
+    kept.render()
+    # What `sed -i` does: write a temporary file, then rename it over the event.
+    (root / "content" / "sedX1b2").write_text(event_file("A2"), encoding="utf-8")
+    (root / "content" / "sedX1b2").replace(root / "content" / "a.md")
+    site = kept.render(changed={"content/a.md", "content/sedX1b2"}).files
+    assert b"A2" in site["events/a/index.html"]
+    assert "sedX1b2" not in site
+    assert rendered(kept) == rendered(Builder(BuildOptions(root=root)))
