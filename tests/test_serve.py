@@ -200,3 +200,20 @@ def test_the_feeds_and_exports_follow_once_the_edits_pause(tmp_path):
         assert b'"Renamed"' in get(served.url + "timeline.json")[2]
     finally:
         served.stop()
+
+
+def test_feeds_go_when_the_base_url_goes(tmp_path):
+    root = small_site(tmp_path)
+    (root / "chronoline.toml").write_text('title = "T"\nbase_url = "https://x.example/"\n',
+                                          encoding="utf-8")
+    served = Served(root)
+    try:
+        assert get(served.url + "feed.xml")[0] == 200
+        (root / "chronoline.toml").write_text('title = "T"\n', encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while get(served.url + "feed.xml")[0] != 404:
+            assert time.monotonic() < deadline, "feed.xml stayed after base_url went"
+            time.sleep(0.05)
+        assert get(served.url + "events.json")[0] == 200
+    finally:
+        served.stop()
