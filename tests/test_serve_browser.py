@@ -34,6 +34,7 @@ def page(browser, serve_example):
     page.goto(serve_example.url)
     page.wait_for_selector("article#event-day")
     yield page
+    page.close()
     context.close()
 
 
@@ -93,6 +94,9 @@ def test_a_broken_layout_shows_its_file_and_line(page, serve_example):
     assert "layouts/index.html:2: template: template syntax" in overlay.inner_text()
     (serve_example.root / "layouts/index.html").unlink()
     overlay.wait_for(state="detached")
+    # The fixed site reloads the page: let it finish before the browser context is closed.
+    page.locator("article#event-day").wait_for()
+    page.wait_for_load_state("load")
 
 
 def test_a_style_change_swaps_the_stylesheet_without_reloading(page, serve_example):
