@@ -132,6 +132,7 @@ class Builder:
         self._outputs_before: tuple[dict, str] = ({}, "")
         self._rendered: tuple[Timeline, list[Page], SiteConfig] | None = None
         self._sources: SourceFiles | None = None
+        self._walked: SourceFiles | None = None  # what up_to_date() found, for the read after
         self._staged: list[str] = []  # pages written by workers beside the output's files
         self._unread: set[str] = set()  # changed files the watcher named, not read since
         # The last timeline assembled, and its events by path.
@@ -341,7 +342,8 @@ class Builder:
                 else not (root / path).exists()  # made and gone again: an editor's temporary
                 for path in changed if path.startswith("content/")):
             return known
-        self._sources = discover(root)
+        walked, self._walked = self._walked, None
+        self._sources = walked if walked is not None else discover(root)
         return self._sources
 
     def _read_events(self, paths: tuple[str, ...], config: SiteConfig,
@@ -439,7 +441,7 @@ class Builder:
             return False
         if not (root / "content").is_dir():
             return False
-        sources = discover(root)
+        sources = self._walked = discover(root)  # read() takes it, if it comes to that
         if _warnings(sources, config) != index.warnings:  # a link into content/ came or went
             return False
         settled = time.time_ns() - RECENT_NS
