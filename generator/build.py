@@ -124,6 +124,7 @@ class Builder:
         self._layouts_stamp: tuple = ()
         self._events: dict[str, tuple[tuple[int, int, int], bytes, Event]] = {}
         self._pages: dict[str, tuple[Page, bytes]] = {}
+        self._files: dict[str, Content] = {}  # what the last render of pages returned
         self._data_key: tuple | None = None
         self._data: dict[str, bytes] = {}
         self._parts = PerObject()  # what the exports made of each event
@@ -135,11 +136,18 @@ class Builder:
         self._walked: SourceFiles | None = None  # what up_to_date() found, for the read after
         self._staged: list[str] = []  # pages written by workers beside the output's files
         self._unread: set[str] = set()  # changed files the watcher named, not read since
+        self._read_paths: tuple[str, ...] = ()  # the event files the last read looked at
+        self._read_list: list[Event] = []  # and the events it returned
+        # The events the last read parsed anew, when it looked only at files the watcher named.
+        self._reparsed: list[Event] | None = None
         # The last timeline assembled, and its events by path.
         self._timeline: tuple[Timeline | None, dict[str, Event]] = (None, {})
         # The timeline the last one was made from by swapping events in, and their positions.
         self._swapped: tuple[Timeline, set[int]] | None = None
         self._planned: tuple[Timeline, SiteConfig, list[Page]] | None = None  # the last plan
+        # The plan before the last, and the pages of the last that are not its very objects.
+        self._fresh: tuple[list[Page], list[Page]] | None = None
+        self._rendered_plan: list[Page] | None = None  # the plan that _pages holds all of
 
     @property
     def config(self) -> SiteConfig | None:
@@ -172,7 +180,9 @@ class Builder:
         last, before = self._timeline
         if last is not None and len(events) == len(before):
             swapped: dict[int, Event] = {}
-            for event in events:
+            # After a read of the files a watcher named, the others are the same objects.
+            reparsed = self._reparsed
+            for event in events if reparsed is None else reparsed:
                 old = before.get(event.path)
                 if old is not event:
                     if old is None or not same_place(old, event):
@@ -180,10 +190,13 @@ class Builder:
                     swapped[id(old)] = event
             else:
                 timeline = replace_events(last, swapped) if swapped else last
-                self._timeline = (timeline, {event.path: event for event in events})
-                new = {id(event) for event in swapped.values()}
-                self._swapped = (last, {position for position, event
-                                        in enumerate(timeline.events) if id(event) in new})
+                if reparsed is None:
+                    by_path = {event.path: event for event in events}
+                else:
+                    by_path = before | {event.path: event for event in reparsed}
+                self._timeline = (timeline, by_path)
+                ids = list(map(id, timeline.events))  # at C speed, as in replace_events
+                self._swapped = (last, {ids.index(id(event)) for event in swapped.values()})
                 return timeline
         self._timeline, self._swapped = (None, {}), None
         timeline, errors = assemble(events, config.tzinfo, config.order == "newest",
@@ -243,8 +256,12 @@ class Builder:
     def _plan(self, timeline: Timeline, config: SiteConfig) -> list[Page]:
         """The pages of `timeline`; after an edit of text alone, most from the last plan."""
         last, swapped = self._planned, self._swapped
+        self._fresh = None
         if last is not None and swapped is not None and last[0] is swapped[0] and last[1] == config:
             pages = plan(timeline, config, last[2], swapped[1])
+            if len(pages) == len(last[2]):
+                self._fresh = (last[2], [page for page, before in zip(pages, last[2], strict=True)
+                                         if page is not before])
         else:
             pages = plan(timeline, config)
         self._planned = (timeline, config, pages)
@@ -349,13 +366,17 @@ class Builder:
     def _read_events(self, paths: tuple[str, ...], config: SiteConfig,
                      changed: Collection[str] | None = None) -> list[Event]:
         errors: list[ContentError] = []
-        cache: dict[str, tuple[Stamp, bytes, Event]] = {}
         todo: dict[str, tuple[Stamp, bytes, bytes]] = {}
         root = str(self.options.root)
+        # The same files as the last read, which read them all: the watcher's list is all
+        # there is to look at, and the dev server spares a pass over ten thousand paths.
+        known = (changed is not None and paths is self._read_paths
+                 and len(self._events) == len(paths))
+        cache: dict[str, tuple[Stamp, bytes, Event]] = dict(self._events) if known else {}
         # A file's timestamp can stay the same across two quick saves (file systems keep time
         # in ticks of a few milliseconds), so a file changed lately is compared by content.
         settled = time.time_ns() - RECENT_NS
-        for shown in paths:
+        for shown in [path for path in changed if path in cache] if known else paths:
             if changed is not None and shown not in changed and shown in self._events:
                 cache[shown] = self._events[shown]  # the watcher saw no change
                 continue
@@ -370,6 +391,7 @@ class Builder:
                     data = file.read()
             except OSError as exc:
                 errors.append(ContentError(shown, f"cannot be read: {exc.strerror}"))
+                cache.pop(shown, None)
                 continue
             # The path counts too: a renamed file is another event (its slug, its path).
             digest = hashlib.blake2b(shown.encode() + b"\0" + data, digest_size=16).digest()
@@ -377,6 +399,7 @@ class Builder:
                 cache[shown] = (stamp, digest, cached[2])
             else:
                 todo[shown] = (stamp, digest, data)
+                cache.pop(shown, None)
         items = [(shown, data) for shown, (_stamp, _digest, data) in todo.items()]
         for shown, event, problems in parse(items, config, self._jobs()):
             errors.extend(problems)
@@ -389,11 +412,25 @@ class Builder:
             # would only walk them again and again. What is garbage now goes first.
             gc.collect()
             gc.freeze()
-        events = [cache[shown][2] for shown in paths if shown in cache]
-        self._events, self._unread = cache, set()
+        if known:  # the last read's list, with the events parsed anew in their places
+            events = list(self._read_list)
+            for shown in todo:
+                if shown in cache:
+                    events[paths.index(shown)] = cache[shown][2]
+        else:
+            events = [cache[shown][2] for shown in paths if shown in cache]
+        before, self._events, self._unread, self._read_paths = self._events, cache, set(), paths
+        self._read_list = events
+        self._reparsed = None
         if errors:
             raise BuildFailed(sorted(errors, key=lambda e: e.path))
-        self._digests = {id(event): digest for _stamp, digest, event in cache.values()}
+        if known:
+            self._reparsed = [cache[shown][2] for shown in todo]
+            for shown in todo:
+                del self._digests[id(before[shown][2])]
+            self._digests.update((id(cache[shown][2]), cache[shown][1]) for shown in todo)
+        else:
+            self._digests = {id(event): digest for _stamp, digest, event in cache.values()}
         self._seed_parts()
         return events
 
@@ -421,6 +458,8 @@ class Builder:
     def _seed_parts(self) -> None:
         """Give the exports the parts the last build made of events whose files did not change."""
         seeds, self._seeds = self._seeds, {}
+        if not seeds:
+            return
         for _stamp, digest, event in self._events.values():
             entry = seeds.get(digest)
             if entry is not None and entry.event is event:
@@ -549,7 +588,14 @@ class Builder:
         problems: list[ContentError] = []
         keyed = bool(self._outputs_before[0]) or self.options.keys
         todo: list[Page] = []
-        for page in pages:
+        fresh = self._fresh
+        # Only the pages the plan made anew can differ from those the last render kept (the
+        # dev server after an edit of text: a few pages of ten thousand).
+        known = (fresh is not None and fresh[0] is self._rendered_plan
+                 and len(self._pages) == len(pages))
+        look = fresh[1] if known else pages
+        self._rendered_plan = None
+        for page in look:
             cached = self._pages.get(page.path)
             if cached and (cached[0] is page or cached[0] == page):
                 rendered[page.path] = cached
@@ -592,11 +638,17 @@ class Builder:
                 problems.append(result)
         if problems:
             raise BuildFailed(problems)
-        # Only what is in memory is kept for the next render: a page a worker wrote is
-        # known to the output folder alone.
-        self._pages = {path: kept for path, kept in rendered.items()
-                       if not isinstance(kept[1], Staged)}
-        return {path: data for path, (_page, data) in rendered.items()}
+        kept, files = (dict(self._pages), dict(self._files)) if known else ({}, {})
+        for path, (page, data) in rendered.items():
+            files[path] = data
+            # Only what is in memory is kept for the next render: a page a worker wrote is
+            # known to the output folder alone.
+            if isinstance(data, Staged):
+                kept.pop(path, None)
+            else:
+                kept[path] = (page, data)
+        self._pages, self._files, self._rendered_plan = kept, files, pages
+        return files
 
 
 def data_names(config: SiteConfig) -> list[str]:

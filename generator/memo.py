@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable
 
 
 class PerObject:
@@ -30,8 +30,9 @@ class PerObject:
     def items(self) -> list[tuple[Hashable, object, str]]:
         return [(kind, thing, text) for (kind, _id), (thing, text) in self._texts.items()]
 
-    def prune(self, live: Iterable[object]) -> None:
+    def prune(self, live: Collection[object]) -> None:
         """Forget what was made of objects gone, once it could take real memory."""
-        live = {id(thing) for thing in live}
+        # Sized up before the ids are gathered: the dev server calls this at every save.
         if len(self._texts) > 4 * len(live) + 100:
-            self._texts = {key: kept for key, kept in self._texts.items() if key[1] in live}
+            ids = {id(thing) for thing in live}
+            self._texts = {key: kept for key, kept in self._texts.items() if key[1] in ids}

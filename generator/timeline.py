@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 
@@ -54,7 +55,14 @@ def replace_events(timeline: Timeline, new: dict[int, Event]) -> Timeline:
     slugs = {tag.slug for event in new.values() for tag in event.tags}
 
     def swap(events: tuple[Event, ...]) -> tuple[Event, ...]:
-        return tuple([new.get(id(event), event) for event in events])
+        # Found by identity, at C speed: a loop in Python over ten thousand events cost more
+        # than the rest of a dev server's rebuild.
+        ids = list(map(id, events))
+        swapped = list(events)
+        for old, event in new.items():
+            with contextlib.suppress(ValueError):  # not in this group
+                swapped[ids.index(old)] = event
+        return tuple(swapped)
 
     def swap_years(groups: tuple[YearGroup, ...]) -> tuple[YearGroup, ...]:
         return tuple(YearGroup(group.year, swap(group.events),
