@@ -28,6 +28,8 @@ from generator.sources import is_ignored
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.03  # a burst of saves (editors write, rename and delete) is one rebuild
+# A file closed after writing, moved into place or removed is saved: a shorter wait will do.
+SAVED_DEBOUNCE_SECONDS = 0.005
 DATA_AFTER_SECONDS = 0.3  # the feeds and exports are made once the edits pause this long
 CONFIG_GRACE_SECONDS = 1.0  # how long a config file may be missing during an atomic save
 PORT_TRIES = 10
@@ -60,6 +62,7 @@ class DevServer:
         self.data: dict[str, Content] = {}  # feeds, sitemap and exports, as written
         self.server: LiveReloadServer | None = None
         self._pending: set[str] = set()
+        self._saved = False  # the last change the watcher saw finished a save
         self._pending_lock = threading.Lock()
         self._wake = threading.Event()
         self._first_error: str | None = None
@@ -106,7 +109,8 @@ class DevServer:
                     continue
                 while True:  # wait for the burst to end
                     self._wake.clear()
-                    if not self._wake.wait(DEBOUNCE_SECONDS):
+                    quiet = SAVED_DEBOUNCE_SECONDS if self._saved else DEBOUNCE_SECONDS
+                    if not self._wake.wait(quiet):
                         break
                 with self._pending_lock:
                     changes, self._pending = self._pending, set()
@@ -116,9 +120,10 @@ class DevServer:
             self._observer.stop()
             self._observer.join(timeout=5)
 
-    def _note(self, path: str) -> None:
+    def _note(self, path: str, saved: bool) -> None:
         with self._pending_lock:
             self._pending.add(path)
+            self._saved = saved
         self._wake.set()
 
     def stop(self) -> None:
@@ -211,7 +216,7 @@ class DevServer:
 class _Changes(FileSystemEventHandler):
     """Collects the site-relative paths of changed files; editors' temporary files are ignored."""
 
-    def __init__(self, root: Path, note: Callable[[str], None]) -> None:
+    def __init__(self, root: Path, note: Callable[[str, bool], None]) -> None:
         self.root = root.resolve()
         self.note = note
 
@@ -232,7 +237,9 @@ class _Changes(FileSystemEventHandler):
                 continue
             top = relative.parts[0] if relative.parts else ""
             if top in ("content", "layouts") or str(relative) in (CONFIG_FILE, PYPROJECT_FILE):
-                self.note(str(relative))
+                # A file written and closed, moved or removed is done with; one made or
+                # written to may be written to again at once.
+                self.note(str(relative), event.event_type in ("closed", "moved", "deleted"))
 
 
 def _config_name(config: SiteConfig | None, root: Path) -> str:

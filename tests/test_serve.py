@@ -12,6 +12,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+)
+
+from generator.serve import _Changes
 
 from conftest import Served, event_file, free_port
 
@@ -217,3 +226,18 @@ def test_feeds_go_when_the_base_url_goes(tmp_path):
         assert get(served.url + "events.json")[0] == 200
     finally:
         served.stop()
+
+
+def test_a_save_is_done_when_the_file_is_closed_moved_or_removed(tmp_path):
+    """A file made or written to may be written to again at once: the rebuild waits longer
+    for more; one closed after writing, moved into place or removed is saved."""
+    (tmp_path / "content").mkdir()
+    seen: list[tuple[str, bool]] = []
+    changes = _Changes(tmp_path, lambda path, saved: seen.append((path, saved)))
+    event = str(tmp_path / "content" / "a.md")
+    for made in (FileCreatedEvent(event), FileModifiedEvent(event), FileClosedEvent(event),
+                 FileMovedEvent(str(tmp_path / "content" / ".a.md.swp"), event),
+                 FileDeletedEvent(event)):
+        changes.on_any_event(made)
+    assert seen == [("content/a.md", False), ("content/a.md", False), ("content/a.md", True),
+                    ("content/a.md", True), ("content/a.md", True)]
