@@ -134,6 +134,7 @@ class Builder:
         self._rendered: tuple[Timeline, list[Page], SiteConfig] | None = None
         self._sources: SourceFiles | None = None
         self._walked: SourceFiles | None = None  # what up_to_date() found, for the read after
+        self._stamped: dict[str, Stamp] = {}  # and the stamps it took of the event files
         self._staged: list[str] = []  # pages written by workers beside the output's files
         self._unread: set[str] = set()  # changed files the watcher named, not read since
         self._read_paths: tuple[str, ...] = ()  # the event files the last read looked at
@@ -376,13 +377,14 @@ class Builder:
         # A file's timestamp can stay the same across two quick saves (file systems keep time
         # in ticks of a few milliseconds), so a file changed lately is compared by content.
         settled = time.time_ns() - RECENT_NS
+        stamped, self._stamped = self._stamped, {}  # by up_to_date(), a moment ago
         for shown in [path for path in changed if path in cache] if known else paths:
             if changed is not None and shown not in changed and shown in self._events:
                 cache[shown] = self._events[shown]  # the watcher saw no change
                 continue
             path = os.path.join(root, shown)  # plain strings: pathlib costs more than stat here
             try:
-                stamp = stamp_of(os.stat(path), settled)
+                stamp = stamped.get(shown) or stamp_of(os.stat(path), settled)
                 cached = self._events.get(shown)
                 if cached and cached[0] == stamp and stamp != UNSETTLED:
                     cache[shown] = cached
@@ -452,7 +454,7 @@ class Builder:
         shards: dict[int, Shard] = {}
         for digest, entry in entries.items():
             shards.setdefault(shard_of(digest), {})[digest] = entry
-        self._stored = {number: (index.shards[number], _fingerprint(shard))
+        self._stored = {number: (index.shards[number], frozenset(shard))
                         for number, shard in shards.items()}
 
     def _seed_parts(self) -> None:
@@ -485,9 +487,11 @@ class Builder:
             return False
         settled = time.time_ns() - RECENT_NS
         found = self._source_stamps(sources)
+        stamped = self._stamped = {}  # the read after takes them too
         for shown in sources.events:
             try:
-                found[shown] = stamp_of(os.stat(os.path.join(root, shown)), settled)
+                found[shown] = stamped[shown] = stamp_of(os.stat(os.path.join(root, shown)),
+                                                         settled)
             except OSError:
                 return False
         if found != index.sources or UNSETTLED in found.values():
@@ -503,31 +507,42 @@ class Builder:
         return True
 
     def snapshot(self, site: RenderedSite, output: Path) -> tuple[Index, dict[int, Shard]]:
-        """What this build leaves for the next: its index, and the shards of entries that
-        differ from those on disk (the index names the others as they are)."""
-        entries: dict[int, Entry] = {}  # id(event) → its entry
-        shards: dict[int, Shard] = {}
+        """What this build leaves for the next: its index, and the shards that differ from
+        those on disk (the index names the others as they are)."""
+        # A shard holds the same as on disk when it has the same events and nothing new was
+        # made of them: what is made of an event follows from its file under one site key.
+        made = self._parts.made | self._items.made
+        members: dict[int, dict[bytes, Event]] = {}
         for _stamp, digest, event in self._events.values():
-            entry = entries[id(event)] = Entry(event)
-            shards.setdefault(shard_of(digest), {})[digest] = entry
-        for kind, event, text in self._parts.items():
+            members.setdefault(shard_of(digest), {})[digest] = event
+        stored: dict[int, bytes] = {}
+        entries: dict[int, Entry] = {}  # id(event) → its entry, in the shards to write
+        shards: dict[int, Shard] = {}
+        for number, events in members.items():
+            signature, digests = self._stored.get(number, (b"", frozenset()))
+            if digests == events.keys() and not any(id(event) in made
+                                                   for event in events.values()):
+                stored[number] = signature
+                continue
+            shard = shards[number] = {}
+            for digest, event in events.items():
+                shard[digest] = entries[id(event)] = Entry(event)
+        for kind, event, text in self._parts.items(entries):
             entry = entries.get(id(event))
             if entry is not None and entry.event is event:
                 entry.parts[kind] = text
-        for level, event, text in self._items.items():
+        for level, event, text in self._items.items(entries):
             entry = entries.get(id(event))
             if entry is not None and entry.event is event:
                 entry.items[level] = text
-        stored: dict[int, bytes] = {}
-        for number, (signature, fingerprint) in self._stored.items():
-            if number in shards and _fingerprint(shards[number]) == fingerprint:
-                stored[number] = signature
-                del shards[number]
-        folder = str(output)
+        folder, before = f"{output}/", self._outputs_before[0]
         outputs = {}
-        for path in [*site.files, MANIFEST]:
+        for path, content in [*site.files.items(), (MANIFEST, None)]:
+            if content is KEEP:  # as the build found it, and the write left it
+                outputs[path] = before[path]
+                continue
             try:
-                info = os.stat(os.path.join(folder, path))
+                info = os.stat(folder + path)
             except OSError:
                 continue
             outputs[path] = (self._output_keys.get(path, ""), info.st_size, info.st_mtime_ns)
@@ -684,12 +699,6 @@ def build(options: BuildOptions) -> BuildReport:
 def count_of(number: int, noun: str) -> str:
     """`1 event`, `2 events`."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _fingerprint(shard: Shard) -> frozenset:
-    """What a shard holds, short of the texts, which follow from it under one site key."""
-    return frozenset((digest, tuple(sorted(entry.parts)), tuple(sorted(entry.items)))
-                     for digest, entry in shard.items())
 
 
 def _warnings(sources: SourceFiles, config: SiteConfig) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Container, Hashable
 
 
 class PerObject:
@@ -13,6 +13,7 @@ class PerObject:
 
     def __init__(self) -> None:
         self._texts: dict[tuple[Hashable, int], tuple[object, str]] = {}
+        self.made: set[int] = set()  # the ids of objects that text was made of here, not seeded
 
     def get(self, kind: Hashable, thing: object, make: Callable[[object], str]) -> str:
         key = (kind, id(thing))
@@ -21,14 +22,17 @@ class PerObject:
             return kept[1]
         text = make(thing)
         self._texts[key] = (thing, text)
+        self.made.add(id(thing))
         return text
 
     def seed(self, kind: Hashable, thing: object, text: str) -> None:
         """Take text made earlier (by another run) for an object equal to the one it was made of."""
         self._texts[(kind, id(thing))] = (thing, text)
 
-    def items(self) -> list[tuple[Hashable, object, str]]:
-        return [(kind, thing, text) for (kind, _id), (thing, text) in self._texts.items()]
+    def items(self, of: Container[int]) -> list[tuple[Hashable, object, str]]:
+        """The texts made of the objects whose ids are in `of`."""
+        return [(kind, thing, text) for (kind, number), (thing, text) in self._texts.items()
+                if number in of]
 
     def prune(self, live: Collection[object]) -> None:
         """Forget what was made of objects gone, once it could take real memory."""
@@ -36,3 +40,4 @@ class PerObject:
         if len(self._texts) > 4 * len(live) + 100:
             ids = {id(thing) for thing in live}
             self._texts = {key: kept for key, kept in self._texts.items() if key[1] in ids}
+            self.made &= ids
