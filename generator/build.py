@@ -33,10 +33,12 @@ from generator.model import Event, Timeline
 from generator.output import (
     KEEP,
     MANIFEST,
+    STAGED,
     Content,
     Keep,
     Staged,
     check_output,
+    stage,
     unstage,
     write_site,
 )
@@ -118,6 +120,7 @@ class Builder:
         self._site_key = ""
         self._digests: dict[int, bytes] = {}  # id(event) → hash of its file
         self._output_keys: dict[str, str] = {}
+        self._verified: set[str] = set()  # outputs found as the last build left them
         self.parsed = 0  # event files read and parsed, not taken from a cache
         self._config: SiteConfig | None = None
         self._env: jinja2.Environment | None = None
@@ -327,12 +330,21 @@ class Builder:
                        "robots.txt": lambda: robots(config)}
         if config.cname:
             makers["CNAME"] = lambda: f"{config.cname}\n".encode()
+        output = self.options.output_dir if self.options.stage else None
         files = {}
         for name, make in makers.items():
-            files[name] = make()
+            made = make()
+            if output is not None:
+                # Written aside at once, as pages are: at 100,000 events the exports are
+                # hundreds of megabytes, better not held until the site is written.
+                self._staged.append(name)
+                yield name, STAGED if stage(made, output, name) else KEEP
+                continue
+            files[name] = made if isinstance(made, bytes) else b"".join(made)
             yield name, files[name]
         parts.prune(timeline.events)
-        self._data_key, self._data = key, files  # only once all are made
+        if output is None:
+            self._data_key, self._data = key, files  # only once all are made
 
     def _load_config(self) -> SiteConfig:
         base_url = self.options.base_url
@@ -538,14 +550,15 @@ class Builder:
         folder, before = f"{output}/", self._outputs_before[0]
         outputs = {}
         for path, content in [*site.files.items(), (MANIFEST, None)]:
-            if content is KEEP:  # as the build found it, and the write left it
-                outputs[path] = before[path]
+            key = self._output_keys.get(path, "")
+            if content is KEEP and path in self._verified:
+                outputs[path] = before[path]  # as the build found it, and the write left it
                 continue
             try:
                 info = os.stat(folder + path)
             except OSError:
                 continue
-            outputs[path] = (self._output_keys.get(path, ""), info.st_size, info.st_mtime_ns)
+            outputs[path] = (key, info.st_size, info.st_mtime_ns)
         sources = dict(site.sources)
         digests = {}
         for path, (stamp, digest, _event) in self._events.items():
@@ -564,7 +577,10 @@ class Builder:
             info = os.stat(os.path.join(folder, path))
         except OSError:
             return False
-        return (info.st_size, info.st_mtime_ns) == (recorded[1], recorded[2])
+        if (info.st_size, info.st_mtime_ns) != (recorded[1], recorded[2]):
+            return False
+        self._verified.add(path)
+        return True
 
     def _jobs(self) -> int:
         return self.options.jobs or os.cpu_count() or 1
@@ -634,10 +650,10 @@ class Builder:
         output = self.options.output_dir if self.options.stage else None
         if output is not None:
             # All of them, before any is written: a build stopped halfway removes them all.
-            self._staged += [page.path for page in shared]
+            self._staged += [page.path for page in todo]
 
         def meanwhile() -> RenderResults:
-            results = render_pages(env, alone, config, self.options.root)
+            results = render_pages(env, alone, config, self.options.root, output)
             if also is not None:
                 also()
             return results

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 6
+FORMAT = 7
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
@@ -70,7 +70,7 @@ class Entry:
     """What a build made of one event file."""
 
     event: Event
-    parts: dict[str, str] = field(default_factory=dict)  # export → the event's part of it
+    parts: dict[str, bytes] = field(default_factory=dict)  # export → the event's part of it
     items: dict[int, str] = field(default_factory=dict)  # heading level → its list item
 
 

@@ -15,11 +15,16 @@ from generator.memo import PerObject
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
 
+# A file's bytes in pieces, to join or to write one after another: at 100,000 events an export
+# is hundreds of megabytes, made of the pieces kept for each event.
+Chunks = list[bytes]
 
-def timelinejs(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None) -> bytes:
+
+def timelinejs(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None,
+               ) -> Chunks:
     """TimelineJS3's JSON format, so a newsroom can embed the same content with TimelineJS."""
     parts = parts or PerObject()
-    slides = [parts.get("timelinejs", event, lambda e: _dumps(_slide(e, config)))
+    slides = [parts.get("timelinejs", event, lambda e: _dumps(_slide(e, config)).encode())
               for event in timeline.events]
     title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
     return _json_with_list({"title": title}, "events", slides)
@@ -86,10 +91,11 @@ def _slide_text(event: Event, config: SiteConfig) -> str:
     return absolute_links(text, base) if base else text
 
 
-def events_json(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None) -> bytes:
+def events_json(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None,
+                ) -> Chunks:
     """Every published event with all its fields, for anyone who wants the data."""
     parts = parts or PerObject()
-    records = [parts.get("events", event, lambda e: _dumps(_record(e, config)))
+    records = [parts.get("events", event, lambda e: _dumps(_record(e, config)).encode())
                for event in timeline.events]
     head = {"title": config.title, "description": config.description,
             "home_page_url": config.base_url or None}
@@ -118,17 +124,17 @@ def _record(event: Event, config: SiteConfig) -> dict:
     return record
 
 
-def icalendar(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None) -> bytes:
+def icalendar(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None,
+              ) -> Chunks:
     """RFC 5545: each event all-day over its period, or timed; stamped with its own date."""
     parts = parts or PerObject()
     name = _ics_text(config.title)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
     heading = translations(config.language).gettext("Sources")  # once: it compiles a catalog
-    entries = [parts.get("icalendar", event, lambda e: _vevent(e, config, heading))
+    entries = [parts.get("icalendar", event, lambda e: _vevent(e, config, heading).encode())
                for event in timeline.events]
-    text = _lines(head) + "".join(entries) + _lines(["END:VCALENDAR"])
-    return text.encode("utf-8")
+    return [_lines(head).encode(), *entries, _lines(["END:VCALENDAR"]).encode()]
 
 
 def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
@@ -196,8 +202,14 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _json_with_list(head: dict, key: str, items: list[str]) -> bytes:
+def _json_with_list(head: dict, key: str, items: list[bytes]) -> Chunks:
     """A JSON object of `head` and a list under `key` made of items already encoded, one line
     each, so that each item can be kept from the previous build."""
     start = "{" + "".join(f"{_dumps(k)}:{_dumps(v)},\n" for k, v in head.items())
-    return (start + f"{_dumps(key)}:[\n" + ",\n".join(items) + "\n]}\n").encode("utf-8")
+    chunks = [f"{start}{_dumps(key)}:[\n".encode()]
+    for item in items:
+        chunks += (item, b",\n")
+    if items:
+        chunks.pop()  # no comma after the last
+    chunks.append(b"\n]}\n")
+    return chunks

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Container, Hashable
 
+Text = str | bytes  # a list item is text; an export's part, bytes ready to write
+
 
 class PerObject:
     """Text made from objects, looked up by a kind and the object's identity, which is cheap to
@@ -12,10 +14,10 @@ class PerObject:
     them is made once: a list item, an export's part."""
 
     def __init__(self) -> None:
-        self._texts: dict[tuple[Hashable, int], tuple[object, str]] = {}
+        self._texts: dict[tuple[Hashable, int], tuple[object, Text]] = {}
         self.made: set[int] = set()  # the ids of objects that text was made of here, not seeded
 
-    def get(self, kind: Hashable, thing: object, make: Callable[[object], str]) -> str:
+    def get(self, kind: Hashable, thing: object, make: Callable[[object], Text]) -> Text:
         key = (kind, id(thing))
         kept = self._texts.get(key)
         if kept is not None and kept[0] is thing:
@@ -25,11 +27,11 @@ class PerObject:
         self.made.add(id(thing))
         return text
 
-    def seed(self, kind: Hashable, thing: object, text: str) -> None:
+    def seed(self, kind: Hashable, thing: object, text: Text) -> None:
         """Take text made earlier (by another run) for an object equal to the one it was made of."""
         self._texts[(kind, id(thing))] = (thing, text)
 
-    def items(self, of: Container[int]) -> list[tuple[Hashable, object, str]]:
+    def items(self, of: Container[int]) -> list[tuple[Hashable, object, Text]]:
         """The texts made of the objects whose ids are in `of`."""
         return [(kind, thing, text) for (kind, number), (thing, text) in self._texts.items()
                 if number in of]

@@ -124,22 +124,29 @@ def _manifest(output: Path) -> set[str]:
         return set()
 
 
-def stage(content: bytes, output: Path, path: str) -> bool:
-    """Write `content` beside `path` in `output` under the temporary name, unless the file
-    there holds it already; True when written. Worker processes that render pages stage them
-    this way, so that the pages need not travel back to the process that writes the site."""
+def stage(content: bytes | list[bytes], output: Path, path: str) -> bool:
+    """Write `content` (bytes, or bytes in pieces) beside `path` in `output` under the temporary
+    name, unless the file there holds it already; True when written. Pages and data files are
+    staged this way as soon as they are made, by worker processes too: a site of 100,000 events
+    need not be held in memory, nor its pages travel back to the process that writes the site."""
+    chunks = [content] if isinstance(content, bytes) else content
     target = os.path.join(output, path)
-    try:
-        if os.path.getsize(target) == len(content):
-            with open(target, "rb") as file:
-                if file.read() == content:
-                    return False
-    except OSError:
-        pass
+    if _holds(target, chunks):
+        return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(_temporary(Path(target)), "wb") as file:
-        file.write(content)
+        file.writelines(chunks)
     return True
+
+
+def _holds(target: str, chunks: list[bytes]) -> bool:
+    try:
+        if os.path.getsize(target) != sum(map(len, chunks)):
+            return False
+        with open(target, "rb") as file:
+            return all(file.read(len(chunk)) == chunk for chunk in chunks)
+    except OSError:
+        return False
 
 
 def unstage(paths: list[str], output: Path, top: Path) -> None:

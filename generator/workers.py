@@ -21,7 +21,10 @@ from generator.model import Event
 from generator.output import KEEP, STAGED, Keep, Staged, stage
 from generator.pages import Page
 
+RenderResults = list[tuple[Page, bytes | Keep | Staged | ContentError | None]]
 PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
+
+
 def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int) -> list[ParseResult]:
     """Parse event files; many of them in worker processes, one per core."""
     task = (config.raw_html, config.timezone, config.language)
@@ -35,21 +38,27 @@ def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int) -> list
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig, root: Path,
-                 ) -> list[tuple[Page, bytes | ContentError | None]]:
-    """Each page's bytes, or the template error it met (None: an error not of a template)."""
-    results: list[tuple[Page, bytes | ContentError | None]] = []
+                 output: Path | None = None) -> RenderResults:
+    """Each page's bytes, or the template error it met (None: an error not of a template).
+    With an output folder, each page is staged there as soon as it is rendered (see `stage`),
+    and comes back as STAGED, or KEEP when the folder holds it already."""
+    results: RenderResults = []
     for page in pages:
         try:
-            results.append((page, render_page(env, page, config).encode("utf-8")))
+            data = render_page(env, page, config).encode("utf-8")
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
             results.append((page, template_error(exc, root)))
+            continue
+        if output is not None:
+            results.append((page, STAGED if stage(data, output, page.path) else KEEP))
+        else:
+            results.append((page, data))
     return results
 
 
 # What a rendering worker works from. Set once in each worker process by `_start_worker`, from
 # objects the fork hands over as they are (nothing is pickled); the main process never sets it.
 _WORKER: dict = {}
-RenderResults = list[tuple[Page, bytes | Keep | Staged | ContentError | None]]
 
 
 def _start_worker(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
@@ -61,12 +70,10 @@ def _render_slice(start: int, stop: int) -> list[tuple[str, bytes | str | Conten
     """Render some pages; with an output folder, stage them there and answer "staged" or, for
     a page the folder holds already, "same": only a few bytes go back, not the pages."""
     results = render_pages(_WORKER["env"], _WORKER["pages"][start:stop], _WORKER["config"],
-                           _WORKER["root"])
-    output = _WORKER["output"]
-    if output is None:
-        return [(page.path, result) for page, result in results]
-    return [(page.path, ("staged" if stage(result, output, page.path) else "same")
-             if isinstance(result, bytes) else result) for page, result in results]
+                           _WORKER["root"], _WORKER["output"])
+    # The markers are one object each in the main process, which pickling would not keep.
+    words = {id(STAGED): "staged", id(KEEP): "same"}
+    return [(page.path, words.get(id(result), result)) for page, result in results]
 
 
 def render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
