@@ -34,37 +34,46 @@ PUBLISHERS = ("Reuters", "Associated Press", "BBC News", "Financial Times", "Nik
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 # Run by the measuring process: it starts the build as its only child and reports its wall
-# time and the peak of the resident memory of the build and all its worker processes added up,
-# sampled every 10 ms from /proc (on Linux; elsewhere, the largest single process's ru_maxrss).
-# Shared pages of forked workers count once per process: the figure is an upper bound. The
-# launcher is a bare interpreter, so that this script's own memory never shows in the figures.
+# time and two peaks of the memory of the build and all its worker processes added up, sampled
+# every 10 ms from /proc (on Linux; elsewhere, both are the largest single process's ru_maxrss):
+# - PSS, the proportional set size: a page that forked workers share with the main process
+#   counts once, split among them. This is the memory all the processes need together.
+# - RSS: each process's resident memory, shared pages counted again in every process that maps
+#   them; an upper bound, far above PSS while workers run.
+# The launcher is a bare interpreter, so that this script's own memory never shows in them.
 LAUNCHER = """\
 import os, resource, subprocess, sys, time
 
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
 def tree_kib(pid):
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         pid = todo.pop()
         try:
             with open(f"/proc/{pid}/statm") as file:
-                total += int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+                rss += int(file.read().split()[1]) * PAGE_KIB
+            with open(f"/proc/{pid}/smaps_rollup") as file:
+                pss += next(int(line.split()[1]) for line in file if line.startswith("Pss:"))
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as file:
                     todo += [int(child) for child in file.read().split()]
-        except OSError:
+        except (OSError, StopIteration):
             pass
-    return total
+    return rss, pss
 
 start = time.perf_counter()
 child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-peak = 0
+rss_peak = pss_peak = 0
 while child.poll() is None:
     if sys.platform == "linux":
-        peak = max(peak, tree_kib(child.pid))
+        rss, pss = tree_kib(child.pid)
+        rss_peak, pss_peak = max(rss_peak, rss), max(pss_peak, pss)
     time.sleep(0.01)
 wall = time.perf_counter() - start
-peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(wall, peak, child.returncode)
+largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(wall, max(rss_peak, largest), max(pss_peak, largest), child.returncode)
 """
 RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
 
@@ -138,20 +147,21 @@ def generate(site: Path, count: int) -> Path:
     return paths[count // 2]
 
 
-def run_build(site: Path, output: Path, *options: str) -> tuple[float, float]:
-    """Build in a new process; return (wall seconds, peak MB)."""
+def run_build(site: Path, output: Path, *options: str) -> tuple[float, float, float]:
+    """Build in a new process; return (wall seconds, peak MB as PSS, peak MB as RSS)."""
     command = [sys.executable, "-m", "generator", "build",
                "--source", str(site), "--output", str(output), "--quiet", *options]
     done = subprocess.run([sys.executable, "-c", LAUNCHER, *command],
                           capture_output=True, text=True, check=True)
-    wall, maxrss, code = done.stdout.split()
+    wall, rss, pss, code = done.stdout.split()
     if code != "0":
         sys.exit(f"chronoline build failed ({code}):\n{done.stderr}")
-    return float(wall), int(maxrss) * RSS_UNIT / 2**20
+    return float(wall), int(pss) * RSS_UNIT / 2**20, int(rss) * RSS_UNIT / 2**20
 
 
 def measure(count: int, repeat: int) -> list[float]:
-    """Medians of (cold s, warm s, one-edit s, peak MB of any of them) for `count` events."""
+    """Medians of (cold s, warm s, one-edit s, peak MB of any of them as PSS, and as RSS) for
+    `count` events."""
     with tempfile.TemporaryDirectory(prefix="chronoline-bench-") as folder:
         site, output = Path(folder, "site"), Path(folder, "out")
         edited = generate(site, count)
@@ -160,18 +170,19 @@ def measure(count: int, repeat: int) -> list[float]:
         runs = []
         for attempt in range(repeat):
             shutil.rmtree(output, ignore_errors=True)
-            cold, peak = run_build(site, output, "--clean")  # cold: without the build cache
+            cold, *peaks = run_build(site, output, "--clean")  # cold: without the build cache
             built = sum(1 for _ in (output / "events").iterdir())
             if built != count:
                 sys.exit(f"expected {count} event pages, found {built}")
-            warm, warm_peak = run_build(site, output)
+            warm, *warm_peaks = run_build(site, output)
             # Changes the first paragraph, which is also the summary on index, year and tag pages.
             head, fence, text = original.rpartition("\n---\n")
             edited.write_text(f"{head}{fence}Edited in run {attempt + 1}. {text}", encoding="utf-8")
-            edit, edit_peak = run_build(site, output)
-            runs.append((cold, warm, edit, max(peak, warm_peak, edit_peak)))
+            edit, *edit_peaks = run_build(site, output)
+            pss, rss = (max(kind) for kind in zip(peaks, warm_peaks, edit_peaks, strict=True))
+            runs.append((cold, warm, edit, pss, rss))
             print(f"  N={count} run {attempt + 1}: cold {cold:.2f}s warm {warm:.2f}s "
-                  f"edit {edit:.2f}s peak {peak:.0f} MB", file=sys.stderr)
+                  f"edit {edit:.2f}s peak {pss:.0f} MB PSS, {rss:.0f} MB RSS", file=sys.stderr)
         return [statistics.median(column) for column in zip(*runs, strict=True)]
 
 
@@ -184,10 +195,10 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}", flush=True)
     rows = [(n, *measure(n, args.repeat)) for n in args.events]
     print(f"median of {args.repeat} runs; every build in a new process")
-    print(f"{'N':>8} {'cold s':>8} {'warm s':>8} {'one-edit s':>10} {'peak MB':>8} "
-          f"{'ms/event':>9}")
-    for n, cold, warm, edit, peak in rows:
-        print(f"{n:>8} {cold:>8.2f} {warm:>8.2f} {edit:>10.2f} {peak:>8.0f} "
+    print(f"{'N':>8} {'cold s':>8} {'warm s':>8} {'one-edit s':>10} {'PSS MB':>8} "
+          f"{'RSS MB':>8} {'ms/event':>9}")
+    for n, cold, warm, edit, pss, rss in rows:
+        print(f"{n:>8} {cold:>8.2f} {warm:>8.2f} {edit:>10.2f} {pss:>8.0f} {rss:>8.0f} "
               f"{cold * 1000 / n:>9.2f}")
 
 

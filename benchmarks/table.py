@@ -1,11 +1,11 @@
-"""Everything issue-6 asks about in one table: builds (cold, warm, one edit), the dev server
+"""chronoline's speed in one table: builds (cold, warm, one edit), the dev server
 (one edit to disk and to the reloaded page) and peak memory, at each size, beside Hugo.
 
     python benchmarks/table.py --events 1000 10000 100000 --repeat 5 --saves 20 \\
         --peers /tmp/bench/results.tsv
 
 Builds run as in build.py (each in a new process; medians; peak memory of all processes
-added up), the dev server as in serve.py (medians over the saves). With --peers, the Hugo
+added up, as PSS and as RSS), the dev server as in serve.py (medians over the saves). With --peers, the Hugo
 column and the ratios come from a results.tsv of the peer benchmark run on the same machine
 (shared/bench/run_peers.sh), whose cold builds are timed the same way.
 """
@@ -48,22 +48,23 @@ def main() -> None:
           f"serve: median of {args.saves} saves", flush=True)
     rows = []
     for count in args.events:
-        cold, warm, edit, peak = build.measure(count, args.repeat)
+        cold, warm, edit, pss, rss = build.measure(count, args.repeat)
         disk = reload = float("nan")
         if not args.no_serve:
             to_disk, to_reload = serve.measure(count, args.saves)
             disk, reload = statistics.median(to_disk), statistics.median(to_reload)
-        rows.append((count, cold, warm, edit, disk, reload, peak, hugo.get(count)))
+        rows.append((count, cold, warm, edit, disk, reload, pss, rss, hugo.get(count)))
         print(f"  N={count} done", file=sys.stderr, flush=True)
     print()
     print("| events | cold s | warm s | one edit s | serve: to disk ms | serve: to reload ms "
-          "| peak MB, all processes | Hugo cold s | cold / Hugo | warm / Hugo | edit / Hugo |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for count, cold, warm, edit, disk, reload, peak, hugo_cold in rows:
+          "| peak MB, all processes: PSS | RSS | Hugo cold s | cold / Hugo | warm / Hugo "
+          "| edit / Hugo |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for count, cold, warm, edit, disk, reload, pss, rss, hugo_cold in rows:
         ratios = (f"{hugo_cold:.2f} | {cold / hugo_cold:.2f} | {warm / hugo_cold:.2f} | "
                   f"{edit / hugo_cold:.2f}" if hugo_cold else "– | – | – | –")
         print(f"| {count} | {cold:.2f} | {warm:.2f} | {edit:.2f} | {disk:.0f} | {reload:.0f} "
-              f"| {peak:.0f} | {ratios} |")
+              f"| {pss:.0f} | {rss:.0f} | {ratios} |")
 
 
 if __name__ == "__main__":
