@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
@@ -19,7 +20,7 @@ from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.exports import events_json, icalendar, timelinejs
+from generator.exports import Chunks, events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,
@@ -73,7 +74,7 @@ class BuildOptions:
     drafts: bool = False
     clean: bool = False  # build without the cache on disk (a fresh one is still written)
     keys: bool = False  # key each output by its inputs, for the cache on disk
-    stage: bool = False  # worker processes write pages beside the output's files (see stage())
+    stage: bool = False  # pages and data files are written beside the output's as they are made
     jobs: int | None = None  # worker processes for many files (default: one per core)
 
     @property
@@ -98,7 +99,8 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class RenderedSite:
-    """A whole site in memory: output path → bytes, or a file to copy as it is."""
+    """A whole site: output path → bytes, a file to copy as it is, or KEEP or STAGED for a
+    file already in the output folder or staged beside it."""
 
     files: dict[str, Content]
     events: int
@@ -138,7 +140,8 @@ class Builder:
         self._sources: SourceFiles | None = None
         self._walked: SourceFiles | None = None  # what up_to_date() found, for the read after
         self._stamped: dict[str, Stamp] = {}  # and the stamps it took of the event files
-        self._staged: list[str] = []  # pages written by workers beside the output's files
+        self._staged: list[str] = []  # files staged beside the output's files (see stage())
+        self._made_output = False  # the last render found no output folder
         self._unread: set[str] = set()  # changed files the watcher named, not read since
         self._read_paths: tuple[str, ...] = ()  # the event files the last read looked at
         self._read_list: list[Event] = []  # and the events it returned
@@ -200,7 +203,11 @@ class Builder:
                     by_path = before | {event.path: event for event in reparsed}
                 self._timeline = (timeline, by_path)
                 ids = list(map(id, timeline.events))  # at C speed, as in replace_events
-                self._swapped = (last, {ids.index(id(event)) for event in swapped.values()})
+                positions = set()
+                for event in swapped.values():
+                    with contextlib.suppress(ValueError):  # a draft, left out of the timeline
+                        positions.add(ids.index(id(event)))
+                self._swapped = (last, positions)
                 return timeline
         self._timeline, self._swapped = (None, {}), None
         timeline, errors = assemble(events, config.tzinfo, config.order == "newest",
@@ -212,19 +219,25 @@ class Builder:
 
     def render(self, data: bool = True, changed: Collection[str] | None = None,
                ) -> RenderedSite:
-        """Render the whole site in memory, or raise BuildFailed with every problem found.
-        With `data` false, the feeds, sitemap and exports are left for `render_data()`: the
-        dev server shows the pages first. `changed`: as for `read()`."""
-        self._staged = []
-        output = self.options.output_dir
-        existed = output.exists()
+        """Render the whole site, or raise BuildFailed with every problem found. The files
+        are in memory, except with `stage`, where most are staged in the output folder (see
+        `output.stage`) and stand as STAGED or KEEP. With `data` false, the feeds, sitemap
+        and exports are left for `render_data()`: the dev server shows the pages first.
+        `changed`: as for `read()`."""
+        self._staged, self._verified = [], set()
+        self._made_output = not self.options.output_dir.exists()
         try:
             return self._render(data, changed)
         except BaseException:
-            # Pages that worker processes wrote beside the output's files go again, and so do
-            # the folders made for them (the output folder too, if this build made it).
-            unstage(self._staged, output, output if existed else output.parent)
+            self.discard_staged()
             raise
+
+    def discard_staged(self) -> None:
+        """Remove the files the last render staged, and the folders made for them (the output
+        folder too, if this build made it): for a build that fails before they are in place."""
+        output = self.options.output_dir
+        unstage(self._staged, output, output.parent if self._made_output else output)
+        self._staged = []
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
         root = self.options.root
@@ -316,7 +329,7 @@ class Builder:
                 yield from dict.fromkeys(names, KEEP).items()
                 return
         parts = self._parts
-        makers: dict[str, Callable[[], bytes]] = {
+        makers: dict[str, Callable[[], bytes | Chunks]] = {
             "timeline.json": lambda: timelinejs(timeline, config, parts),
             "events.json": lambda: events_json(timeline, config, parts),
             "events.ics": lambda: icalendar(timeline, config, parts)}
@@ -672,8 +685,8 @@ class Builder:
         kept, files = (dict(self._pages), dict(self._files)) if known else ({}, {})
         for path, (page, data) in rendered.items():
             files[path] = data
-            # Only what is in memory is kept for the next render: a page a worker wrote is
-            # known to the output folder alone.
+            # Only what is in memory is kept for the next render: a staged page is known to
+            # the output folder alone.
             if isinstance(data, Staged):
                 kept.pop(path, None)
             else:
@@ -705,7 +718,11 @@ def build(options: BuildOptions) -> BuildReport:
     output = options.output_dir
     check_output(output, options.root)  # before rendering: workers stage pages in it
     site = builder.render()
-    report = write_site(site.files, output)
+    try:
+        report = write_site(site.files, output)
+    except BaseException:
+        builder.discard_staged()
+        raise
     save_cache(options.root, *builder.snapshot(site, output))
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,

@@ -381,6 +381,26 @@ def test_a_build_stopped_while_workers_write_pages_leaves_nothing(make_site, tmp
     assert not output.exists()
 
 
+def test_a_build_stopped_before_its_files_are_in_place_leaves_the_output_as_it_was(
+        make_site, tmp_path, monkeypatch):
+    files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
+             for n in range(250)}
+    root = make_site(files)
+    output = tmp_path / "out"
+    build(BuildOptions(root=root, output=output, jobs=2))
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    (root / "content" / "e001.md").write_text(event_file("Edited", "2001-01-01"),
+                                              encoding="utf-8")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C, once every page and export is staged
+
+    monkeypatch.setattr("generator.build.write_site", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(root=root, output=output, jobs=2))
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
 def test_a_link_into_content_from_outside_is_reported_by_every_build(make_site, tmp_path):
     root = make_site({"content/a.md": event_file("A")})
     assert NO_BASE_URL in build_site(root).warnings

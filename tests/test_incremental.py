@@ -181,3 +181,17 @@ def test_an_editors_temporary_file_named_by_the_watcher_is_passed_over(make_site
     assert b"A2" in site["events/a/index.html"]
     assert "sedX1b2" not in site
     assert rendered(kept) == rendered(Builder(BuildOptions(root=root)))
+
+
+def test_a_draft_edited_while_drafts_are_left_out(tmp_path):
+    root = tmp_path
+    (root / "content").mkdir()
+    (root / "chronoline.toml").write_text(CONFIGS[0], encoding="utf-8")
+    write_event(root, 0, "2018", ["uk"], "First.")
+    draft = root / "content" / "d.md"
+    draft.write_text(event_file("Draft", "2018-07", "Not yet.", draft="true"), encoding="utf-8")
+    kept = Builder(BuildOptions(root=root))
+    rendered(kept)
+    draft.write_text(event_file("Draft", "2018-07", "Still not.", draft="true"),
+                     encoding="utf-8")
+    assert rendered(kept, {"content/d.md"}) == rendered(Builder(BuildOptions(root=root)))
