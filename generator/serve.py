@@ -28,7 +28,7 @@ from generator.sources import is_ignored
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.03  # a burst of saves (editors write, rename and delete) is one rebuild
-# A file closed after writing, moved into place or removed is saved: a shorter wait will do.
+# A file closed after writing or moved into place is saved: a shorter wait will do.
 SAVED_DEBOUNCE_SECONDS = 0.005
 DATA_AFTER_SECONDS = 0.3  # the feeds and exports are made once the edits pause this long
 CONFIG_GRACE_SECONDS = 1.0  # how long a config file may be missing during an atomic save
@@ -225,7 +225,8 @@ class _Changes(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # the files inside it report their own changes
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
+        for raw, end in ((event.src_path, event.event_type == "closed"),
+                         (getattr(event, "dest_path", ""), True)):
             if not raw:
                 continue
             path = Path(str(raw))
@@ -237,9 +238,10 @@ class _Changes(FileSystemEventHandler):
                 continue
             top = relative.parts[0] if relative.parts else ""
             if top in ("content", "layouts") or str(relative) in (CONFIG_FILE, PYPROJECT_FILE):
-                # A file written and closed, moved or removed is done with; one made or
-                # written to may be written to again at once.
-                self.note(str(relative), event.event_type in ("closed", "moved", "deleted"))
+                # A file closed after writing, or moved into place, ends a save. A file made,
+                # written to, removed or moved away may be the start of one: editors move the
+                # old file aside or remove it before they write the new one.
+                self.note(str(relative), end)
 
 
 def _config_name(config: SiteConfig | None, root: Path) -> str:

@@ -228,16 +228,17 @@ def test_feeds_go_when_the_base_url_goes(tmp_path):
         served.stop()
 
 
-def test_a_save_is_done_when_the_file_is_closed_moved_or_removed(tmp_path):
-    """A file made or written to may be written to again at once: the rebuild waits longer
-    for more; one closed after writing, moved into place or removed is saved."""
+def test_a_save_is_done_when_the_file_is_closed_or_moved_into_place(tmp_path):
+    """A file made, written to, removed or moved away may be written to again at once: the
+    rebuild waits longer for more; one closed after writing or moved into place is saved."""
     (tmp_path / "content").mkdir()
     seen: list[tuple[str, bool]] = []
     changes = _Changes(tmp_path, lambda path, saved: seen.append((path, saved)))
-    event = str(tmp_path / "content" / "a.md")
+    event, other = str(tmp_path / "content" / "a.md"), str(tmp_path / "content" / "b.md")
     for made in (FileCreatedEvent(event), FileModifiedEvent(event), FileClosedEvent(event),
                  FileMovedEvent(str(tmp_path / "content" / ".a.md.swp"), event),
-                 FileDeletedEvent(event)):
+                 FileDeletedEvent(event), FileMovedEvent(event, other)):
         changes.on_any_event(made)
     assert seen == [("content/a.md", False), ("content/a.md", False), ("content/a.md", True),
-                    ("content/a.md", True), ("content/a.md", True)]
+                    ("content/a.md", True), ("content/a.md", False), ("content/a.md", False),
+                    ("content/b.md", True)]
