@@ -51,15 +51,18 @@ def tree_kib(pid):
     todo = [pid]
     while todo:
         pid = todo.pop()
-        try:
+        try:  # each part alone: a process can end between two reads
             with open(f"/proc/{pid}/statm") as file:
                 rss += int(file.read().split()[1]) * PAGE_KIB
             with open(f"/proc/{pid}/smaps_rollup") as file:
                 pss += next(int(line.split()[1]) for line in file if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+        try:
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as file:
                     todo += [int(child) for child in file.read().split()]
-        except (OSError, StopIteration):
+        except OSError:
             pass
     return rss, pss
 
@@ -73,7 +76,9 @@ while child.poll() is None:
     time.sleep(0.01)
 wall = time.perf_counter() - start
 largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(wall, max(rss_peak, largest), max(pss_peak, largest), child.returncode)
+if sys.platform != "linux":
+    pss_peak = largest
+print(wall, max(rss_peak, largest), pss_peak, child.returncode)
 """
 RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
 

@@ -5,9 +5,9 @@
         --peers /tmp/bench/results.tsv
 
 Builds run as in build.py (each in a new process; medians; peak memory of all processes
-added up, as PSS and as RSS), the dev server as in serve.py (medians over the saves). With --peers, the Hugo
-column and the ratios come from a results.tsv of the peer benchmark run on the same machine
-(shared/bench/run_peers.sh), whose cold builds are timed the same way.
+added up, as PSS and as RSS), the dev server as in serve.py (medians over the saves). With
+--peers, the Hugo column and the ratios come from a results.tsv of the peer benchmark run on
+the same machine (shared/bench/run_peers.sh), whose cold builds are timed the same way.
 """
 
 from __future__ import annotations
