@@ -35,7 +35,8 @@ MONTHS = ("January February March April May June July August September October N
           "December").split()
 # Run by the measuring process: it starts the build as its only child and reports its wall
 # time and two peaks of the memory of the build and all its worker processes added up, sampled
-# every 10 ms from /proc (on Linux; elsewhere, both are the largest single process's ru_maxrss):
+# from /proc, RSS every 10 ms and PSS less often (on Linux; elsewhere, both are the largest
+# single process's ru_maxrss):
 # - PSS, the proportional set size: a page that forked workers share with the main process
 #   counts once, split among them. This is the memory all the processes need together.
 # - RSS: each process's resident memory, shared pages counted again in every process that maps
@@ -46,7 +47,7 @@ import os, resource, subprocess, sys, time
 
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
-def tree_kib(pid):
+def tree_kib(pid, with_pss):
     rss = pss = 0
     todo = [pid]
     while todo:
@@ -54,8 +55,10 @@ def tree_kib(pid):
         try:  # each part alone: a process can end between two reads
             with open(f"/proc/{pid}/statm") as file:
                 rss += int(file.read().split()[1]) * PAGE_KIB
-            with open(f"/proc/{pid}/smaps_rollup") as file:
-                pss += next(int(line.split()[1]) for line in file if line.startswith("Pss:"))
+            if with_pss:
+                with open(f"/proc/{pid}/smaps_rollup") as file:
+                    pss += next(int(line.split()[1]) for line in file
+                                if line.startswith("Pss:"))
         except (OSError, StopIteration):
             pass
         try:
@@ -69,10 +72,17 @@ def tree_kib(pid):
 start = time.perf_counter()
 child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
 rss_peak = pss_peak = 0
+pss_due = 0.0
 while child.poll() is None:
     if sys.platform == "linux":
-        rss, pss = tree_kib(child.pid)
-        rss_peak, pss_peak = max(rss_peak, rss), max(pss_peak, pss)
+        # Reading smaps_rollup walks the page tables of the processes, and holds them up
+        # meanwhile: for gigabytes, milliseconds. PSS is read at most a twentieth of the time.
+        now = time.perf_counter()
+        rss, pss = tree_kib(child.pid, now >= pss_due)
+        if now >= pss_due:
+            pss_peak = max(pss_peak, pss)
+            pss_due = now + 20 * (time.perf_counter() - now)
+        rss_peak = max(rss_peak, rss)
     time.sleep(0.01)
 wall = time.perf_counter() - start
 largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
