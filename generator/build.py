@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import logging
@@ -196,17 +195,12 @@ class Builder:
                         break
                     swapped[id(old)] = event
             else:
-                timeline = replace_events(last, swapped) if swapped else last
+                timeline, positions = replace_events(last, swapped) if swapped else (last, set())
                 if reparsed is None:
                     by_path = {event.path: event for event in events}
                 else:
                     by_path = before | {event.path: event for event in reparsed}
                 self._timeline = (timeline, by_path)
-                ids = list(map(id, timeline.events))  # at C speed, as in replace_events
-                positions = set()
-                for event in swapped.values():
-                    with contextlib.suppress(ValueError):  # a draft, left out of the timeline
-                        positions.add(ids.index(id(event)))
                 self._swapped = (last, positions)
                 return timeline
         self._timeline, self._swapped = (None, {}), None

@@ -188,12 +188,12 @@ def _existing_files(output: Path, staged: set[str] = frozenset()) -> set[str]:
 
 
 def _same(content: Content, path: Path) -> bool:
+    if not isinstance(content, Path):
+        return _holds(str(path), [content])
     try:
-        if isinstance(content, Path):
-            if content.stat().st_size != path.stat().st_size:
-                return False
-            return content.read_bytes() == path.read_bytes()
-        return path.stat().st_size == len(content) and path.read_bytes() == content
+        if content.stat().st_size != path.stat().st_size:
+            return False
+        return content.read_bytes() == path.read_bytes()
     except OSError:
         return False
 
