@@ -83,8 +83,6 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     return pages
 
 
-
-
 def _event_page(timeline: Timeline, position: int) -> Page:
     event = timeline.events[position]
     before, after = timeline.neighbours(position)
