@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
-import shlex
-import signal
-import subprocess
 import sys
-import webbrowser
 from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, build
-from generator.check import check
-from generator.config import load_config
-from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.importer import ImportFailed, import_file
-from generator.links import check_links
-from generator.new import NewEventError, new_event
-from generator.output import OutputError
-from generator.scaffold import InitError, init_site
-from generator.serve import DevServer, PortBusy, ServeOptions
+from generator.errors import BuildFailed, CommandFailed, ContentError, ContentErrors
+
+# Each command other than `build` imports what only it needs when it runs: `chronoline build`
+# is run after every edit, and the dev server, the link checker and the importer would add a
+# tenth of a second of imports (watchdog, http.client, ssl) to each of those runs.
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -104,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildFailed, ContentErrors) as exc:
         _print_errors(exc.errors)
         return 1
-    except (OutputError, InitError, NewEventError, ImportFailed, PortBusy) as exc:
+    except CommandFailed as exc:
         print(f"chronoline {args.command}: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
@@ -149,6 +140,11 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import signal
+    import webbrowser
+
+    from generator.serve import DevServer, ServeOptions
+
     options = ServeOptions(root=args.source, port=args.port, bind=args.bind, drafts=args.drafts,
                            poll=args.poll)
     dev = DevServer(options, lambda line: print(line, flush=True))
@@ -172,6 +168,11 @@ def _raise_interrupt() -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
+    import shlex
+
+    from generator.config import load_config
+    from generator.scaffold import init_site
+
     config = load_config(args.folder, {"title": args.title, "language": args.language})
     written, kept = init_site(args.folder, config.title, config.language, force=args.force)
     for path in written:
@@ -183,6 +184,12 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    import shlex
+    import subprocess
+
+    from generator.config import load_config
+    from generator.new import new_event
+
     config = load_config(args.source)
     path = new_event(args.source, config, args.title, args.date, args.tag, args.urls, args.draft)
     print(path)
@@ -197,6 +204,9 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from generator.check import check
+    from generator.links import check_links
+
     report = check(BuildOptions(root=args.source, drafts=args.drafts))
     errors, warnings = list(report.errors), list(report.warnings)
     if args.links and report.timeline is not None:
@@ -213,6 +223,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    import json
+
+    from generator.importer import import_file
+
     into = args.into if args.into is not None else args.source / "content" / "events"
     report = import_file(args.file, into)
     if report.title:

@@ -30,3 +30,7 @@ class ContentErrors(Exception):
 
 class BuildFailed(ContentErrors):
     """The build stopped; `errors` holds every problem found in this run."""
+
+
+class CommandFailed(Exception):
+    """A command cannot go on for a reason the user can fix; the message, one line, says it."""

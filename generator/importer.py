@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 
 from generator.content import COLOR, NOT_IN_URLS
 from generator.dates import DateError, parse_date
+from generator.errors import CommandFailed
 from generator.eventfile import event_text, file_name, write_new
 from generator.markup import to_text
 from generator.slugs import slugify
@@ -38,7 +39,7 @@ class ImportReport:
     not_carried: tuple[str, ...]  # one human line each: what was left out and why
 
 
-class ImportFailed(Exception):
+class ImportFailed(CommandFailed):
     """A file that is not a timeline this importer can read; the message is one line."""
 
 

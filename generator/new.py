@@ -7,12 +7,13 @@ from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.dates import DateError, MonthNames, parse_date
+from generator.errors import CommandFailed
 from generator.eventfile import event_text, file_name, write_new
 
 BODY = "What happened, in a paragraph or two. The first paragraph is the summary.\n"
 
 
-class NewEventError(Exception):
+class NewEventError(CommandFailed):
     """The event could not be written; the message says why and which file."""
 
 

@@ -7,6 +7,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import CommandFailed
+
 
 class Keep:
     """Stands for a file the output folder already holds as it should be."""
@@ -36,7 +38,7 @@ class WriteReport:
     removed: int
 
 
-class OutputError(Exception):
+class OutputError(CommandFailed):
     """The output folder cannot be used; the message says why and what to do."""
 
 

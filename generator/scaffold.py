@@ -6,12 +6,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from generator.errors import CommandFailed
 from generator.eventfile import event_text, write_new
 
 WORKFLOW = Path(__file__).parent / "starter" / "pages.yml"
 
 
-class InitError(Exception):
+class InitError(CommandFailed):
     """The folder cannot take a new site; the message says why."""
 
 

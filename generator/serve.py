@@ -20,7 +20,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.build import Builder, BuildOptions, count_of
 from generator.config import CONFIG_FILE, PYPROJECT_FILE, SiteConfig
-from generator.errors import BuildFailed
+from generator.errors import BuildFailed, CommandFailed
 from generator.livereload import LiveReloadServer
 from generator.output import Content, write_changes
 from generator.sources import is_ignored
@@ -44,7 +44,7 @@ class ServeOptions:
     poll: bool = False
 
 
-class PortBusy(Exception):
+class PortBusy(CommandFailed):
     """No port could be had; the message says which were tried."""
 
 
