@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
@@ -31,13 +32,16 @@ from generator.layouts import (
 from generator.memo import PerObject
 from generator.model import Event, Timeline
 from generator.output import (
+    BUILDING,
     KEEP,
     MANIFEST,
     STAGED,
     Content,
     Keep,
     Staged,
+    begin_staging,
     check_output,
+    end_staging,
     stage,
     unstage,
     write_site,
@@ -496,6 +500,8 @@ class Builder:
         if (index.output != str(output) or index.drafts != self.options.drafts
                 or MANIFEST not in index.outputs):
             return False
+        if os.path.exists(os.path.join(output, BUILDING)):  # files staged by a stopped build
+            return False
         config = self._load_config()
         if site_key(config, self._template_stamp()) != index.key:
             return False
@@ -711,12 +717,22 @@ def build(options: BuildOptions) -> BuildReport:
         return BuildReport(index.events, index.pages, 0, 0, elapsed, index.warnings)
     output = options.output_dir
     check_output(output, options.root)  # before rendering: workers stage pages in it
-    site = builder.render()
+    made = not output.exists()
+    # The folder the last finished build wrote, with no build stopped in it since, holds no
+    # staged file to clear: the write need not walk it.
+    tidy = begin_staging(output) and cache is not None and cache.index.output == str(
+        output.resolve())
     try:
-        report = write_site(site.files, output)
+        site = builder.render()
+        report = write_site(site.files, output, tidy)
     except BaseException:
         builder.discard_staged()
+        end_staging(output)
+        if made:
+            with contextlib.suppress(OSError):
+                output.rmdir()  # only if empty: as it was, not there
         raise
+    end_staging(output)
     save_cache(options.root, *builder.snapshot(site, output))
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,

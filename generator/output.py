@@ -30,6 +30,7 @@ Content = bytes | Path | Keep | Staged
 # removed, so a file the user put there (a CNAME, say) stays; a folder without it is not ours.
 MANIFEST = ".chronoline-files"
 TEMPORARY = ".chronoline-new."  # prefix of a file being written, until it is renamed
+BUILDING = ".chronoline-building"  # there while a build may have files staged in the folder
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,13 @@ def check_output(output: Path, root: Path) -> None:
             raise OutputError(f"{output}: the output folder is inside {name}/; choose another")
     if out.is_file():
         raise OutputError(f"{output}: is a file, not a folder; remove it or choose another")
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).exists():
+    if (out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).exists()
+            and not (out / BUILDING).exists()):  # a first build's, stopped
         raise OutputError(f"{output}: the folder holds files that chronoline did not write; "
                           "empty it, or choose another --output")
 
 
-def write_site(files: dict[str, Content], output: Path) -> WriteReport:
+def write_site(files: dict[str, Content], output: Path, tidy: bool = False) -> WriteReport:
     """Make `output` hold `files` and whatever else the user put there; files chronoline wrote
     before and no longer makes are removed; unchanged files keep their inode and timestamp.
 
@@ -67,19 +69,28 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     while writing (a full disk, a file to copy that went missing) leaves the folder as it was.
     The renames are quick but not one step: a reader of the folder meanwhile, or a machine
     that stops during them, can see old and new files side by side.
+
+    `tidy`: no build was stopped while it had files staged in `output` since the last one that
+    finished, so no half-written file is left to clear, and every file marked KEEP was found
+    there by this build. The folder is then not walked: at 10,000 events the walk is a tenth of
+    a second of a build after one edit.
     """
     staged = {p for p, c in files.items() if c is STAGED}
-    existing = _existing_files(output, staged)
+    existing = None if tidy else _existing_files(output, staged)
     written_before = _manifest(output)
     files = {**files, MANIFEST: "".join(f"{p}\n" for p in sorted(files)).encode("utf-8")}
     # A file the build kept (KEEP) was checked by the build; here it only has to be there.
-    vanished = [p for p, c in files.items() if c is KEEP and p not in existing]
+    vanished = [] if existing is None else [
+        p for p, c in files.items() if c is KEEP and p not in existing]
     if vanished:
         raise OutputError(f"{output / vanished[0]}: was removed while the site was being built; "
                           "build again")
-    changed = sorted(p for p, c in files.items() if c is STAGED or p not in existing or
-                     (c is not KEEP and not _same(c, output / p)))
-    stale = sorted((written_before & existing) - set(files))
+    # _same() finds a missing file different; `existing` only spares it trying.
+    changed = sorted(p for p, c in files.items() if c is STAGED or (
+        existing is not None and p not in existing) or (c is not KEEP and not _same(c, output / p)))
+    gone = written_before - set(files)
+    stale = sorted(gone & existing if existing is not None else
+                   {p for p in gone if os.path.lexists(output / p)})
     if not changed and not stale:
         return WriteReport(0, 0)
     made: list[Path] = []  # folders this write created, removed again if it fails
@@ -107,6 +118,23 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
         (output / path).unlink(missing_ok=True)
         _remove_empty_parents((output / path).parent, output)
     return WriteReport(len([p for p in changed if p != MANIFEST]), len(stale))
+
+
+def begin_staging(output: Path) -> bool:
+    """Mark `output`, made if missing, as a folder a build stages files in until it writes the
+    site; True when it was not marked already. A mark left there means a build was stopped
+    (killed, or the machine stopped) with files staged: the next write must clear them."""
+    output.mkdir(parents=True, exist_ok=True)
+    marker = output / BUILDING
+    if marker.exists():
+        return False
+    marker.touch()
+    return True
+
+
+def end_staging(output: Path) -> None:
+    """Remove the mark of `begin_staging`: the site is written, or its staged files removed."""
+    (output / BUILDING).unlink(missing_ok=True)
 
 
 def _make_folders(folder: Path, made: list[Path]) -> None:

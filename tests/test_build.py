@@ -6,13 +6,15 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator.build import NO_BASE_URL, BuildOptions, build
 from generator.errors import BuildFailed
-from generator.output import OutputError
+from generator.output import TEMPORARY, OutputError
 
 from conftest import REPO_ROOT, build_site, event_file, read_html, site_files, slug_of
 
@@ -399,6 +401,51 @@ def test_a_build_stopped_before_its_files_are_in_place_leaves_the_output_as_it_w
     with pytest.raises(KeyboardInterrupt):
         build(BuildOptions(root=root, output=output, jobs=2))
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+KILLED_BUILD = """
+import os, sys
+from pathlib import Path
+import generator.build
+from generator.build import BuildOptions, build
+generator.build.write_site = lambda *args: os._exit(9)  # dies, as if killed, files staged
+build(BuildOptions(root=Path(sys.argv[1]), output=Path(sys.argv[2]), jobs=2))
+"""
+
+
+@pytest.mark.parametrize("then", ["first build", "edit undone", "another edit"])
+def test_a_build_killed_with_files_staged_leaves_them_for_the_next_to_clear(
+        make_site, tmp_path, then):
+    files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
+             for n in range(250)}
+    root = make_site(files)
+    output = tmp_path / "out"
+    edited = root / "content" / "e001.md"
+    then_ns = edited.stat().st_mtime_ns - 60 * 10**9  # settled: known by their timestamps
+    for path in (root / "content").iterdir():
+        os.utime(path, ns=(then_ns, then_ns))
+    if then != "first build":
+        build(BuildOptions(root=root, output=output, jobs=2))
+    edited.write_text(event_file("Edited", "2001-01-01"), encoding="utf-8")
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(root), str(output)],
+                            capture_output=True, text=True)
+    assert killed.returncode == 9, killed.stderr
+    assert any(p.name.startswith(TEMPORARY) for p in output.rglob("*")), "nothing was staged"
+    if then != "first build":  # the next build has other pages to write, or none at all
+        edited.write_text(files["content/e001.md"], encoding="utf-8")
+        os.utime(edited, ns=(then_ns, then_ns))
+    if then == "another edit":
+        (root / "content" / "e150.md").write_text(event_file("Also edited", "2010-01-01"),
+                                                  encoding="utf-8")
+    build(BuildOptions(root=root, output=output, jobs=2))
+    clean = tmp_path / "clean"
+    build(BuildOptions(root=root, output=clean, clean=True))
+
+    def contents(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert contents(output) == contents(clean)  # nothing half-written left, no mark
 
 
 def test_a_link_into_content_from_outside_is_reported_by_every_build(make_site, tmp_path):

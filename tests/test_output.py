@@ -80,3 +80,14 @@ def test_a_kept_file_that_went_missing_is_a_clear_error(tmp_path):
     (out / "b.html").unlink()
     with pytest.raises(OutputError, match="b.html: was removed while the site was being built"):
         write_site({"a.html": KEEP, "b.html": KEEP}, out)
+
+
+def test_a_tidy_write_still_removes_what_is_no_longer_made_and_writes_what_is_missing(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a.html": b"A", "old.html": b"O", "gone.html": b"G", "b.html": b"B"}, out)
+    (out / "gone.html").unlink()  # by the user
+    (out / "b.html").unlink()
+    report = write_site({"a.html": KEEP, "b.html": b"B", "c/d.html": b"D"}, out, tidy=True)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        MANIFEST, "a.html", "b.html", "c/d.html"]
+    assert (report.written, report.removed) == (2, 1)
