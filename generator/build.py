@@ -279,6 +279,10 @@ class Builder:
                                          if page is not before])
         else:
             pages = plan(timeline, config)
+            # The timeline and its pages live until the next edit, and hold no reference
+            # cycles: the garbage collector would walk them again and again for nothing (at
+            # 10,000 events, two full collections of 30-60 ms in a build after one edit).
+            gc.freeze()
         self._planned = (timeline, config, pages)
         return pages
 
