@@ -15,7 +15,16 @@ from pathlib import Path
 
 import jinja2
 
-from generator.cache import Cache, Entry, Index, Shard, output_key, shard_of, site_key
+from generator.cache import (
+    Cache,
+    Entry,
+    Index,
+    Shard,
+    flat_key,
+    output_key,
+    shard_of,
+    site_key,
+)
 from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
@@ -46,7 +55,7 @@ from generator.output import (
     unstage,
     write_site,
 )
-from generator.pages import Page, plan
+from generator.pages import EVENT_PAGE_SHOWS, Page, plan
 from generator.sitemap import robots, sitemap
 from generator.sources import (
     RECENT_NS,
@@ -120,7 +129,8 @@ class Builder:
         self.options = options
         self._cache = cache  # the last build's, from disk: used once, on the first render
         self._seeds: dict[bytes, Entry] = {}  # the cache's entries, until events are read
-        self._item_seeds: dict[bytes, dict[int, str]] = {}  # until the layouts are loaded
+        # The list items of the events the last build made, until the layouts are loaded.
+        self._item_seeds: dict[bytes, tuple[Event, dict[int, str]]] = {}
         self._stored: dict[int, tuple[bytes, frozenset]] = {}  # shards as they are on disk
         self._site_key = ""
         self._digests: dict[int, bytes] = {}  # id(event) → hash of its file
@@ -489,12 +499,11 @@ class Builder:
         seeds, self._seeds = self._seeds, {}
         if not seeds:
             return
-        for _stamp, digest, event in self._events.values():
-            entry = seeds.get(digest)
-            if entry is not None and entry.event is event:
-                for kind, text in entry.parts.items():
-                    self._parts.seed(kind, event, text)
-                self._item_seeds[digest] = entry.items
+        taken = [(digest, event, entry) for _stamp, digest, event in self._events.values()
+                 if (entry := seeds.get(digest)) is not None and entry.event is event]
+        self._parts.seed_all((kind, event, text) for _digest, event, entry in taken
+                             for kind, text in entry.parts.items())
+        self._item_seeds = {digest: (event, entry.items) for digest, event, entry in taken}
 
     def up_to_date(self, index: Index) -> bool:
         """True when the output folder holds what the build recorded in `index` was made
@@ -599,6 +608,17 @@ class Builder:
         self._verified.add(path)
         return True
 
+    def _page_key(self, page: Page) -> str:
+        """The key of all `page` is made from, for the output folder's record."""
+        context = page.context
+        if page.template == "event.html" and context.keys() == EVENT_PAGE_SHOWS:
+            # One page per event: worth a key made without walking a dict.
+            return flat_key((self._site_key, page.path, page.title, page.root_override),
+                            (context["event"], context["previous"], context["next"]),
+                            self._digests)
+        return output_key((self._site_key, page.template, page.path, page.title,
+                           page.root_override, context), self._digests)
+
     def _jobs(self) -> int:
         return self.options.jobs or os.cpu_count() or 1
 
@@ -619,9 +639,9 @@ class Builder:
         stamp = self._template_stamp()
         if self._env is None or stamp != self._layouts_stamp:
             self._items = PerObject()
-            for _stamp, digest, event in self._events.values():  # made by the last build
-                for level, text in self._item_seeds.get(digest, {}).items():
-                    self._items.seed(level, event, text)
+            self._items.seed_all((level, event, text)  # made by the last build
+                                 for event, items in self._item_seeds.values()
+                                 for level, text in items.items())
             self._item_seeds = {}
             self._env = make_environment(layouts, config, self._items)
             self._layouts_stamp = stamp
@@ -649,8 +669,7 @@ class Builder:
                 rendered[page.path] = cached
                 continue
             if keyed:
-                key = output_key((self._site_key, page.template, page.path, page.title,
-                                  page.root_override, page.context), self._digests)
+                key = self._page_key(page)
                 self._output_keys[page.path] = key
                 if self._unchanged(page.path, key):
                     rendered[page.path] = (page, KEEP)

@@ -222,6 +222,22 @@ def output_key(value: object, digests: dict[int, bytes]) -> str:
     return hashlib.blake2b(b"".join(chunks), digest_size=16).hexdigest()
 
 
+def flat_key(texts: tuple[str | None, ...], events: tuple[Event | None, ...],
+             digests: dict[int, bytes]) -> str:
+    """A key for a page that shows only `texts` and `events`, as `output_key` would make of
+    them, in less than half the time: a site has one such page per event."""
+    chunks = [b"F%d:" % len(texts)]
+    for text in texts:
+        if text is None:
+            chunks.append(b"-")
+        else:
+            data = text.encode("utf-8", "surrogatepass")
+            chunks.append(b"%d:" % len(data))
+            chunks.append(data)
+    chunks.extend(b"-" if event is None else b"E" + digests[id(event)] for event in events)
+    return hashlib.blake2b(b"".join(chunks), digest_size=16).hexdigest()
+
+
 def _collect(chunks: list[bytes], value: object, digests: dict[int, bytes]) -> None:
     # Called for every value shown on every page of the site: the most common types first,
     # and the leaves of a tuple or a dict (an event, a string, None) without a call of their

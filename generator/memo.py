@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Container, Hashable
+from collections.abc import Callable, Collection, Container, Hashable, Iterable
 
 Text = str | bytes  # a list item is text; an export's part, bytes ready to write
 
@@ -30,6 +30,10 @@ class PerObject:
     def seed(self, kind: Hashable, thing: object, text: Text) -> None:
         """Take text made earlier (by another run) for an object equal to the one it was made of."""
         self._texts[(kind, id(thing))] = (thing, text)
+
+    def seed_all(self, texts: Iterable[tuple[Hashable, object, Text]]) -> None:
+        """`seed` for each of `texts`, (kind, object, text): a build takes tens of thousands."""
+        self._texts.update(((kind, id(thing)), (thing, text)) for kind, thing, text in texts)
 
     def items(self, of: Container[int]) -> list[tuple[Hashable, object, Text]]:
         """The texts made of the objects whose ids are in `of`."""

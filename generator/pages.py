@@ -83,6 +83,9 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     return pages
 
 
+EVENT_PAGE_SHOWS = frozenset({"event", "previous", "next"})  # an event page's context
+
+
 def _event_page(timeline: Timeline, position: int) -> Page:
     event = timeline.events[position]
     before, after = timeline.neighbours(position)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from test_incremental import CONFIGS, apply, operations, write_event
 
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR, INDEX, MAGIC, Entry, load, save, shard_of
+from generator.cache import CACHE_DIR, INDEX, MAGIC, Entry, flat_key, load, save, shard_of
 
 from conftest import build_site, event_file, read_html, site_files
 
@@ -228,3 +228,14 @@ def test_a_key_that_others_can_read_is_not_trusted(make_site, tmp_path, monkeypa
     (root / "content" / "a.md").write_text(event_file("A2"), encoding="utf-8")
     build_site(root)
     assert read_html(root / "site" / "events" / "a" / "index.html").h1.get_text() == "A2"
+
+
+def test_a_flat_key_tells_apart_what_shows_differently():
+    first, second = object(), object()
+    digests = {id(first): b"1" * 16, id(second): b"2" * 16}
+    keys = [flat_key(texts, events, digests) for texts, events in [
+        (("ab", "c"), (first,)), (("a", "bc"), (first,)), (("a", None), (first,)),
+        (("a", ""), (first,)), (("a", "None"), (first,)), (("a", "b"), (first, None)),
+        (("a", "b"), (None, first)), (("a", "b"), (second, None)), (("a", "b", None), ())]]
+    assert len(set(keys)) == len(keys)
+    assert flat_key(("ab", "c"), (first,), dict(digests)) == keys[0]
