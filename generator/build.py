@@ -334,8 +334,8 @@ class Builder:
             return
         names = data_names(config)
         if self._outputs_before[0] or self.options.keys:
-            data_key = output_key((self._site_key, timeline.events,
-                                   [page.path for page in pages]), self._digests)
+            # The pages (the sitemap lists them) are planned from the events and the settings.
+            data_key = flat_key((self._site_key, "data"), timeline.events, self._digests)
             self._output_keys.update(dict.fromkeys(names, data_key))
             if all(self._unchanged(name, data_key) for name in names):
                 yield from dict.fromkeys(names, KEEP).items()

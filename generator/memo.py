@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Container, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 
 Text = str | bytes  # a list item is text; an export's part, bytes ready to write
 
@@ -16,6 +16,7 @@ class PerObject:
     def __init__(self) -> None:
         self._texts: dict[tuple[Hashable, int], tuple[object, Text]] = {}
         self.made: set[int] = set()  # the ids of objects that text was made of here, not seeded
+        self._kinds: set[Hashable] = set()
 
     def get(self, kind: Hashable, thing: object, make: Callable[[object], Text]) -> Text:
         key = (kind, id(thing))
@@ -25,18 +26,27 @@ class PerObject:
         text = make(thing)
         self._texts[key] = (thing, text)
         self.made.add(id(thing))
+        self._kinds.add(kind)
         return text
 
     def seed(self, kind: Hashable, thing: object, text: Text) -> None:
         """Take text made earlier (by another run) for an object equal to the one it was made of."""
         self._texts[(kind, id(thing))] = (thing, text)
+        self._kinds.add(kind)
 
     def seed_all(self, texts: Iterable[tuple[Hashable, object, Text]]) -> None:
         """`seed` for each of `texts`, (kind, object, text): a build takes tens of thousands."""
+        before = len(self._texts)
         self._texts.update(((kind, id(thing)), (thing, text)) for kind, thing, text in texts)
+        if len(self._texts) > before:
+            self._kinds.update(kind for kind, _number in self._texts)
 
-    def items(self, of: Container[int]) -> list[tuple[Hashable, object, Text]]:
+    def items(self, of: Collection[int]) -> list[tuple[Hashable, object, Text]]:
         """The texts made of the objects whose ids are in `of`."""
+        if len(of) * len(self._kinds) < len(self._texts):  # the few of a build after an edit
+            found = ((kind, self._texts.get((kind, number)))
+                     for number in of for kind in self._kinds)
+            return [(kind, *kept) for kind, kept in found if kept is not None]
         return [(kind, thing, text) for (kind, number), (thing, text) in self._texts.items()
                 if number in of]
 

@@ -16,7 +16,7 @@ BUSY_YEAR = 20  # more events than this in a year, and the year is split by mont
 
 def sort_key(event: Event) -> tuple:
     """Start instant, then coarser precision first (a month before its days), then slug."""
-    return (event.start, int(event.date.precision), event.slug)
+    return (event.start, event.date.precision, event.slug)
 
 
 def assemble(
@@ -26,15 +26,17 @@ def assemble(
     """Order the events and group them; duplicate slugs come back as errors. The timeline page
     shows the `index_limit` latest events, in the same order, when there are more."""
     chosen = sorted((e for e in events if drafts or not e.draft), key=sort_key)
-    errors = _duplicate_slugs(chosen) + _tag_clashes(chosen)
     latest = chosen[-index_limit:] if index_limit and len(chosen) > index_limit else chosen
     if newest_first:
         chosen.reverse()
         latest = latest[::-1]
     ordered = tuple(chosen)
+    tags, one_spelling = _tags(ordered)
+    # Every tag written one way throughout is the usual case, told by _tags in passing.
+    errors = _duplicate_slugs(chosen) + ([] if one_spelling else _tag_clashes(chosen))
     years = _years(ordered, tz)
     shown = years if len(latest) == len(chosen) else _years(tuple(latest), tz)
-    return Timeline(ordered, years, _tags(ordered), tz, shown), errors
+    return Timeline(ordered, years, tags, tz, shown), errors
 
 
 def same_place(old: Event, new: Event) -> bool:
@@ -100,10 +102,6 @@ def _duplicate_slugs(events: list[Event]) -> list[ContentError]:
 def _tag_clashes(events: list[Event]) -> list[ContentError]:
     """Two tags that differ in more than case, accents or spacing must not share a page:
     `C` and `C++` would both be tags/c/."""
-    spelled: dict[str, str] = {}
-    if all(spelled.setdefault(tag.slug, tag.name) == tag.name
-           for event in events for tag in event.tags):
-        return []  # every tag written one way throughout: the usual case, found quickly
     first: dict[str, tuple[str, Event]] = {}
     errors = []
     for event in sorted(events, key=lambda e: e.path):
@@ -138,11 +136,17 @@ def _years(events: tuple[Event, ...], tz: dt.tzinfo) -> tuple[YearGroup, ...]:
     return tuple(groups)
 
 
-def _tags(events: tuple[Event, ...]) -> tuple[tuple[Tag, tuple[Event, ...]], ...]:
+def _tags(events: tuple[Event, ...],
+          ) -> tuple[tuple[tuple[Tag, tuple[Event, ...]], ...], bool]:
+    """Each tag, as first written, with its events; and whether every tag is written as
+    first everywhere."""
     names: dict[str, Tag] = {}
     members: dict[str, list[Event]] = {}
+    one_spelling = True
     for event in events:
         for tag in event.tags:
-            names.setdefault(tag.slug, tag)
+            first = names.setdefault(tag.slug, tag)
+            if first is not tag and first.name != tag.name:
+                one_spelling = False
             members.setdefault(tag.slug, []).append(event)
-    return tuple((names[slug], tuple(members[slug])) for slug in sorted(names))
+    return tuple((names[slug], tuple(members[slug])) for slug in sorted(names)), one_spelling
