@@ -4,7 +4,8 @@
 
 Builds once, then edits one event and builds again `repeat` times, in this process, with a timer
 around each phase of the Builder; prints the median of each. Phases nest: `_render_pages` holds
-`output_key`, `_unchanged` and `render_in_workers`, which holds the list pages and the exports.
+`_page_key` (the output keys), `_unchanged` and `render_in_workers`, which holds the list pages
+and the exports.
 Start-up and imports are not in these figures; `build.py` measures whole builds.
 """
 
@@ -25,8 +26,8 @@ import generator.cache as cache_module
 from build import generate  # benchmarks/build.py: the same generated events
 
 BUILDER_PHASES = ("up_to_date", "_take_cache", "_read_events", "_assemble", "_plan",
-                  "_render_pages", "_unchanged", "snapshot")
-MODULE_PHASES = ("load_cache", "output_key", "render_in_workers", "write_site", "save_cache")
+                  "_render_pages", "_page_key", "_unchanged", "snapshot")
+MODULE_PHASES = ("load_cache", "render_in_workers", "write_site", "save_cache")
 
 
 def timed(totals: dict[str, float], name: str, function):

@@ -415,11 +415,12 @@ class Builder:
         # in ticks of a few milliseconds), so a file changed lately is compared by content.
         settled = time.time_ns() - RECENT_NS
         stamped, self._stamped = self._stamped, {}  # by up_to_date(), a moment ago
+        prefix = f"{root}/"  # paths as plain strings: pathlib and os.path cost more than stat
         for shown in [path for path in changed if path in cache] if known else paths:
             if changed is not None and shown not in changed and shown in self._events:
                 cache[shown] = self._events[shown]  # the watcher saw no change
                 continue
-            path = os.path.join(root, shown)  # plain strings: pathlib costs more than stat here
+            path = prefix + shown
             try:
                 stamp = stamped.get(shown) or stamp_of(os.stat(path), settled)
                 cached = self._events.get(shown)
@@ -526,18 +527,18 @@ class Builder:
         settled = time.time_ns() - RECENT_NS
         found = self._source_stamps(sources)
         stamped = self._stamped = {}  # the read after takes them too
+        prefix = f"{root}/"  # plain strings: os.path.join costs more than stat here
         for shown in sources.events:
             try:
-                found[shown] = stamped[shown] = stamp_of(os.stat(os.path.join(root, shown)),
-                                                         settled)
+                found[shown] = stamped[shown] = stamp_of(os.stat(prefix + shown), settled)
             except OSError:
                 return False
         if found != index.sources or UNSETTLED in found.values():
             return False
-        folder = str(output)
+        folder = f"{output}/"
         for path, (_key, size, mtime) in index.outputs.items():
             try:
-                info = os.stat(os.path.join(folder, path))
+                info = os.stat(folder + path)
             except OSError:
                 return False
             if (info.st_size, info.st_mtime_ns) != (size, mtime):
@@ -600,7 +601,7 @@ class Builder:
         if recorded is None or recorded[0] != key:
             return False
         try:
-            info = os.stat(os.path.join(folder, path))
+            info = os.stat(f"{folder}/{path}")
         except OSError:
             return False
         if (info.st_size, info.st_mtime_ns) != (recorded[1], recorded[2]):
