@@ -23,6 +23,7 @@ from generator.pages import Page
 
 RenderResults = list[tuple[Page, bytes | Keep | Staged | ContentError | None]]
 PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
+RENDER_CHUNK = 500  # pages sent to a worker at a time: a few megabytes pickled
 
 
 def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int) -> list[ParseResult]:
@@ -61,16 +62,16 @@ def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
 _WORKER: dict = {}
 
 
-def _start_worker(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
-                  root: Path, output: Path | None) -> None:
-    _WORKER.update(env=env, pages=pages, config=config, root=root, output=output)
+def _start_worker(env: jinja2.Environment, config: SiteConfig, root: Path,
+                  output: Path | None) -> None:
+    _WORKER.update(env=env, config=config, root=root, output=output)
 
 
-def _render_slice(start: int, stop: int) -> list[tuple[str, bytes | str | ContentError | None]]:
+def _render_chunk(pages: list[Page]) -> list[tuple[str, bytes | str | ContentError | None]]:
     """Render some pages; with an output folder, stage them there and answer "staged" or, for
     a page the folder holds already, "same": only a few bytes go back, not the pages."""
-    results = render_pages(_WORKER["env"], _WORKER["pages"][start:stop], _WORKER["config"],
-                           _WORKER["root"], _WORKER["output"])
+    results = render_pages(_WORKER["env"], pages, _WORKER["config"], _WORKER["root"],
+                           _WORKER["output"])
     # The markers are one object each in the main process, which pickling would not keep.
     words = {id(STAGED): "staged", id(KEEP): "same"}
     return [(page.path, words.get(id(result), result)) for page, result in results]
@@ -83,13 +84,17 @@ def render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteCo
     """Render `pages` in worker processes while this one runs `meanwhile`; both results."""
     if not pages:
         return meanwhile(), []
-    size = -(-len(pages) // (jobs * 4))
-    starts = range(0, len(pages), size)
+    # The pages go to the workers pickled, a chunk at a time, though the fork hands them all
+    # over: a worker that rendered the events it inherited would write to each of them (their
+    # reference counts) and so make its own copy of every memory page holding one, about as
+    # much memory again as all the events it renders. Its chunk it frees once rendered.
+    size = min(-(-len(pages) // (jobs * 4)), RENDER_CHUNK)
+    chunks = [pages[start:start + size] for start in range(0, len(pages), size)]
     context = multiprocessing.get_context("fork")  # only on Linux: see _render_pages
     marks = {"staged": STAGED, "same": KEEP}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(env, pages, config, root, output)) as pool:
-        done = pool.map(_render_slice, starts, [start + size for start in starts])  # forks now
+                             initargs=(env, config, root, output)) as pool:
+        done = pool.map(_render_chunk, chunks)  # forks now
         here = meanwhile()
         by_path = {path: marks.get(result, result) if isinstance(result, str) else result
                    for chunk in done for path, result in chunk}
