@@ -1,5 +1,5 @@
 """`python -m generator` is the same as the `chronoline` command."""
 
-from generator.cli import main
+from generator.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -48,6 +48,7 @@ from generator.output import (
     Content,
     Keep,
     Staged,
+    abandon_staging,
     begin_staging,
     check_output,
     end_staging,
@@ -87,6 +88,7 @@ class BuildOptions:
     clean: bool = False  # build without the cache on disk (a fresh one is still written)
     keys: bool = False  # key each output by its inputs, for the cache on disk
     stage: bool = False  # pages and data files are written beside the output's as they are made
+    once: bool = False  # one render, whose results live as long as the process (see _plan)
     jobs: int | None = None  # worker processes for many files (default: one per core)
 
     @property
@@ -237,7 +239,8 @@ class Builder:
         try:
             return self._render(data, changed)
         except BaseException:
-            self.discard_staged()
+            with contextlib.suppress(OSError):  # never in the way of the error that stopped it
+                self.discard_staged()
             raise
 
     def discard_staged(self) -> None:
@@ -289,10 +292,14 @@ class Builder:
                                          if page is not before])
         else:
             pages = plan(timeline, config)
-            # The timeline and its pages live until the next edit, and hold no reference
-            # cycles: the garbage collector would walk them again and again for nothing (at
-            # 10,000 events, two full collections of 30-60 ms in a build after one edit).
-            gc.freeze()
+            if self.options.once:
+                # All a single build has made by now lives to its end: the garbage collector
+                # would walk it again and again for nothing (at 10,000 events, two full
+                # collections of 30-60 ms in a build after one edit). What is garbage goes
+                # first; nothing frozen is ever collected, which would leak in a process that
+                # lives on, such as the dev server's.
+                gc.collect()
+                gc.freeze()
         self._planned = (timeline, config, pages)
         return pages
 
@@ -734,29 +741,27 @@ def build(options: BuildOptions) -> BuildReport:
     cache on disk spares reading and rendering what did not change since the last build."""
     started = time.perf_counter()
     cache = None if options.clean else load_cache(options.root)
-    builder = Builder(replace(options, keys=True, stage=True), cache)
+    builder = Builder(replace(options, keys=True, stage=True, once=True), cache)
     if cache is not None and builder.up_to_date(cache.index):
         index = cache.index
         elapsed = round((time.perf_counter() - started) * 1000)
         return BuildReport(index.events, index.pages, 0, 0, elapsed, index.warnings)
     output = options.output_dir
     check_output(output, options.root)  # before rendering: workers stage pages in it
-    made = not output.exists()
+    staging = begin_staging(output)
     # The folder the last finished build wrote, with no build stopped in it since, holds no
     # staged file to clear: the write need not walk it.
-    tidy = begin_staging(output) and cache is not None and cache.index.output == str(
-        output.resolve())
+    tidy = (staging.fresh and cache is not None
+            and cache.index.output == str(output.resolve()))
     try:
         site = builder.render()
         report = write_site(site.files, output, tidy)
     except BaseException:
-        builder.discard_staged()
-        end_staging(output)
-        if made:
-            with contextlib.suppress(OSError):
-                output.rmdir()  # only if empty: as it was, not there
+        with contextlib.suppress(OSError):  # never in the way of the error that stopped it
+            builder.discard_staged()
+        abandon_staging(staging)
         raise
-    end_staging(output)
+    end_staging(staging)
     save_cache(options.root, *builder.snapshot(site, output))
     elapsed = round((time.perf_counter() - started) * 1000)
     return BuildReport(site.events, site.pages, report.written, report.removed, elapsed,

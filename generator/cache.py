@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 7
+FORMAT = 8  # 8: event pages keyed by flat_key; output folders marked while staging
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
@@ -224,8 +224,9 @@ def output_key(value: object, digests: dict[int, bytes]) -> str:
 
 def flat_key(texts: tuple[str | None, ...], events: tuple[Event | None, ...],
              digests: dict[int, bytes]) -> str:
-    """A key for a page that shows only `texts` and `events`, as `output_key` would make of
-    them, in less than half the time: a site has one such page per event."""
+    """A key for a page that shows only `texts` and `events`, made as `output_key` makes one
+    (events by the hashes of their files), not the same, in less than half the time: a site has
+    one such page per event."""
     chunks = [b"F%d:" % len(texts)]
     for text in texts:
         if text is None:

@@ -81,6 +81,15 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run() -> int:
+    """The `chronoline` command itself: `main()`, in a process that ends when it returns."""
+    status = main()
+    # As the process ends, Python runs a last full collection over all the command made, for
+    # nothing: 70-110 ms after a build of 10,000 events. Frozen, it is left alone.
+    gc.freeze()
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
@@ -128,9 +137,6 @@ def _build(args: argparse.Namespace) -> int:
                            drafts=args.drafts, clean=args.clean)
     try:
         report = build(options)
-        # The process ends next: as it ends, Python runs a last full collection over all the
-        # build made (70-110 ms at 10,000 events) unless it is frozen, for nothing.
-        gc.freeze()
     except BuildFailed as exc:
         _print_errors(exc.errors)
         print(f"Build failed: {_plural(len(exc.errors), 'problem')}; "

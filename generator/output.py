@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -73,7 +74,8 @@ def write_site(files: dict[str, Content], output: Path, tidy: bool = False) -> W
     `tidy`: no build was stopped while it had files staged in `output` since the last one that
     finished, so no half-written file is left to clear, and every file marked KEEP was found
     there by this build. The folder is then not walked: at 10,000 events the walk is a tenth of
-    a second of a build after one edit.
+    a second of a build after one edit. (A kept file that someone removes from the folder
+    while the build runs is then not reported; the next build finds it missing and makes it.)
     """
     staged = {p for p, c in files.items() if c is STAGED}
     existing = None if tidy else _existing_files(output, staged)
@@ -120,21 +122,49 @@ def write_site(files: dict[str, Content], output: Path, tidy: bool = False) -> W
     return WriteReport(len([p for p in changed if p != MANIFEST]), len(stale))
 
 
-def begin_staging(output: Path) -> bool:
-    """Mark `output`, made if missing, as a folder a build stages files in until it writes the
-    site; True when it was not marked already. A mark left there means a build was stopped
-    (killed, or the machine stopped) with files staged: the next write must clear them."""
+@dataclass(frozen=True)
+class Staging:
+    """A build's mark on its output folder, there while the build may have files staged in it:
+    a mark left there tells that a build was stopped (killed, or the machine stopped) with
+    files staged, and the next write must walk the folder to clear them."""
+
+    output: Path
+    fresh: bool  # the mark was not there: no build was stopped in the folder since one ended
+    made: Path | None  # the topmost folder made for the output, if any
+
+
+def begin_staging(output: Path) -> Staging:
+    """Mark `output` (made if missing) as a folder a build stages files in."""
+    made = None
+    for folder in (output, *output.parents):
+        if folder.exists():
+            break
+        made = folder
     output.mkdir(parents=True, exist_ok=True)
     marker = output / BUILDING
-    if marker.exists():
-        return False
-    marker.touch()
-    return True
+    fresh = not marker.exists()
+    if fresh:
+        marker.touch()
+    return Staging(output, fresh, made)
 
 
-def end_staging(output: Path) -> None:
-    """Remove the mark of `begin_staging`: the site is written, or its staged files removed."""
-    (output / BUILDING).unlink(missing_ok=True)
+def end_staging(staging: Staging) -> None:
+    """The site is written: remove the mark."""
+    (staging.output / BUILDING).unlink(missing_ok=True)
+
+
+def abandon_staging(staging: Staging) -> None:
+    """Leave the folder as `begin_staging` found it, for a build that failed: every staged file
+    still there is removed (a write can stop halfway through renaming them), then the mark,
+    unless it was there before. A folder that cannot be cleared keeps its mark."""
+    # Never in the way of the error that stopped the build.
+    with contextlib.suppress(OSError):
+        if staging.output.is_dir():
+            _existing_files(staging.output)  # which clears them: see there
+        if staging.fresh:
+            (staging.output / BUILDING).unlink(missing_ok=True)
+        if staging.made is not None:
+            _remove_empty_parents(staging.output, staging.made.parent)
 
 
 def _make_folders(folder: Path, made: list[Path]) -> None:

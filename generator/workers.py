@@ -57,8 +57,9 @@ def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
     return results
 
 
-# What a rendering worker works from. Set once in each worker process by `_start_worker`, from
-# objects the fork hands over as they are (nothing is pickled); the main process never sets it.
+# What a rendering worker works from besides its pages. Set once in each worker process by
+# `_start_worker`, from objects the fork hands over as they are (the Jinja environment cannot be
+# pickled); the main process never sets it.
 _WORKER: dict = {}
 
 

@@ -413,7 +413,8 @@ build(BuildOptions(root=Path(sys.argv[1]), output=Path(sys.argv[2]), jobs=2))
 """
 
 
-@pytest.mark.parametrize("then", ["first build", "edit undone", "another edit"])
+@pytest.mark.parametrize("then", ["first build", "edit undone", "another edit",
+                                  "a failed build first"])
 def test_a_build_killed_with_files_staged_leaves_them_for_the_next_to_clear(
         make_site, tmp_path, then):
     files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
@@ -434,9 +435,15 @@ def test_a_build_killed_with_files_staged_leaves_them_for_the_next_to_clear(
     if then != "first build":  # the next build has other pages to write, or none at all
         edited.write_text(files["content/e001.md"], encoding="utf-8")
         os.utime(edited, ns=(then_ns, then_ns))
-    if then == "another edit":
+    if then in ("another edit", "a failed build first"):
         (root / "content" / "e150.md").write_text(event_file("Also edited", "2010-01-01"),
                                                   encoding="utf-8")
+    if then == "a failed build first":  # which leaves what it found for the next one to clear
+        broken = root / "content" / "broken.md"
+        broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+        with pytest.raises(BuildFailed):
+            build(BuildOptions(root=root, output=output, jobs=2))
+        broken.unlink()
     build(BuildOptions(root=root, output=output, jobs=2))
     clean = tmp_path / "clean"
     build(BuildOptions(root=root, output=clean, clean=True))
@@ -446,6 +453,13 @@ def test_a_build_killed_with_files_staged_leaves_them_for_the_next_to_clear(
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
     assert contents(output) == contents(clean)  # nothing half-written left, no mark
+
+
+def test_a_failed_first_build_leaves_no_folder_behind(make_site, tmp_path):
+    root = make_site({"content/a.md": "---\ntitle: [unclosed\n---\n"})
+    with pytest.raises(BuildFailed):
+        build(BuildOptions(root=root, output=tmp_path / "a" / "b" / "site"))
+    assert not (tmp_path / "a").exists()
 
 
 def test_a_link_into_content_from_outside_is_reported_by_every_build(make_site, tmp_path):
