@@ -367,10 +367,15 @@ def test_a_content_file_that_would_replace_a_generated_one_is_refused(make_site)
     assert not (root / "site").exists()
 
 
+def many_events() -> dict[str, str]:
+    """Enough event files for worker processes to parse them and render their pages."""
+    return {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
+            for n in range(250)}
+
+
 def test_a_build_stopped_while_workers_write_pages_leaves_nothing(make_site, tmp_path,
                                                                    monkeypatch):
-    files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
-             for n in range(250)}
+    files = many_events()
     root = make_site(files)
     output = tmp_path / "out"
 
@@ -385,8 +390,7 @@ def test_a_build_stopped_while_workers_write_pages_leaves_nothing(make_site, tmp
 
 def test_a_build_stopped_before_its_files_are_in_place_leaves_the_output_as_it_was(
         make_site, tmp_path, monkeypatch):
-    files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
-             for n in range(250)}
+    files = many_events()
     root = make_site(files)
     output = tmp_path / "out"
     build(BuildOptions(root=root, output=output, jobs=2))
@@ -417,8 +421,7 @@ build(BuildOptions(root=Path(sys.argv[1]), output=Path(sys.argv[2]), jobs=2))
                                   "a failed build first"])
 def test_a_build_killed_with_files_staged_leaves_them_for_the_next_to_clear(
         make_site, tmp_path, then):
-    files = {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
-             for n in range(250)}
+    files = many_events()
     root = make_site(files)
     output = tmp_path / "out"
     edited = root / "content" / "e001.md"
