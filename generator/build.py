@@ -156,7 +156,6 @@ class Builder:
         self._walked: SourceFiles | None = None  # what up_to_date() found, for the read after
         self._stamped: dict[str, Stamp] = {}  # and the stamps it took of the event files
         self._staged: list[str] = []  # files staged beside the output's files (see stage())
-        self._made_output = False  # the last render found no output folder
         self._unread: set[str] = set()  # changed files the watcher named, not read since
         self._read_paths: tuple[str, ...] = ()  # the event files the last read looked at
         self._read_list: list[Event] = []  # and the events it returned
@@ -235,7 +234,6 @@ class Builder:
         and exports are left for `render_data()`: the dev server shows the pages first.
         `changed`: as for `read()`."""
         self._staged, self._verified = [], set()
-        self._made_output = not self.options.output_dir.exists()
         try:
             return self._render(data, changed)
         except BaseException:
@@ -244,10 +242,9 @@ class Builder:
             raise
 
     def discard_staged(self) -> None:
-        """Remove the files the last render staged, and the folders made for them (the output
-        folder too, if this build made it): for a build that fails before they are in place."""
-        output = self.options.output_dir
-        unstage(self._staged, output, output.parent if self._made_output else output)
+        """Remove the files the last render staged, and the folders made for them: for a build
+        that fails before they are in place."""
+        unstage(self._staged, self.options.output_dir)
         self._staged = []
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:

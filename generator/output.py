@@ -14,6 +14,9 @@ from generator.errors import CommandFailed
 class Keep:
     """Stands for a file the output folder already holds as it should be."""
 
+    def __reduce__(self) -> str:
+        return "KEEP"  # the one marker, from a worker process too (pickled by name)
+
 
 KEEP = Keep()
 
@@ -21,6 +24,9 @@ KEEP = Keep()
 class Staged:
     """Stands for a file already written beside its target under the temporary name (see
     `stage`), to be renamed into place with the others."""
+
+    def __reduce__(self) -> str:
+        return "STAGED"
 
 
 STAGED = Staged()
@@ -78,7 +84,7 @@ def write_site(files: dict[str, Content], output: Path, tidy: bool = False) -> W
     while the build runs is then not reported; the next build finds it missing and makes it.)
     """
     staged = {p for p, c in files.items() if c is STAGED}
-    existing = None if tidy else _existing_files(output, staged)
+    existing = None if tidy else _clear_leftovers(output, staged)
     written_before = _manifest(output)
     files = {**files, MANIFEST: "".join(f"{p}\n" for p in sorted(files)).encode("utf-8")}
     # A file the build kept (KEEP) was checked by the build; here it only has to be there.
@@ -135,17 +141,13 @@ class Staging:
 
 def begin_staging(output: Path) -> Staging:
     """Mark `output` (made if missing) as a folder a build stages files in."""
-    made = None
-    for folder in (output, *output.parents):
-        if folder.exists():
-            break
-        made = folder
-    output.mkdir(parents=True, exist_ok=True)
+    made: list[Path] = []
+    _make_folders(output, made)
     marker = output / BUILDING
     fresh = not marker.exists()
     if fresh:
         marker.touch()
-    return Staging(output, fresh, made)
+    return Staging(output, fresh, made[0] if made else None)
 
 
 def end_staging(staging: Staging) -> None:
@@ -160,7 +162,7 @@ def abandon_staging(staging: Staging) -> None:
     # Never in the way of the error that stopped the build.
     with contextlib.suppress(OSError):
         if staging.output.is_dir():
-            _existing_files(staging.output)  # which clears them: see there
+            _clear_leftovers(staging.output)
         if staging.fresh:
             (staging.output / BUILDING).unlink(missing_ok=True)
         if staging.made is not None:
@@ -209,21 +211,23 @@ def _holds(target: str, chunks: list[bytes]) -> bool:
         return False
 
 
-def unstage(paths: list[str], output: Path, top: Path) -> None:
-    """Remove what `stage` wrote for a build that failed, and the folders it left empty, up to
-    `top` (the output folder, or its parent when the build made it)."""
+def unstage(paths: list[str], output: Path) -> None:
+    """Remove what `stage` wrote for a build that failed, and the folders it left empty (the
+    output folder itself is `abandon_staging`'s)."""
     for path in paths:
         target = output / path
         _temporary(target).unlink(missing_ok=True)
-        _remove_empty_parents(target.parent, top)
+        _remove_empty_parents(target.parent, output)
 
 
 def _temporary(target: Path) -> Path:
     return target.with_name(f"{TEMPORARY}{target.name}")
 
 
-def _existing_files(output: Path, staged: set[str] = frozenset()) -> set[str]:
-    """Every file under `output`, as POSIX paths relative to it (plain strings: a site has
+def _clear_leftovers(output: Path, staged: set[str] = frozenset()) -> set[str]:
+    """Remove the files under `output` that a stopped build left half-written (all files under
+    the temporary name but those in `staged`), and the folders made for them alone; return
+    every other file, as POSIX paths relative to `output` (plain strings: a site has
     thousands of files, and pathlib costs more than the walk itself)."""
     found: set[str] = set()
 

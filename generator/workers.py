@@ -21,7 +21,8 @@ from generator.model import Event
 from generator.output import KEEP, STAGED, Keep, Staged, stage
 from generator.pages import Page
 
-RenderResults = list[tuple[Page, bytes | Keep | Staged | ContentError | None]]
+RenderResult = bytes | Keep | Staged | ContentError | None  # None: an error not of a template
+RenderResults = list[tuple[Page, RenderResult]]
 PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
 RENDER_CHUNK = 500  # pages sent to a worker at a time: a few megabytes pickled
 
@@ -68,14 +69,12 @@ def _start_worker(env: jinja2.Environment, config: SiteConfig, root: Path,
     _WORKER.update(env=env, config=config, root=root, output=output)
 
 
-def _render_chunk(pages: list[Page]) -> list[tuple[str, bytes | str | ContentError | None]]:
-    """Render some pages; with an output folder, stage them there and answer "staged" or, for
-    a page the folder holds already, "same": only a few bytes go back, not the pages."""
+def _render_chunk(pages: list[Page]) -> list[tuple[str, RenderResult]]:
+    """Render some pages; with an output folder, stage them there and answer STAGED or, for a
+    page the folder holds already, KEEP: only a few bytes go back, not the pages."""
     results = render_pages(_WORKER["env"], pages, _WORKER["config"], _WORKER["root"],
                            _WORKER["output"])
-    # The markers are one object each in the main process, which pickling would not keep.
-    words = {id(STAGED): "staged", id(KEEP): "same"}
-    return [(page.path, words.get(id(result), result)) for page, result in results]
+    return [(page.path, result) for page, result in results]
 
 
 def render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
@@ -92,13 +91,11 @@ def render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteCo
     size = min(-(-len(pages) // (jobs * 4)), RENDER_CHUNK)
     chunks = [pages[start:start + size] for start in range(0, len(pages), size)]
     context = multiprocessing.get_context("fork")  # only on Linux: see _render_pages
-    marks = {"staged": STAGED, "same": KEEP}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(env, config, root, output)) as pool:
         done = pool.map(_render_chunk, chunks)  # forks now
         here = meanwhile()
-        by_path = {path: marks.get(result, result) if isinstance(result, str) else result
-                   for chunk in done for path, result in chunk}
+        by_path = {path: result for chunk in done for path, result in chunk}
     return here, [(page, by_path[page.path]) for page in pages]
 
 

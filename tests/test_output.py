@@ -1,10 +1,11 @@
 """Writing the site: only what changed, nothing stale, the old site kept when writing fails."""
 
+import pickle
 from pathlib import Path
 
 import pytest
 
-from generator.output import KEEP, MANIFEST, TEMPORARY, OutputError, write_site
+from generator.output import KEEP, MANIFEST, STAGED, TEMPORARY, OutputError, write_site
 
 from conftest import site_files
 
@@ -91,3 +92,8 @@ def test_a_tidy_write_still_removes_what_is_no_longer_made_and_writes_what_is_mi
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         MANIFEST, "a.html", "b.html", "c/d.html"]
     assert (report.written, report.removed) == (2, 1)
+
+
+def test_the_markers_stay_one_object_each_through_a_worker_process():
+    for marker in (KEEP, STAGED):
+        assert pickle.loads(pickle.dumps(marker)) is marker  # write_site compares with `is`
