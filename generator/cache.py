@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 8  # 8: event pages keyed by flat_key; output folders marked while staging
+FORMAT = 9  # 9: the theme's list items made once for every heading level
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
@@ -71,7 +71,7 @@ class Entry:
 
     event: Event
     parts: dict[str, bytes] = field(default_factory=dict)  # export → the event's part of it
-    items: dict[int, str] = field(default_factory=dict)  # heading level → its list item
+    items: dict[int, str] = field(default_factory=dict)  # heading level (or ANY_LEVEL) → item
 
 
 Shard = dict[bytes, Entry]  # an event file's hash → its entry

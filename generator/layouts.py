@@ -32,6 +32,7 @@ _LINKING_TAG = re.compile(r"<(?:a|img)\s[^>]*>")  # text never holds a raw "<": 
 _URL_ATTRIBUTE = re.compile(r'\s(href|src)="([^"]*)"')
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 STATIC_DIR = THEME_DIR / "static"
+THEME_MACROS = THEME_DIR / "macros.html"
 
 
 def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | None = None,
@@ -74,7 +75,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
                ) -> Markup:
         """The list items of `events`, joined; one call for a whole list keeps big lists fast."""
         html = "".join([fragments.item(event, level) for event in events])
-        return Markup(html.replace(ROOT_MARK, context["page"].root))
+        return Markup(html.replace(ROOT_MARK, context["page"].root).replace(LEVEL_MARK, str(level)))
 
     env.filters["datetext"] = datetext
     env.filters["dateiso"] = PartialDate.iso
@@ -88,6 +89,8 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
 
 
 ROOT_MARK = "\x00root\x00"  # stands for a page's way back to the site root in cached fragments
+LEVEL_MARK = "\x00level\x00"  # stands for the heading level in an item made for every level
+ANY_LEVEL = 0  # the kind of such an item, where the others' kinds are their levels
 
 
 class Fragments:
@@ -98,14 +101,31 @@ class Fragments:
         self._env = env
         self._items = items
         self._macros: jinja2.runtime.TemplateModule | None = None
+        # The theme's own event_item only prints its level, in the heading's tags: its items
+        # are made once with LEVEL_MARK and serve every level (an event is listed at two:
+        # its year's page and its tags'). A site's own macros.html may do anything with the
+        # level, so its items are made for each level they are listed at.
+        self._any_level: bool | None = None  # known once macros.html is loaded
 
     def prune(self, events: tuple[Event, ...]) -> None:
         self._items.prune(events)
 
+    @property
+    def any_level(self) -> bool:
+        """Whether items are made once, with LEVEL_MARK, for every level."""
+        if self._any_level is None:
+            filename = self._env.get_template("macros.html").filename
+            self._any_level = filename is not None and Path(filename) == THEME_MACROS
+        return self._any_level
+
     def item(self, event: Event, level: int) -> str:
+        """The list item of `event` with ROOT_MARK for its way back to the site root, and, when
+        `any_level`, LEVEL_MARK for its heading level."""
+        if self.any_level:
+            return self._items.get(ANY_LEVEL, event, lambda e: self._make(e, LEVEL_MARK))
         return self._items.get(level, event, lambda e: self._make(e, level))
 
-    def _make(self, event: Event, level: int) -> str:
+    def _make(self, event: Event, level: int | str) -> str:
         # The macros are imported once, with the context of a page whose way back to the
         # root is a mark: importing them for each item cost more than the item itself.
         if self._macros is None:

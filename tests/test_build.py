@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.layouts
 from generator.build import NO_BASE_URL, BuildOptions, build
 from generator.errors import BuildFailed
 from generator.output import TEMPORARY, OutputError
@@ -257,6 +258,54 @@ def test_a_busy_year_is_split_by_month(make_site):
     assert months == [f"{m} 2018" for m in ("January", "February", "March", "April", "May",
                       "June", "July", "August", "September", "October", "November", "December")]
     assert slug_of(index.select("section.year ol.timeline")[0].article) == "whole-year"
+
+
+def test_an_event_is_listed_at_the_heading_level_of_each_list(make_site):
+    files = {f"content/e{n:02d}.md": event_file(f"E{n}", f"2018-{n % 12 + 1:02d}-01",
+                                                tags="[uk]") for n in range(24)}
+    files["content/whole-year.md"] = event_file("Whole year", "2018", tags="[uk]")
+    root = make_site(files)
+    build_site(root)
+    site = root / "site"
+    # Each event under its month's heading: <h4> on the index, below the year's <h2> and the
+    # month's <h3>; <h3> on the year's page, a level up. A tag's page lists them under its <h1>.
+    levels = {page: {h.name for h in read_html(site / page).select("article .event-title")}
+              for page in ("index.html", "2018/index.html", "tags/uk/index.html")}
+    assert levels == {"index.html": {"h4"}, "2018/index.html": {"h3"},
+                      "tags/uk/index.html": {"h2"}}
+    whole_year = read_html(site / "tags/uk/index.html").select_one("#event-whole-year h2 a")
+    assert whole_year.get_text() == "Whole year"
+    assert whole_year["href"] == "../../events/whole-year/index.html"
+
+
+def test_a_sites_own_copy_of_the_macros_makes_the_same_pages(tmp_path):
+    # The theme's list items are made once for every heading level; a site's own macros.html
+    # has its items made for each level. Both must give the same bytes.
+    own = tmp_path / "own"
+    shutil.copytree(EXAMPLE, own)
+    shutil.copy(Path(generator.layouts.THEME_DIR, "macros.html"), own / "layouts" / "macros.html")
+    build(BuildOptions(root=EXAMPLE, output=tmp_path / "theme"))
+    build(BuildOptions(root=own, output=tmp_path / "copied"))
+    theme = {p.relative_to(tmp_path / "theme"): p.read_bytes()
+             for p in (tmp_path / "theme").rglob("*") if p.is_file()}
+    copied = {p.relative_to(tmp_path / "copied"): p.read_bytes()
+              for p in (tmp_path / "copied").rglob("*") if p.is_file()}
+    del theme[Path(".chronoline-files")], copied[Path(".chronoline-files")]
+    assert theme == copied
+    levels = {level for data in theme.values()
+              for level in re.findall(rb'<h(\d) class="event-title">', data)}
+    assert levels == {b"2", b"3"}
+
+
+def test_a_sites_own_macros_may_count_with_the_level(make_site):
+    macros = Path(generator.layouts.THEME_DIR, "macros.html").read_text(encoding="utf-8")
+    counted = macros.replace('<h{{ level }} class="event-title">', '<h{{ level + 1 }} class="x">')
+    assert counted != macros
+    root = make_site({"content/a.md": event_file("A", tags="[uk]"),
+                      "layouts/macros.html": counted})
+    build_site(root)
+    assert read_html(root / "site/index.html").select_one("h4.x a").get_text() == "A"
+    assert read_html(root / "site/tags/uk/index.html").select_one("h3.x a").get_text() == "A"
 
 
 def test_newest_first(make_site):
