@@ -68,7 +68,14 @@ from generator.sources import (
     stamp_of,
 )
 from generator.timeline import assemble, replace_events, same_place
-from generator.workers import PARALLEL_FROM, RenderResults, parse, render_in_workers, render_pages
+from generator.workers import (
+    PARALLEL_FROM,
+    RenderResults,
+    Workers,
+    parse,
+    render_in_workers,
+    render_pages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +146,8 @@ class Builder:
         self._output_keys: dict[str, str] = {}
         self._verified: set[str] = set()  # outputs found as the last build left them
         self.parsed = 0  # event files read and parsed, not taken from a cache
+        # One build's workers live for all of it (see Workers); the dev server's, for a task.
+        self._workers = Workers(self._jobs()) if options.once else None
         self._config: SiteConfig | None = None
         self._env: jinja2.Environment | None = None
         self._layouts_stamp: tuple = ()
@@ -240,6 +249,11 @@ class Builder:
             with contextlib.suppress(OSError):  # never in the way of the error that stopped it
                 self.discard_staged()
             raise
+
+    def close(self) -> None:
+        """Stop the worker processes a build keeps (see `BuildOptions.once`)."""
+        if self._workers is not None:
+            self._workers.close()
 
     def discard_staged(self) -> None:
         """Remove the files the last render staged, and the folders made for them: for a build
@@ -417,6 +431,8 @@ class Builder:
         cache: dict[str, tuple[Stamp, bytes, Event]] = dict(self._events) if known else {}
         # A file's timestamp can stay the same across two quick saves (file systems keep time
         # in ticks of a few milliseconds), so a file changed lately is compared by content.
+        if self._workers is not None and not self._events and len(paths) >= PARALLEL_FROM:
+            self._workers.start()  # all to parse: fork before the files are read (see Workers)
         settled = time.time_ns() - RECENT_NS
         stamped, self._stamped = self._stamped, {}  # by up_to_date(), a moment ago
         prefix = f"{root}/"  # paths as plain strings: pathlib and os.path cost more than stat
@@ -445,7 +461,7 @@ class Builder:
                 todo[shown] = (stamp, digest, data)
                 cache.pop(shown, None)
         items = [(shown, data) for shown, (_stamp, _digest, data) in todo.items()]
-        for shown, event, problems in parse(items, config, self._jobs()):
+        for shown, event, problems in parse(items, config, self._jobs(), self._workers):
             errors.extend(problems)
             if event is not None:
                 stamp, digest, _data = todo[shown]
@@ -699,8 +715,8 @@ class Builder:
                 also()
             return results
 
-        here, there = render_in_workers(env, shared, config, self.options.root, jobs, output,
-                                         meanwhile)
+        here, there = render_in_workers(shared, config, self.options.root, jobs, output,
+                                         meanwhile, self._workers)
         for page, result in [*here, *there]:
             if isinstance(result, (bytes, Keep, Staged)):
                 rendered[page.path] = (page, result)
@@ -751,7 +767,10 @@ def build(options: BuildOptions) -> BuildReport:
     tidy = (staging.fresh and cache is not None
             and cache.index.output == str(output.resolve()))
     try:
-        site = builder.render()
+        try:
+            site = builder.render()
+        finally:
+            builder.close()
         report = write_site(site.files, output, tidy)
     except BaseException:
         with contextlib.suppress(OSError):  # never in the way of the error that stopped it

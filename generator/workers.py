@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from generator.config import SiteConfig
 from generator.content import parse_event
 from generator.dates import MonthNames
 from generator.errors import ContentError, ContentErrors
-from generator.layouts import render_page, template_error
+from generator.layouts import make_environment, render_page, template_error
 from generator.markup import make_markdown
 from generator.model import Event
 from generator.output import KEEP, STAGED, Keep, Staged, stage
@@ -27,14 +28,63 @@ PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers
 RENDER_CHUNK = 500  # pages sent to a worker at a time: a few megabytes pickled
 
 
-def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int) -> list[ParseResult]:
+class Workers:
+    """Worker processes kept for the whole of one build, parsing and then rendering.
+
+    `start()` forks them while this process is still small: before a build reads its event
+    files, when it will parse many. Workers forked later share this process's memory only
+    until it writes to it, and it writes to all of it: freeing the files once parsed, and
+    rendering the list pages and the exports, which touches every event (their reference
+    counts). Each memory page written is copied for this process, and the workers keep the
+    old one. At 30,000 events, forked once the events were read, they kept 210 MB so; forked
+    to parse, holding the files read, 80 MB."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        """Fork the workers now, if there are to be any."""
+        if self.jobs >= 2 and self._pool is None:
+            self.pool().submit(int)  # with fork, the first task forks them all, at once
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs,
+                                             mp_context=_process_context())
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+@contextlib.contextmanager
+def _pool(workers: Workers | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """The build's workers, or, without them, a pool for this one task."""
+    if workers is not None:
+        try:
+            yield workers.pool()
+        except BaseException:
+            # As a pool's own `with` does: wait for the tasks under way, so that none stages
+            # a page after the build has cleared what was staged.
+            workers.close()
+            raise
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context()) as pool:
+        yield pool
+
+
+def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,
+          workers: Workers | None = None) -> list[ParseResult]:
     """Parse event files; many of them in worker processes, one per core."""
     task = (config.raw_html, config.timezone, config.language)
     if jobs < 2 or len(items) < PARALLEL_FROM:
         return parse_files(items, *task)
     size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out their loads
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context()) as pool:
+    with _pool(workers, jobs) as pool:
         results = pool.map(parse_files, chunks, *([value] * len(chunks) for value in task))
         return [result for chunk in results for result in chunk]
 
@@ -58,42 +108,40 @@ def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
     return results
 
 
-# What a rendering worker works from besides its pages. Set once in each worker process by
-# `_start_worker`, from objects the fork hands over as they are (the Jinja environment cannot be
-# pickled); the main process never sets it.
+# A rendering worker's Jinja environment, made at its first page (an environment cannot be
+# pickled), and the settings and site it was made for; the main process never sets it.
 _WORKER: dict = {}
 
 
-def _start_worker(env: jinja2.Environment, config: SiteConfig, root: Path,
-                  output: Path | None) -> None:
-    _WORKER.update(env=env, config=config, root=root, output=output)
+def _environment(config: SiteConfig, root: Path) -> jinja2.Environment:
+    if _WORKER.get("for") != (config, root):
+        _WORKER["env"] = make_environment(root / "layouts", config)
+        _WORKER["for"] = (config, root)
+    return _WORKER["env"]
 
 
-def _render_chunk(pages: list[Page]) -> list[tuple[str, RenderResult]]:
+def _render_chunk(pages: list[Page], config: SiteConfig, root: Path, output: Path | None,
+                  ) -> list[tuple[str, RenderResult]]:
     """Render some pages; with an output folder, stage them there and answer STAGED or, for a
     page the folder holds already, KEEP: only a few bytes go back, not the pages."""
-    results = render_pages(_WORKER["env"], pages, _WORKER["config"], _WORKER["root"],
-                           _WORKER["output"])
+    results = render_pages(_environment(config, root), pages, config, root, output)
     return [(page.path, result) for page, result in results]
 
 
-def render_in_workers(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
-                       root: Path, jobs: int, output: Path | None,
-                       meanwhile: Callable[[], RenderResults],
-                       ) -> tuple[RenderResults, RenderResults]:
+def render_in_workers(pages: list[Page], config: SiteConfig, root: Path, jobs: int,
+                      output: Path | None, meanwhile: Callable[[], RenderResults],
+                      workers: Workers | None = None) -> tuple[RenderResults, RenderResults]:
     """Render `pages` in worker processes while this one runs `meanwhile`; both results."""
     if not pages:
         return meanwhile(), []
-    # The pages go to the workers pickled, a chunk at a time, though the fork hands them all
-    # over: a worker that rendered the events it inherited would write to each of them (their
-    # reference counts) and so make its own copy of every memory page holding one, about as
-    # much memory again as all the events it renders. Its chunk it frees once rendered.
+    # The pages go to the workers pickled, a chunk at a time; each worker frees its chunk once
+    # rendered. (A worker forked with the events would write to each one it rendered, and so
+    # copy every memory page holding one.)
     size = min(-(-len(pages) // (jobs * 4)), RENDER_CHUNK)
     chunks = [pages[start:start + size] for start in range(0, len(pages), size)]
-    context = multiprocessing.get_context("fork")  # only on Linux: see _render_pages
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(env, config, root, output)) as pool:
-        done = pool.map(_render_chunk, chunks)  # forks now
+    with _pool(workers, jobs) as pool:
+        done = pool.map(_render_chunk, chunks, *([value] * len(chunks)
+                                                 for value in (config, root, output)))
         here = meanwhile()
         by_path = {path: result for chunk in done for path, result in chunk}
     return here, [(page, by_path[page.path]) for page in pages]

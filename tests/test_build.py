@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import generator.layouts
+import generator.workers
 from generator.build import NO_BASE_URL, BuildOptions, build
 from generator.errors import BuildFailed
 from generator.output import TEMPORARY, OutputError
@@ -402,6 +405,34 @@ def test_many_files_are_parsed_in_worker_processes_with_the_same_result(make_sit
             assert not output.exists(), "a failed build leaves no output folder behind"
         else:
             assert site_files(output) == before, "a failed build leaves the output as it was"
+
+
+def test_one_build_parses_and_renders_in_the_same_workers_and_stops_them(make_site, tmp_path,
+                                                                          monkeypatch):
+    root = make_site(many_events())
+    calls = tmp_path / "calls"
+    calls.mkdir()
+
+    def noting(name: str, function):
+        @functools.wraps(function)  # its name: tasks go to the workers pickled by name
+        def noted(*args: object) -> object:
+            (calls / f"{name}-{os.getpid()}").touch()  # in a worker process
+            return function(*args)
+        return noted
+
+    # The workers are forked from this process, with these in place of the originals.
+    monkeypatch.setattr("generator.workers.parse_files",
+                        noting("parse", generator.workers.parse_files))
+    monkeypatch.setattr("generator.workers._render_chunk",
+                        noting("render", generator.workers._render_chunk))
+    assert build(BuildOptions(root=root, jobs=2, clean=True)).events == 250
+    noted = [name.split("-") for name in os.listdir(calls)]
+    parsing = {pid for task, pid in noted if task == "parse"}
+    rendering = {pid for task, pid in noted if task == "render"}
+    assert str(os.getpid()) not in parsing | rendering
+    assert parsing == rendering and len(parsing) == 2
+    assert multiprocessing.active_children() == []
+    assert read_html(root / "site" / "events" / "e042" / "index.html").h1.get_text() == "E42"
 
 
 def test_a_content_file_that_would_replace_a_generated_one_is_refused(make_site):
