@@ -146,7 +146,8 @@ class Builder:
         self._output_keys: dict[str, str] = {}
         self._verified: set[str] = set()  # outputs found as the last build left them
         self.parsed = 0  # event files read and parsed, not taken from a cache
-        # One build's workers live for all of it (see Workers); the dev server's, for a task.
+        # One build's workers live for all of it (see Workers); `chronoline check` starts them
+        # for each task.
         self._workers = Workers(self._jobs()) if options.once else None
         self._config: SiteConfig | None = None
         self._env: jinja2.Environment | None = None
@@ -246,6 +247,7 @@ class Builder:
         try:
             return self._render(data, changed)
         except BaseException:
+            self.close()  # no worker may stage a file once the staged ones are removed
             with contextlib.suppress(OSError):  # never in the way of the error that stopped it
                 self.discard_staged()
             raise
@@ -702,6 +704,8 @@ class Builder:
         alone = [page for page in todo if page.template != "event.html"]
         shared = [page for page in todo if page.template == "event.html"]
         jobs = self._jobs()
+        # Only where workers are forked (Linux): started anew, each would import and load all
+        # again, and that path is not tested.
         if jobs < 2 or len(shared) < PARALLEL_FROM or sys.platform != "linux":
             alone, shared = todo, []
         output = self.options.output_dir if self.options.stage else None
@@ -715,8 +719,8 @@ class Builder:
                 also()
             return results
 
-        here, there = render_in_workers(shared, config, self.options.root, jobs, output,
-                                         meanwhile, self._workers)
+        here, there = render_in_workers(shared, config, self.options.root, self._layouts_stamp,
+                                         jobs, output, meanwhile, self._workers)
         for page, result in [*here, *there]:
             if isinstance(result, (bytes, Keep, Staged)):
                 rendered[page.path] = (page, result)

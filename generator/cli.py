@@ -141,6 +141,9 @@ def _plural(count: int, noun: str) -> str:
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                            drafts=args.drafts, clean=args.clean)
+    # A terminated build cleans up like an interrupted one: it stops its worker processes,
+    # which would otherwise wait for work forever, and removes the files it staged.
+    signal.signal(signal.SIGTERM, lambda *_: _raise_interrupt())
     try:
         report = build(options)
     except BuildFailed as exc:

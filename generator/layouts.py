@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
@@ -75,7 +75,10 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
                ) -> Markup:
         """The list items of `events`, joined; one call for a whole list keeps big lists fast."""
         html = "".join([fragments.item(event, level) for event in events])
-        return Markup(html.replace(ROOT_MARK, context["page"].root).replace(LEVEL_MARK, str(level)))
+        html = html.replace(ROOT_MARK, context["page"].root)
+        if fragments.any_level:  # as `{{ level }}` prints it
+            html = html.replace(LEVEL_MARK, escape(level))
+        return Markup(html)
 
     env.filters["datetext"] = datetext
     env.filters["dateiso"] = PartialDate.iso
@@ -101,10 +104,11 @@ class Fragments:
         self._env = env
         self._items = items
         self._macros: jinja2.runtime.TemplateModule | None = None
-        # The theme's own event_item only prints its level, in the heading's tags: its items
-        # are made once with LEVEL_MARK and serve every level (an event is listed at two:
-        # its year's page and its tags'). A site's own macros.html may do anything with the
-        # level, so its items are made for each level they are listed at.
+        # An event is listed at a heading level of each list's own: on the timeline, its
+        # year's page and its tags' pages. The theme's event_item only prints its level, in
+        # the heading's tags, so its items are made once with LEVEL_MARK and serve every
+        # level. A site's own macros.html may do anything with the level, so its items are
+        # made for each level they are listed at.
         self._any_level: bool | None = None  # known once macros.html is loaded
 
     def prune(self, events: tuple[Event, ...]) -> None:

@@ -44,8 +44,9 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
-        """Fork the workers now, if there are to be any."""
-        if self.jobs >= 2 and self._pool is None:
+        """Fork the workers now, where they are forked (Linux), if there are to be any."""
+        forked = _process_context().get_start_method() == "fork"
+        if self.jobs >= 2 and self._pool is None and forked:
             self.pool().submit(int)  # with fork, the first task forks them all, at once
 
     def pool(self) -> ProcessPoolExecutor:
@@ -109,29 +110,33 @@ def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig,
 
 
 # A rendering worker's Jinja environment, made at its first page (an environment cannot be
-# pickled), and the settings and site it was made for; the main process never sets it.
+# pickled), and what it was made for; the main process never sets it.
 _WORKER: dict = {}
 
 
-def _environment(config: SiteConfig, root: Path) -> jinja2.Environment:
-    if _WORKER.get("for") != (config, root):
+def _environment(config: SiteConfig, root: Path, layouts: object) -> jinja2.Environment:
+    made_for = (config, root, layouts)
+    if _WORKER.get("for") != made_for:
         _WORKER["env"] = make_environment(root / "layouts", config)
-        _WORKER["for"] = (config, root)
+        _WORKER["for"] = made_for
     return _WORKER["env"]
 
 
-def _render_chunk(pages: list[Page], config: SiteConfig, root: Path, output: Path | None,
-                  ) -> list[tuple[str, RenderResult]]:
+def _render_chunk(pages: list[Page], config: SiteConfig, root: Path, layouts: object,
+                  output: Path | None) -> list[tuple[str, RenderResult]]:
     """Render some pages; with an output folder, stage them there and answer STAGED or, for a
     page the folder holds already, KEEP: only a few bytes go back, not the pages."""
-    results = render_pages(_environment(config, root), pages, config, root, output)
-    return [(page.path, result) for page, result in results]
+    env = _environment(config, root, layouts)
+    return [(page.path, result) for page, result in render_pages(env, pages, config, root,
+                                                                  output)]
 
 
-def render_in_workers(pages: list[Page], config: SiteConfig, root: Path, jobs: int,
-                      output: Path | None, meanwhile: Callable[[], RenderResults],
+def render_in_workers(pages: list[Page], config: SiteConfig, root: Path, layouts: object,
+                      jobs: int, output: Path | None, meanwhile: Callable[[], RenderResults],
                       workers: Workers | None = None) -> tuple[RenderResults, RenderResults]:
-    """Render `pages` in worker processes while this one runs `meanwhile`; both results."""
+    """Render `pages` in worker processes while this one runs `meanwhile`; both results.
+    `layouts` stands for the layouts as they are (their files' stamp): a worker that
+    rendered with others makes its environment again."""
     if not pages:
         return meanwhile(), []
     # The pages go to the workers pickled, a chunk at a time; each worker frees its chunk once
@@ -141,7 +146,7 @@ def render_in_workers(pages: list[Page], config: SiteConfig, root: Path, jobs: i
     chunks = [pages[start:start + size] for start in range(0, len(pages), size)]
     with _pool(workers, jobs) as pool:
         done = pool.map(_render_chunk, chunks, *([value] * len(chunks)
-                                                 for value in (config, root, output)))
+                                                 for value in (config, root, layouts, output)))
         here = meanwhile()
         by_path = {path: result for chunk in done for path, result in chunk}
     return here, [(page, by_path[page.path]) for page in pages]

@@ -17,6 +17,7 @@ import pytest
 import generator.layouts
 import generator.workers
 from generator.build import NO_BASE_URL, BuildOptions, build
+from generator.config import load_config
 from generator.errors import BuildFailed
 from generator.output import TEMPORARY, OutputError
 
@@ -287,6 +288,9 @@ def test_a_sites_own_copy_of_the_macros_makes_the_same_pages(tmp_path):
     own = tmp_path / "own"
     shutil.copytree(EXAMPLE, own)
     shutil.copy(Path(generator.layouts.THEME_DIR, "macros.html"), own / "layouts" / "macros.html")
+    made_once = {root: generator.layouts.make_environment(root / "layouts", load_config(root))
+                 .globals["fragments"].any_level for root in (EXAMPLE, own)}
+    assert made_once == {EXAMPLE: True, own: False}
     build(BuildOptions(root=EXAMPLE, output=tmp_path / "theme"))
     build(BuildOptions(root=own, output=tmp_path / "copied"))
     theme = {p.relative_to(tmp_path / "theme"): p.read_bytes()
@@ -407,11 +411,13 @@ def test_many_files_are_parsed_in_worker_processes_with_the_same_result(make_sit
             assert site_files(output) == before, "a failed build leaves the output as it was"
 
 
-def test_one_build_parses_and_renders_in_the_same_workers_and_stops_them(make_site, tmp_path,
-                                                                          monkeypatch):
+@pytest.mark.skipif(sys.platform != "linux", reason="workers render only where they are forked")
+def test_one_build_forks_its_workers_before_reading_and_stops_them(make_site, tmp_path,
+                                                                   monkeypatch):
     root = make_site(many_events())
     calls = tmp_path / "calls"
     calls.mkdir()
+    seen: list[str] = []  # in this process: forks, and the first event file read
 
     def noting(name: str, function):
         @functools.wraps(function)  # its name: tasks go to the workers pickled by name
@@ -420,17 +426,29 @@ def test_one_build_parses_and_renders_in_the_same_workers_and_stops_them(make_si
             return function(*args)
         return noted
 
+    def fork() -> int:
+        seen.append("fork")
+        return real_fork()
+
+    def stamp(*args: object) -> object:
+        seen.append("read")
+        return real_stamp(*args)
+
+    real_fork, real_stamp = os.fork, generator.build.stamp_of
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(generator.build, "stamp_of", stamp)
     # The workers are forked from this process, with these in place of the originals.
-    monkeypatch.setattr("generator.workers.parse_files",
+    monkeypatch.setattr(generator.workers, "parse_files",
                         noting("parse", generator.workers.parse_files))
-    monkeypatch.setattr("generator.workers._render_chunk",
+    monkeypatch.setattr(generator.workers, "_render_chunk",
                         noting("render", generator.workers._render_chunk))
     assert build(BuildOptions(root=root, jobs=2, clean=True)).events == 250
+    assert seen[:3] == ["fork", "fork", "read"] and seen.count("fork") == 2
     noted = [name.split("-") for name in os.listdir(calls)]
     parsing = {pid for task, pid in noted if task == "parse"}
     rendering = {pid for task, pid in noted if task == "render"}
+    assert parsing and rendering and len(parsing | rendering) <= 2
     assert str(os.getpid()) not in parsing | rendering
-    assert parsing == rendering and len(parsing) == 2
     assert multiprocessing.active_children() == []
     assert read_html(root / "site" / "events" / "e042" / "index.html").h1.get_text() == "E42"
 

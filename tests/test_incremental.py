@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from generator.build import Builder, BuildOptions
 from generator.errors import BuildFailed
+from generator.layouts import THEME_DIR
 
 from conftest import event_file
 
@@ -21,6 +22,11 @@ CONFIGS = ['title = "A"\n', 'title = "B"\norder = "newest"\n',
            'title = "C"\nbase_url = "https://x.example/t/"\nlanguage = "nl"\n',
            'title = "D"\nindex_limit = 2\ntimezone = "Asia/Tokyo"\n']
 LAYOUTS = [None, "{% extends 'default/event.html' %}{% block head %}<meta name=x>{% endblock %}"]
+# A site's own macros.html, whose list items count with their heading level: they are made for
+# each level, where the theme's are made once for all.
+MACROS = (THEME_DIR / "macros.html").read_text(encoding="utf-8").replace(
+    "<h{{ level }} class=\"event-title\">", "<h{{ level + 1 }} class=\"event-title\">").replace(
+    "</h{{ level }}>", "</h{{ level + 1 }}>")
 
 operations = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 9), st.sampled_from(DATES),
@@ -31,6 +37,7 @@ operations = st.one_of(
     st.tuples(st.just("rename"), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("delete"), st.integers(0, 9)),
     st.tuples(st.just("layout"), st.sampled_from(LAYOUTS)),
+    st.tuples(st.just("macros"), st.booleans()),
     st.tuples(st.just("config"), st.sampled_from(CONFIGS)),
 )
 
@@ -55,6 +62,14 @@ def apply(root: Path, operation: tuple) -> None:
         else:
             target.parent.mkdir(exist_ok=True)
             target.write_text(args[0], encoding="utf-8")
+        return
+    if kind == "macros":
+        target = root / "layouts" / "macros.html"
+        if args[0]:
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(MACROS, encoding="utf-8")
+        else:
+            target.unlink(missing_ok=True)
         return
     if kind == "config":
         (root / "chronoline.toml").write_text(args[0], encoding="utf-8")
