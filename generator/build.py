@@ -431,10 +431,10 @@ class Builder:
         known = (changed is not None and paths is self._read_paths
                  and len(self._events) == len(paths))
         cache: dict[str, tuple[Stamp, bytes, Event]] = dict(self._events) if known else {}
-        # A file's timestamp can stay the same across two quick saves (file systems keep time
-        # in ticks of a few milliseconds), so a file changed lately is compared by content.
         if self._workers is not None and not self._events and len(paths) >= PARALLEL_FROM:
             self._workers.start()  # all to parse: fork before the files are read (see Workers)
+        # A file's timestamp can stay the same across two quick saves (file systems keep time
+        # in ticks of a few milliseconds), so a file changed lately is compared by content.
         settled = time.time_ns() - RECENT_NS
         stamped, self._stamped = self._stamped, {}  # by up_to_date(), a moment ago
         prefix = f"{root}/"  # paths as plain strings: pathlib and os.path cost more than stat

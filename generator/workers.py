@@ -36,8 +36,8 @@ class Workers:
     until it writes to it, and it writes to all of it: freeing the files once parsed, and
     rendering the list pages and the exports, which touches every event (their reference
     counts). Each memory page written is copied for this process, and the workers keep the
-    old one. At 30,000 events, forked once the events were read, they kept 210 MB so; forked
-    to parse, holding the files read, 80 MB."""
+    old one. At 30,000 events, workers forked once the events were read kept 210 MB of such
+    pages; forked to parse, while this process held the files read, 80 MB."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs

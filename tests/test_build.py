@@ -556,6 +556,43 @@ def test_a_build_killed_with_files_staged_leaves_them_for_the_next_to_clear(
     assert contents(output) == contents(clean)  # nothing half-written left, no mark
 
 
+TERMINATED_BUILD = """
+import multiprocessing, os, signal, sys
+import generator.build
+from generator.cli import run
+real = generator.build.render_pages
+
+def render_pages(*args):  # the list pages, here, while the workers stage the event pages
+    print(*[child.pid for child in multiprocessing.active_children()], flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return real(*args)
+
+generator.build.render_pages = render_pages
+sys.argv = ["chronoline", "build", "--source", sys.argv[1], "--output", sys.argv[2]]
+sys.exit(run())
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers render only where they are forked")
+def test_a_terminated_build_stops_its_workers_and_leaves_the_site_as_it_was(make_site, tmp_path):
+    root = make_site(many_events())
+    output = tmp_path / "out"
+    build(BuildOptions(root=root, output=output, jobs=2))
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    for path in (root / "content").iterdir():  # every page to render again
+        path.write_text(path.read_text(encoding="utf-8") + "Edited.\n", encoding="utf-8")
+    stopped = subprocess.run([sys.executable, "-c", TERMINATED_BUILD, str(root), str(output)],
+                             capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 130, stopped.stderr
+    assert stopped.stderr.strip() == "Stopped."
+    workers = [int(pid) for pid in stopped.stdout.split()]
+    assert len(workers) == 2
+    for pid in workers:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
 def test_a_failed_first_build_leaves_no_folder_behind(make_site, tmp_path):
     root = make_site({"content/a.md": "---\ntitle: [unclosed\n---\n"})
     with pytest.raises(BuildFailed):
