@@ -130,7 +130,9 @@ def main() -> None:
             # Each build in a new process, as `chronoline build` runs: a build keeps what it
             # made for as long as its process lives (see BuildOptions.once).
             done = subprocess.run([sys.executable, __file__, "--one", str(site), str(output)],
-                                  capture_output=True, text=True, check=True)
+                                  stdout=subprocess.PIPE, text=True)
+            if done.returncode != 0:  # its error is on stderr, shown as it came
+                sys.exit(f"the build failed with status {done.returncode}")
             results.append(json.loads(done.stdout))
     print(f"{args.events} events, cold build, median of {args.repeat}, each in a new process:")
     print(f"  {'phase':20} {'wall s':>8} {'CPU s, here':>12} {'CPU s, workers':>15}")
