@@ -197,7 +197,9 @@ def measure(count: int, repeat: int) -> list[float]:
             pss, rss = (max(kind) for kind in zip(peaks, warm_peaks, edit_peaks, strict=True))
             runs.append((cold, warm, edit, pss, rss))
             print(f"  N={count} run {attempt + 1}: cold {cold:.2f}s warm {warm:.2f}s "
-                  f"edit {edit:.2f}s peak {pss:.0f} MB PSS, {rss:.0f} MB RSS", file=sys.stderr)
+                  f"edit {edit:.2f}s peak {pss:.0f} MB PSS, {rss:.0f} MB RSS (PSS of the cold, "
+                  f"warm, edit builds: {peaks[0]:.0f}, {warm_peaks[0]:.0f}, "
+                  f"{edit_peaks[0]:.0f} MB)", file=sys.stderr)
         return [statistics.median(column) for column in zip(*runs, strict=True)]
 
 
