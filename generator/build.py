@@ -245,17 +245,17 @@ class Builder:
         `changed`: as for `read()`."""
         self._staged, self._verified = [], set()
         try:
-            return self._render(data, changed)
+            try:
+                return self._render(data, changed)
+            finally:
+                # A build's workers are done with its one render, and none may stage a file
+                # once the staged ones are removed.
+                if self._workers is not None:
+                    self._workers.close()
         except BaseException:
-            self.close()  # no worker may stage a file once the staged ones are removed
             with contextlib.suppress(OSError):  # never in the way of the error that stopped it
                 self.discard_staged()
             raise
-
-    def close(self) -> None:
-        """Stop the worker processes a build keeps (see `BuildOptions.once`)."""
-        if self._workers is not None:
-            self._workers.close()
 
     def discard_staged(self) -> None:
         """Remove the files the last render staged, and the folders made for them: for a build
@@ -771,10 +771,7 @@ def build(options: BuildOptions) -> BuildReport:
     tidy = (staging.fresh and cache is not None
             and cache.index.output == str(output.resolve()))
     try:
-        try:
-            site = builder.render()
-        finally:
-            builder.close()
+        site = builder.render()
         report = write_site(site.files, output, tidy)
     except BaseException:
         with contextlib.suppress(OSError):  # never in the way of the error that stopped it

@@ -64,14 +64,8 @@ class Workers:
 @contextlib.contextmanager
 def _pool(workers: Workers | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
     """The build's workers, or, without them, a pool for this one task."""
-    if workers is not None:
-        try:
-            yield workers.pool()
-        except BaseException:
-            # As a pool's own `with` does: wait for the tasks under way, so that none stages
-            # a page after the build has cleared what was staged.
-            workers.close()
-            raise
+    if workers is not None:  # stopped by their Builder, once its render is done or failed
+        yield workers.pool()
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context()) as pool:
         yield pool
