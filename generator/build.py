@@ -29,7 +29,8 @@ from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.exports import Chunks, events_json, icalendar, timelinejs
+from generator.exportfile import Reuse, positions, stage_export
+from generator.exports import Export, Layout, Parts, events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,
@@ -82,6 +83,10 @@ log = logging.getLogger(__name__)
 NO_BASE_URL = ("base_url is not set, so feed.xml, feed.json, sitemap.xml, robots.txt and "
                "canonical links are left out; set it to the site's public address")
 ASSETS = "assets"
+DIGEST_SIZE = 16  # bytes of the hash that stands for an event file
+# The data exports, each made of one part per event (see exports.Export).
+EXPORTS: dict[str, Callable[[Timeline, SiteConfig, Parts | None], Export]] = {
+    "timeline.json": timelinejs, "events.json": events_json, "events.ics": icalendar}
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,9 @@ class Builder:
         self._items = PerObject()  # each event's list item, for the current layouts
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         self._outputs_before: tuple[dict, str] = ({}, "")
+        # Where each event's part lies in the exports the last build wrote, and this one.
+        self._exports_before: tuple[bytes, dict[str, Layout]] = (b"", {})
+        self._exports: tuple[bytes, dict[str, Layout]] = (b"", {})
         self._rendered: tuple[Timeline, list[Page], SiteConfig] | None = None
         self._sources: SourceFiles | None = None
         self._walked: SourceFiles | None = None  # what up_to_date() found, for the read after
@@ -358,13 +366,19 @@ class Builder:
             data_key = flat_key((self._site_key, "data"), timeline.events, self._digests)
             self._output_keys.update(dict.fromkeys(names, data_key))
             if all(self._unchanged(name, data_key) for name in names):
+                self._exports = self._exports_before  # the same files, parts where they were
                 yield from dict.fromkeys(names, KEEP).items()
                 return
-        parts = self._parts
-        makers: dict[str, Callable[[], bytes | Chunks]] = {
-            "timeline.json": lambda: timelinejs(timeline, config, parts),
-            "events.json": lambda: events_json(timeline, config, parts),
-            "events.ics": lambda: icalendar(timeline, config, parts)}
+        output = self.options.output_dir if self.options.stage else None
+        files = {}
+        if output is None:  # the dev server: the parts are kept in memory for the next edit
+            for name, export in EXPORTS.items():
+                files[name] = export(timeline, config, self._parts).join()
+                yield name, files[name]
+            self._parts.prune(timeline.events)
+        else:
+            yield from self._stage_exports(timeline, config, output)
+        makers: dict[str, Callable[[], bytes]] = {}
         if config.base_url:
             paths = tuple(page.path for page in pages)
             if paths != self._sitemap[0]:
@@ -375,21 +389,50 @@ class Builder:
                        "robots.txt": lambda: robots(config)}
         if config.cname:
             makers["CNAME"] = lambda: f"{config.cname}\n".encode()
-        output = self.options.output_dir if self.options.stage else None
-        files = {}
         for name, make in makers.items():
             made = make()
             if output is not None:
-                # Written aside at once, as pages are: at 100,000 events the exports are
-                # hundreds of megabytes, better not held until the site is written.
-                self._staged.append(name)
+                self._staged.append(name)  # as pages are: aside at once
                 yield name, STAGED if stage(made, output, name) else KEEP
                 continue
-            files[name] = made if isinstance(made, bytes) else b"".join(made)
-            yield name, files[name]
-        parts.prune(timeline.events)
+            files[name] = made
+            yield name, made
         if output is None:
             self._data_key, self._data = key, files  # only once all are made
+
+    def _stage_exports(self, timeline: Timeline, config: SiteConfig, output: Path,
+                       ) -> Iterator[tuple[str, Content]]:
+        """Stage the exports a part at a time: at 100,000 events they are hundreds of
+        megabytes, better not held. The parts of unchanged events are copied from the files
+        the last build wrote, where it noted them; this build notes where its own land."""
+        order = b"".join(self._digests[id(event)] for event in timeline.events)
+        where: dict[bytes, int] | None = None
+        layouts = {}
+        for name, export in EXPORTS.items():
+            layout = self._layout_before(name)
+            reuse = None
+            if layout is not None:
+                if where is None:
+                    where = positions(self._exports_before[0], DIGEST_SIZE)
+                reuse = Reuse(where, layout, self._digests)
+            self._staged.append(name)
+            written, layouts[name] = stage_export(export(timeline, config, reuse), output, name)
+            yield name, STAGED if written else KEEP
+        self._exports = (order, layouts)
+
+    def _layout_before(self, name: str) -> Layout | None:
+        """Where the parts lie in the export `name` the last build wrote, if the output folder
+        holds that file as it was written."""
+        order, layouts = self._exports_before
+        layout = layouts.get(name)
+        recorded = self._outputs_before[0].get(name)
+        if layout is None or recorded is None or len(order) != len(layout.starts) * DIGEST_SIZE:
+            return None
+        try:
+            info = os.stat(f"{self._outputs_before[1]}/{name}")
+        except OSError:
+            return None
+        return layout if (info.st_size, info.st_mtime_ns) == recorded[1:] else None
 
     def _load_config(self) -> SiteConfig:
         base_url = self.options.base_url
@@ -456,7 +499,8 @@ class Builder:
                 cache.pop(shown, None)
                 continue
             # The path counts too: a renamed file is another event (its slug, its path).
-            digest = hashlib.blake2b(shown.encode() + b"\0" + data, digest_size=16).digest()
+            digest = hashlib.blake2b(shown.encode() + b"\0" + data,
+                                     digest_size=DIGEST_SIZE).digest()
             if cached and cached[1] == digest:
                 cache[shown] = (stamp, digest, cached[2])
             else:
@@ -493,7 +537,7 @@ class Builder:
             self._digests.update((id(cache[shown][2]), cache[shown][1]) for shown in todo)
         else:
             self._digests = {id(event): digest for _stamp, digest, event in cache.values()}
-        self._seed_parts()
+        self._seed_items()
         return events
 
     def _take_cache(self) -> None:
@@ -508,6 +552,7 @@ class Builder:
         index = cache.index
         if index.output == str(self.options.output_dir.resolve()):
             self._outputs_before = (index.outputs, index.output)
+            self._exports_before = (index.order, index.exports)
         self._events = {path: (index.sources.get(path, UNSETTLED), digest, entries[digest].event)
                         for path, digest in index.digests.items() if digest in entries}
         self._seeds = entries
@@ -517,16 +562,14 @@ class Builder:
         self._stored = {number: (index.shards[number], frozenset(shard))
                         for number, shard in shards.items()}
 
-    def _seed_parts(self) -> None:
-        """Give the exports the parts the last build made of events whose files did not change."""
+    def _seed_items(self) -> None:
+        """Keep the list items the last build made of events whose files did not change."""
         seeds, self._seeds = self._seeds, {}
         if not seeds:
             return
-        taken = [(digest, event, entry) for _stamp, digest, event in self._events.values()
-                 if (entry := seeds.get(digest)) is not None and entry.event is event]
-        self._parts.seed_all((kind, event, text) for _digest, event, entry in taken
-                             for kind, text in entry.parts.items())
-        self._item_seeds = {digest: (event, entry.items) for digest, event, entry in taken}
+        self._item_seeds = {digest: (event, entry.items)
+                            for _stamp, digest, event in self._events.values()
+                            if (entry := seeds.get(digest)) is not None and entry.event is event}
 
     def up_to_date(self, index: Index) -> bool:
         """True when the output folder holds what the build recorded in `index` was made
@@ -572,7 +615,7 @@ class Builder:
         those on disk (the index names the others as they are)."""
         # A shard holds the same as on disk when it has the same events and nothing new was
         # made of them: what is made of an event follows from its file under one site key.
-        made = self._parts.made | self._items.made
+        made = self._items.made
         members: dict[int, dict[bytes, Event]] = {}
         for _stamp, digest, event in self._events.values():
             members.setdefault(shard_of(digest), {})[digest] = event
@@ -588,10 +631,6 @@ class Builder:
             shard = shards[number] = {}
             for digest, event in events.items():
                 shard[digest] = entries[id(event)] = Entry(event)
-        for kind, event, text in self._parts.items(entries):
-            entry = entries.get(id(event))
-            if entry is not None and entry.event is event:
-                entry.parts[kind] = text
         for level, event, text in self._items.items(entries):
             entry = entries.get(id(event))
             if entry is not None and entry.event is event:
@@ -613,7 +652,8 @@ class Builder:
         for path, (stamp, digest, _event) in self._events.items():
             sources[path], digests[path] = stamp, digest
         index = Index(self._site_key, str(output.resolve()), self.options.drafts, sources,
-                      outputs, site.events, site.pages, site.warnings, digests, stored)
+                      outputs, site.events, site.pages, site.warnings, digests, stored,
+                      *self._exports)
         return index, shards
 
     def _unchanged(self, path: str, key: str) -> bool:

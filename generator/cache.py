@@ -7,8 +7,8 @@ the next build slower. It has two parts, read one after the other:
   layouts, the theme), the timestamp and content hash of every source file and, for every
   output file, a key of all it was made from with its size and timestamp as written. When
   nothing differs, the build is done without reading more.
-- the entries: what the last build made of each event file (the event as parsed, its export
-  parts and list items), by the hash of the file, so one edit costs one event's work. They are
+- the entries: what the last build made of each event file (the event as parsed and its list
+  items), by the hash of the file, so one edit costs one event's work. They are
   spread over up to 256 shard files by that hash, and a build rewrites only the shards whose
   entries changed: after one edit, one or two.
 
@@ -34,6 +34,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import SiteConfig
+from generator.exports import Layout
 from generator.model import Event, YearGroup
 from generator.sources import Stamp
 
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 9  # 9: the theme's list items made once for every heading level
+FORMAT = 10  # 10: the exports' parts are copied from the files written, not kept here
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
@@ -63,6 +64,10 @@ class Index:
     warnings: tuple[str, ...] = ()
     digests: dict[str, bytes] = field(default_factory=dict)  # event file → hash of it
     shards: dict[int, bytes] = field(default_factory=dict)  # shard → its file's signature
+    # Where each event's part lies in each export the build wrote (see exportfile): the
+    # hashes of the events' files in the exports' order, and each export's layout.
+    order: bytes = b""
+    exports: dict[str, Layout] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,7 +75,6 @@ class Entry:
     """What a build made of one event file."""
 
     event: Event
-    parts: dict[str, bytes] = field(default_factory=dict)  # export → the event's part of it
     items: dict[int, str] = field(default_factory=dict)  # heading level (or ANY_LEVEL) → item
 
 

@@ -4,28 +4,79 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate, Precision
 from generator.i18n import translations
 from generator.markup import absolute_links, to_text
-from generator.memo import PerObject
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
 
-# A file's bytes in pieces, to join or to write one after another: at 100,000 events an export
-# is hundreds of megabytes, made of the pieces kept for each event.
-Chunks = list[bytes]
+
+class Span(NamedTuple):
+    """An event's part as the file the last build wrote holds it, to copy from there."""
+
+    start: int
+    size: int
 
 
-def timelinejs(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None,
-               ) -> Chunks:
+Part = bytes | Span
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each event's part lies in an export file, in the timeline's order."""
+
+    starts: array  # of "q": the byte each part starts at
+    sizes: array  # of "q"
+
+    def span(self, position: int) -> Span:
+        return Span(self.starts[position], self.sizes[position])
+
+
+class Parts(Protocol):
+    """Where the exports get each event's part: made now, or made before (see PerObject)."""
+
+    def get(self, kind: str, event: Event, make: Callable[[Event], bytes]) -> Part: ...
+
+
+class _MadeNow:
+    """Every part made as it is needed, and none kept."""
+
+    def get(self, kind: str, event: Event, make: Callable[[Event], bytes]) -> Part:
+        return make(event)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A data file as it is written: its head, then each event's part in the timeline's order,
+    one at a time, `between` them, then its tail. At 100,000 events an export is hundreds of
+    megabytes: its parts are made as the file is written, and none need be kept."""
+
+    head: bytes
+    parts: Iterable[Part]
+    tail: bytes
+    between: bytes = b""
+
+    def join(self) -> bytes:
+        """The whole file, from parts that are all bytes."""
+        parts = list(self.parts)
+        if not all(isinstance(part, bytes) for part in parts):
+            raise ValueError("a part kept in a file cannot be joined")
+        return self.head + self.between.join(parts) + self.tail
+
+
+def timelinejs(timeline: Timeline, config: SiteConfig, parts: Parts | None = None) -> Export:
     """TimelineJS3's JSON format, so a newsroom can embed the same content with TimelineJS."""
-    parts = parts or PerObject()
-    slides = [parts.get("timelinejs", event, lambda e: _dumps(_slide(e, config)).encode())
-              for event in timeline.events]
+    made = parts if parts is not None else _MadeNow()
+    slides = (made.get("timelinejs", event, lambda e: _dumps(_slide(e, config)).encode())
+              for event in timeline.events)
     title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
     return _json_with_list({"title": title}, "events", slides)
 
@@ -91,12 +142,11 @@ def _slide_text(event: Event, config: SiteConfig) -> str:
     return absolute_links(text, base) if base else text
 
 
-def events_json(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None,
-                ) -> Chunks:
+def events_json(timeline: Timeline, config: SiteConfig, parts: Parts | None = None) -> Export:
     """Every published event with all its fields, for anyone who wants the data."""
-    parts = parts or PerObject()
-    records = [parts.get("events", event, lambda e: _dumps(_record(e, config)).encode())
-               for event in timeline.events]
+    made = parts if parts is not None else _MadeNow()
+    records = (made.get("events", event, lambda e: _dumps(_record(e, config)).encode())
+               for event in timeline.events)
     head = {"title": config.title, "description": config.description,
             "home_page_url": config.base_url or None}
     return _json_with_list(head, "events", records)
@@ -124,17 +174,16 @@ def _record(event: Event, config: SiteConfig) -> dict:
     return record
 
 
-def icalendar(timeline: Timeline, config: SiteConfig, parts: PerObject | None = None,
-              ) -> Chunks:
+def icalendar(timeline: Timeline, config: SiteConfig, parts: Parts | None = None) -> Export:
     """RFC 5545: each event all-day over its period, or timed; stamped with its own date."""
-    parts = parts or PerObject()
+    made = parts if parts is not None else _MadeNow()
     name = _ics_text(config.title)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
     heading = translations(config.language).gettext("Sources")  # once: it compiles a catalog
-    entries = [parts.get("icalendar", event, lambda e: _vevent(e, config, heading).encode())
-               for event in timeline.events]
-    return [_lines(head).encode(), *entries, _lines(["END:VCALENDAR"]).encode()]
+    entries = (made.get("icalendar", event, lambda e: _vevent(e, config, heading).encode())
+               for event in timeline.events)
+    return Export(_lines(head).encode(), entries, _lines(["END:VCALENDAR"]).encode())
 
 
 def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
@@ -202,14 +251,8 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _json_with_list(head: dict, key: str, items: list[bytes]) -> Chunks:
+def _json_with_list(head: dict, key: str, items: Iterator[Part]) -> Export:
     """A JSON object of `head` and a list under `key` made of items already encoded, one line
     each, so that each item can be kept from the previous build."""
     start = "{" + "".join(f"{_dumps(k)}:{_dumps(v)},\n" for k, v in head.items())
-    chunks = [f"{start}{_dumps(key)}:[\n".encode()]
-    for item in items:
-        chunks += (item, b",\n")
-    if items:
-        chunks.pop()  # no comma after the last
-    chunks.append(b"\n]}\n")
-    return chunks
+    return Export(f"{start}{_dumps(key)}:[\n".encode(), items, b"\n]}\n", b",\n")

@@ -224,6 +224,11 @@ def _temporary(target: Path) -> Path:
     return target.with_name(f"{TEMPORARY}{target.name}")
 
 
+def staged_path(output: Path, path: str) -> Path:
+    """Where `stage` writes `path` of the output folder until the site is in place."""
+    return _temporary(output / path)
+
+
 def _clear_leftovers(output: Path, staged: set[str] = frozenset()) -> set[str]:
     """Remove the files under `output` that a stopped build left half-written (all files under
     the temporary name but those in `staged`), and the folders made for them alone; return

@@ -13,7 +13,7 @@ LAYERS = [
     {"structured", "feeds"},
     {"exports", "sitemap"},
     {"layouts", "output", "cache"},
-    {"workers"},
+    {"workers", "exportfile"},
     {"build", "livereload"},
     {"importer", "new", "check", "scaffold", "links"},
     {"serve"},

@@ -58,7 +58,7 @@ def test_the_cache_is_used_and_clean_builds_without_it(make_site):
     cache = load(root)
     digest = cache.index.digests["content/a.md"]
     entry = cache.entries()[digest]
-    doctored = Entry(replace(entry.event, title="What the cache says"), entry.parts, entry.items)
+    doctored = Entry(replace(entry.event, title="What the cache says"), entry.items)
     cache.index.outputs = {}
     save(root, cache.index, {shard_of(digest): {digest: doctored}})
     build_site(root)
