@@ -47,22 +47,26 @@ def decode(data: bytes, path: str) -> str:
 
 
 def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo,
-                months: MonthNames = ENGLISH) -> Event:
+                months: MonthNames = ENGLISH, shared: dict | None = None) -> Event:
     """Parse one event file (`path` is only for messages and the default slug); written dates
-    may name months in English or in the language of `months`."""
+    may name months in English or in the language of `months`. Events parsed with the same
+    `shared` hold one object for each tag and each publisher they have alike: a large
+    timeline has tens of thousands of events and a few dozen of each."""
     document = split(decode(data, path), path)
-    return _Reader(path, document, tz, months).event(md)
+    return _Reader(path, document, tz, months, {} if shared is None else shared).event(md)
 
 
 class _Reader:
     """Checks one document's fields, collecting every problem before raising."""
 
-    def __init__(self, path: str, document: Document, tz: dt.tzinfo, months: MonthNames) -> None:
+    def __init__(self, path: str, document: Document, tz: dt.tzinfo, months: MonthNames,
+                 shared: dict) -> None:
         self.path = path
         self.doc = document
         self.fields = document.fields
         self.tz = tz
         self.months = months
+        self.shared = shared
         self.errors: list[ContentError] = []
 
     def error(self, field: str, message: str, line: int | None) -> None:
@@ -150,7 +154,8 @@ class _Reader:
             if slug in tags and tags[slug].name != name:
                 self.error("tags", f"'{name}' and '{tags[slug].name}' would share the page "
                            f"tags/{slug}/; rename one of them", item.line)
-            tags.setdefault(slug, Tag(name, slug))
+            tag = Tag(name, slug)
+            tags.setdefault(slug, self.shared.setdefault(tag, tag))
         return tuple(tags.values())
 
     def sources(self) -> tuple[Source, ...]:
@@ -178,6 +183,7 @@ class _Reader:
             date = self.date("date", fields=entry, prefix=f"{field}.")
             title = self.text("title", fields=entry)
             publisher = self.text("publisher", fields=entry)
+            publisher = self.shared.setdefault(publisher, publisher)
             if url:
                 sources.append(Source(url, title, publisher, date, archive, item.line))
         return tuple(sources)

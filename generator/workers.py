@@ -77,7 +77,7 @@ def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,
     task = (config.raw_html, config.timezone, config.language)
     if jobs < 2 or len(items) < PARALLEL_FROM:
         return parse_files(items, *task)
-    size = -(-len(items) // (jobs * 4))  # a few chunks per worker evens out their loads
+    size = min(-(-len(items) // (jobs * 4)), 500)  # a few chunks per worker evens out their loads
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with _pool(workers, jobs) as pool:
         results = pool.map(parse_files, chunks, *([value] * len(chunks) for value in task))
@@ -154,9 +154,10 @@ def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
     """Parse (path, bytes) pairs; runs in worker processes too, so it takes plain values."""
     md, months, tz = make_markdown(raw_html), MonthNames(language), ZoneInfo(timezone)
     results: list[ParseResult] = []
+    shared: dict = {}  # kept shared through pickling: one pickle holds all of these results
     for shown, data in items:
         try:
-            results.append((shown, parse_event(data, shown, md, tz, months), []))
+            results.append((shown, parse_event(data, shown, md, tz, months, shared), []))
         except ContentErrors as exc:
             results.append((shown, None, exc.errors))
     return results
