@@ -33,7 +33,7 @@ class DateError(ValueError):
     """A value that is not a date chronoline can read."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date as precise as it was written; `moment` is set only for a time of day."""
 
@@ -43,6 +43,10 @@ class PartialDate:
     moment: dt.datetime | None = None  # aware; offset as written, or the site's zone
     utc_written: bool = False  # written with a trailing Z
     seconds_written: bool = False
+
+    def __getstate__(self) -> tuple:  # pickled as a tuple, as the model's classes are
+        return (self.year, self.month, self.day, self.moment, self.utc_written,
+                self.seconds_written)
 
     @property
     def precision(self) -> Precision:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from html import escape
 from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
@@ -95,7 +95,7 @@ def _slide(event: Event, config: SiteConfig) -> dict:
     if event.media:
         slide["media"] = _media(event)
     if event.background:
-        slide["background"] = {k: v for k, v in vars(event.background).items() if v}
+        slide["background"] = {k: v for k, v in asdict(event.background).items() if v}
     # What an imported slide carried beyond chronoline's fields goes back where it was,
     # inside chronoline's own mappings too (a media thumbnail, a date's format).
     for key, value in (json.loads(event.extra) if event.extra else {}).items():
@@ -165,7 +165,7 @@ def _record(event: Event, config: SiteConfig) -> dict:
         "source_file": event.path,
         "display_date": event.display_date or None,
         "media": _media(event) if event.media else None,
-        "background": vars(event.background) if event.background else None,
+        "background": asdict(event.background) if event.background else None,
         "extra": json.loads(event.extra) if event.extra else None,
     }
     url = public_url(config, event_path(event))

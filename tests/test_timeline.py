@@ -1,6 +1,7 @@
 """Ordering and grouping: by start instant, coarser first, then slug."""
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from generator.dates import parse_date
@@ -69,7 +70,7 @@ def test_neighbours():
 
 def test_duplicate_slugs_are_errors():
     first, second = event("x", "2017"), event("x", "2018")
-    second = Event(**{**second.__dict__, "path": "content/z/x.md"})
+    second = replace(second, path="content/z/x.md")
     _, errors = assemble([second, first], dt.UTC)
     assert [str(e) for e in errors] == [
         "content/z/x.md: slug: 'x' is also the slug of content/x.md; rename one file or give it "
