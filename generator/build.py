@@ -29,7 +29,7 @@ from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.exportfile import Reuse, positions, stage_export
+from generator.exportfile import Previous, positions, stage_export
 from generator.exports import Export, Layout, Parts, events_json, icalendar, timelinejs
 from generator.feeds import atom, json_feed
 from generator.layouts import (
@@ -409,30 +409,20 @@ class Builder:
         where: dict[bytes, int] | None = None
         layouts = {}
         for name, export in EXPORTS.items():
-            layout = self._layout_before(name)
-            reuse = None
-            if layout is not None:
+            before_order, before = self._exports_before
+            layout, recorded = before.get(name), self._outputs_before[0].get(name)
+            previous = None
+            if (layout is not None and recorded is not None
+                    and len(before_order) == len(layout.starts) * DIGEST_SIZE):
                 if where is None:
-                    where = positions(self._exports_before[0], DIGEST_SIZE)
-                reuse = Reuse(where, layout, self._digests)
+                    where = positions(before_order, DIGEST_SIZE)
+                previous = Previous(where, layout, recorded[1], recorded[2])
             self._staged.append(name)
-            written, layouts[name] = stage_export(export(timeline, config, reuse), output, name)
+            written, layouts[name] = stage_export(
+                lambda parts, export=export: export(timeline, config, parts), output, name,
+                previous, self._digests)
             yield name, STAGED if written else KEEP
         self._exports = (order, layouts)
-
-    def _layout_before(self, name: str) -> Layout | None:
-        """Where the parts lie in the export `name` the last build wrote, if the output folder
-        holds that file as it was written."""
-        order, layouts = self._exports_before
-        layout = layouts.get(name)
-        recorded = self._outputs_before[0].get(name)
-        if layout is None or recorded is None or len(order) != len(layout.starts) * DIGEST_SIZE:
-            return None
-        try:
-            info = os.stat(f"{self._outputs_before[1]}/{name}")
-        except OSError:
-            return None
-        return layout if (info.st_size, info.st_mtime_ns) == recorded[1:] else None
 
     def _load_config(self) -> SiteConfig:
         base_url = self.options.base_url

@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 10  # 10: the exports' parts are copied from the files written, not kept here
+FORMAT = 11  # 10: the exports' parts are copied from the files written, not kept here; 11: the
+# model's classes pickle their fields as a tuple
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,

@@ -6,21 +6,33 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from generator.errors import CommandFailed
-from generator.exports import Export, Layout, Part, Span
+from generator.exports import Export, Layout, Part, Parts, Span
 from generator.model import Event
 from generator.output import staged_path
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last build wrote of an export: where each event's part lies, and the file's
+    size and time as that build left it."""
+
+    where: dict[bytes, int]  # the hash of an event's file → its position in the export
+    layout: Layout
+    size: int
+    mtime_ns: int
 
 
 class Reuse:
     """Each event's part as the last build wrote it, for the events it had; others are made.
     What is made of an event follows from its file under one site key, as for the cache."""
 
-    def __init__(self, where: dict[bytes, int], layout: Layout, digests: dict[int, bytes],
-                 ) -> None:
-        self._where, self._layout, self._digests = where, layout, digests
+    def __init__(self, previous: Previous, digests: dict[int, bytes]) -> None:
+        self._where, self._layout, self._digests = previous.where, previous.layout, digests
 
     def get(self, kind: str, event: Event, make: Callable[[Event], bytes]) -> Part:
         position = self._where.get(self._digests[id(event)])
@@ -38,60 +50,92 @@ class ExportChanged(CommandFailed):
     """The file the last build wrote changed while its parts were copied from it."""
 
 
-def stage_export(export: Export, output: Path, path: str) -> tuple[bool, Layout]:
-    """Stage `export` beside `path` in `output`, as `output.stage` does, unless the file there
-    holds it already (then False); and where each part landed. A part given as a Span is
-    copied from the file there, which the caller knows to be the one the last build wrote."""
+def stage_export(make: Callable[[Parts | None], Export], output: Path, path: str,
+                 previous: Previous | None = None, digests: dict[int, bytes] | None = None,
+                 ) -> tuple[bool, Layout]:
+    """Stage the export that `make` makes beside `path` in `output`, as `output.stage` does,
+    unless the file there holds it already (then False); and where each part landed.
+
+    When the file there is the one the last build wrote (`previous`: its size and time, as
+    seen on the file opened), the parts of the events it had are copied from it; `digests`
+    gives each event's file hash. Else every part is made."""
     target = os.path.join(output, path)
     temporary = staged_path(output, path)
     os.makedirs(temporary.parent, exist_ok=True)
-    starts, sizes = array("q"), array("q")
+    old = _open(target)
     try:
-        old = os.open(target, os.O_RDONLY)
-    except OSError:
-        old = None
-    try:
-        # The file there is compared as the new one is written, until they differ: a part
-        # copied from where it lies already needs no comparing.
-        same = old is not None
-        position = 0
-        with open(temporary, "wb") as file:
-            def put(data: bytes) -> None:
-                nonlocal position, same
-                if same and os.pread(old, len(data), position) != data:
-                    same = False
-                file.write(data)
-                position += len(data)
-
-            put(export.head)
-            first = True
-            for part in export.parts:
-                if not first:
-                    put(export.between)
-                first = False
-                starts.append(position)
-                if isinstance(part, Span):
-                    data = _copy(old, part, target)
-                    if part.start == position:  # where it was: equal if all before it was
-                        file.write(data)
-                        position += len(data)
-                    else:
-                        put(data)
-                else:
-                    put(part)
-                sizes.append(position - starts[-1])
-            put(export.tail)
-        if same and os.fstat(old).st_size == position:
+        seen = os.fstat(old.fileno()) if old is not None else None
+        reuse = None
+        if (seen is not None and previous is not None and digests is not None
+                and (seen.st_size, seen.st_mtime_ns) == (previous.size, previous.mtime_ns)):
+            reuse = Reuse(previous, digests)
+        try:
+            written, layout = _write(make(reuse), old, temporary)
+            if reuse is not None:
+                now = os.fstat(old.fileno())
+                if (now.st_size, now.st_mtime_ns) != (seen.st_size, seen.st_mtime_ns):
+                    raise ExportChanged(f"{target} changed while the build read it; build again")
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        if not written:
             temporary.unlink()
-            return False, Layout(starts, sizes)
-        return True, Layout(starts, sizes)
+        return written, layout
     finally:
         if old is not None:
-            os.close(old)
+            old.close()
 
 
-def _copy(old: int | None, span: Span, target: str) -> bytes:
-    data = os.pread(old, span.size, span.start) if old is not None else b""
-    if len(data) != span.size:
-        raise ExportChanged(f"{target} changed while the build read it; build again")
-    return data
+def _write(export: Export, old: BinaryIO | None, temporary: Path) -> tuple[bool, Layout]:
+    """Write `export` to `temporary`; whether it differs from `old`, and where its parts are.
+    Every part is written, even once the file proves the same as the old one: that is known
+    only at its end, and the exports change whenever an event does."""
+    starts, sizes = array("q"), array("q")
+    # The old file is compared as the new one is written, until they differ.
+    same = old is not None
+    position = 0
+    with open(temporary, "wb") as file:
+        def put(data: bytes) -> None:
+            nonlocal position, same
+            if same and _read(old, position, len(data)) != data:
+                same = False
+            file.write(data)
+            position += len(data)
+
+        put(export.head)
+        first = True
+        for part in export.parts:
+            if not first:
+                put(export.between)
+            first = False
+            starts.append(position)
+            if isinstance(part, Span):
+                data = _read(old, part.start, part.size)
+                if len(data) != part.size:
+                    raise ExportChanged(f"{old.name} changed while the build read it; "
+                                        "build again")
+                if part.start == position:  # read from this very place: no need to compare
+                    file.write(data)
+                    position += len(data)
+                else:
+                    put(data)
+            else:
+                put(part)
+            sizes.append(position - starts[-1])
+        put(export.tail)
+    same = same and os.fstat(old.fileno()).st_size == position
+    return not same, Layout(starts, sizes)
+
+
+def _open(target: str) -> BinaryIO | None:
+    """The file the output folder holds, to compare with and copy from; None when there is
+    none that can be read, and then every part is made."""
+    try:
+        return open(target, "rb")  # noqa: SIM115 (closed by stage_export)
+    except OSError:
+        return None
+
+
+def _read(file: BinaryIO, start: int, size: int) -> bytes:
+    file.seek(start)
+    return file.read(size)

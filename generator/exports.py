@@ -57,7 +57,8 @@ class _MadeNow:
 class Export:
     """A data file as it is written: its head, then each event's part in the timeline's order,
     one at a time, `between` them, then its tail. At 100,000 events an export is hundreds of
-    megabytes: its parts are made as the file is written, and none need be kept."""
+    megabytes: its parts are made as the file is written, and none need be kept. So they can
+    be gone through once only: one Export is one file written, or joined."""
 
     head: bytes
     parts: Iterable[Part]

@@ -186,27 +186,26 @@ def _manifest(output: Path) -> set[str]:
         return set()
 
 
-def stage(content: bytes | list[bytes], output: Path, path: str) -> bool:
-    """Write `content` (bytes, or bytes in pieces) beside `path` in `output` under the temporary
-    name, unless the file there holds it already; True when written. Pages and data files are
-    staged this way as soon as they are made, by worker processes too: a site of 100,000 events
-    need not be held in memory, nor its pages travel back to the process that writes the site."""
-    chunks = [content] if isinstance(content, bytes) else content
+def stage(content: bytes, output: Path, path: str) -> bool:
+    """Write `content` beside `path` in `output` under the temporary name, unless the file
+    there holds it already; True when written. Pages and data files are staged this way as
+    soon as they are made, by worker processes too: a site of 100,000 events need not be held
+    in memory, nor its pages travel back to the process that writes the site."""
     target = os.path.join(output, path)
-    if _holds(target, chunks):
+    if _holds(target, content):
         return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(_temporary(Path(target)), "wb") as file:
-        file.writelines(chunks)
+        file.write(content)
     return True
 
 
-def _holds(target: str, chunks: list[bytes]) -> bool:
+def _holds(target: str, content: bytes) -> bool:
     try:
-        if os.path.getsize(target) != sum(map(len, chunks)):
+        if os.path.getsize(target) != len(content):
             return False
         with open(target, "rb") as file:
-            return all(file.read(len(chunk)) == chunk for chunk in chunks)
+            return file.read() == content
     except OSError:
         return False
 
@@ -258,7 +257,7 @@ def _clear_leftovers(output: Path, staged: set[str] = frozenset()) -> set[str]:
 
 def _same(content: Content, path: Path) -> bool:
     if not isinstance(content, Path):
-        return _holds(str(path), [content])
+        return _holds(str(path), content)
     try:
         if content.stat().st_size != path.stat().st_size:
             return False

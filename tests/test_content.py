@@ -7,6 +7,7 @@ import pytest
 from generator.content import parse_event
 from generator.errors import ContentErrors
 from generator.markup import make_markdown
+from generator.workers import parse_files
 
 UTC = dt.UTC
 
@@ -164,3 +165,16 @@ def test_every_problem_of_a_file_is_reported_at_once():
         "address, starting with https://",
         "content/e.md:6: title: is missing; add a line 'title: ...' to the front matter",
     ]
+
+
+def test_events_parsed_together_share_their_tags_and_publishers():
+    text = ("---\ntitle: {0}\ndate: 2018\ntags: [UK, Huawei]\nsources:\n"
+            "  - url: https://example.com/{0}\n    publisher: Reuters\n---\n")
+    results = parse_files([(f"content/{name}.md", text.format(name).encode())
+                           for name in ("a", "b")], False, "UTC", "en")
+    (_, a, _), (_, b, _) = results
+    assert a.tags == b.tags and all(x is y for x, y in zip(a.tags, b.tags, strict=True))
+    assert a.sources[0].publisher is b.sources[0].publisher
+    assert a.sources[0].url != b.sources[0].url
+    alone = parse(text.format("c"))
+    assert alone.tags == a.tags and alone.tags[0] is not a.tags[0]

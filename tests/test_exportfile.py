@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator import exports
+from generator import exportfile, exports
 from generator.cache import load
-from generator.exportfile import ExportChanged, stage_export
-from generator.exports import Export, Span
+from generator.exportfile import ExportChanged, Previous, stage_export
+from generator.exports import Export, Layout, Parts, Span
 from generator.output import staged_path
 
 from conftest import build_site, event_file
@@ -114,23 +116,76 @@ def test_an_export_changed_by_hand_is_made_again_whole(make_site, monkeypatch, t
     assert exported(root / "site") == exported(tmp_path / "clean")
 
 
+def test_an_export_that_cannot_be_read_is_made_again_whole(make_site, monkeypatch, tmp_path):
+    root = make_site(many_events())
+    build_site(root)
+    (root / "content" / "e0.md").write_text(event_file("Event 0, edited", "2010-03-01"),
+                                            encoding="utf-8")
+    target = str(root / "site" / "events.json")
+
+    def guarded(path, *args, **kwargs):
+        if str(path) == target:
+            raise PermissionError(13, "Permission denied", path)
+        return open(path, *args, **kwargs)
+    monkeypatch.setattr(exportfile, "open", guarded, raising=False)
+    made = count_parts_made(monkeypatch)
+    build_site(root)
+    assert sorted(made["_record"]) == [f"e{n}" for n in range(6)]
+    monkeypatch.undo()
+    build_site(root, output=tmp_path / "clean", clean=True)
+    assert exported(root / "site") == exported(tmp_path / "clean")
+
+
+def letters(*parts: bytes | Span) -> Callable[[Parts | None], Export]:
+    """A maker of an export of `parts` as given, whatever it is offered to reuse."""
+    return lambda reuse: Export(b"[", iter(parts), b"]", b",")
+
+
 def test_an_export_equal_to_the_file_there_is_not_written(tmp_path):
     (tmp_path / "data.txt").write_bytes(b"[a,b,c]")
-    export = Export(b"[", iter([b"a", Span(3, 1), b"c"]), b"]", b",")
-    written, layout = stage_export(export, tmp_path, "data.txt")
+    written, layout = stage_export(letters(b"a", Span(3, 1), b"c"), tmp_path, "data.txt")
     assert not written
     assert not staged_path(tmp_path, "data.txt").exists()
     assert (list(layout.starts), list(layout.sizes)) == ([1, 3, 5], [1, 1, 1])
-    export = Export(b"[", iter([Span(5, 1), Span(1, 1)]), b"]", b",")
-    written, layout = stage_export(export, tmp_path, "data.txt")
+    written, layout = stage_export(letters(Span(5, 1), Span(1, 1)), tmp_path, "data.txt")
     assert written
     assert staged_path(tmp_path, "data.txt").read_bytes() == b"[c,a]"
     assert (tmp_path / "data.txt").read_bytes() == b"[a,b,c]"
 
 
+def test_parts_are_copied_only_from_the_file_the_last_build_left(tmp_path):
+    (tmp_path / "data.txt").write_bytes(b"[a,b]")
+    info = (tmp_path / "data.txt").stat()
+    layout = Layout(array("q", [1, 3]), array("q", [1, 1]))
+    seen = []
+
+    def maker(reuse: Parts | None) -> Export:
+        seen.append(reuse)
+        return Export(b"[", iter([]), b"]")
+    right = Previous({}, layout, info.st_size, info.st_mtime_ns)
+    stage_export(maker, tmp_path, "data.txt", right, {})
+    wrong = Previous({}, layout, info.st_size, info.st_mtime_ns + 1)
+    stage_export(maker, tmp_path, "data.txt", wrong, {})
+    assert seen[0] is not None and seen[1] is None
+
+
 def test_a_file_that_changes_while_parts_are_copied_stops_the_build_clearly(tmp_path):
-    (tmp_path / "data.txt").write_bytes(b"[a]")
-    export = Export(b"[", iter([Span(1, 1), Span(5, 10)]), b"]", b",")
+    data = tmp_path / "data.txt"
+    data.write_bytes(b"[a]")
+    layout = Layout(array("q", [1]), array("q", [1]))
+    info = data.stat()
+
+    def parts():
+        yield Span(1, 1)
+        with data.open("ab") as file:  # the same file, written in place
+            file.write(b" ")
+        yield b"b"
+    maker = lambda reuse: Export(b"[", parts(), b"]", b",")  # noqa: E731
     with pytest.raises(ExportChanged, match=r"data.txt changed while the build read it; "
                                             "build again"):
-        stage_export(export, tmp_path, "data.txt")
+        stage_export(maker, tmp_path, "data.txt",
+                     Previous({}, layout, info.st_size, info.st_mtime_ns), {})
+    assert not staged_path(tmp_path, "data.txt").exists()
+    with pytest.raises(ExportChanged, match=r"data.txt changed while the build read it"):
+        stage_export(letters(Span(1, 1), Span(5, 10)), tmp_path, "data.txt")
+    assert not staged_path(tmp_path, "data.txt").exists()
