@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_incremental import CONFIGS, apply, operations, write_event
 
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR, INDEX, MAGIC, Entry, flat_key, load, save, shard_of
+from generator.cache import CACHE_DIR, INDEX, MAGIC, Cache, Entry, flat_key, load, save, shard_of
 from generator.dates import PartialDate
 from generator.model import Background, Event, Media, Source, Tag
 
@@ -251,3 +251,20 @@ def test_the_models_classes_keep_every_field_through_pickling(kind):
     values = {item.name: f"{item.name}-value" for item in fields(kind)}
     thing = pickle.loads(pickle.dumps(kind(**values), protocol=pickle.HIGHEST_PROTOCOL))
     assert {name: getattr(thing, name) for name in values} == values
+
+
+def test_files_just_saved_are_told_unchanged_by_their_content(make_site, monkeypatch):
+    # Written a moment ago, the files have timestamps that a quick second save could share:
+    # the build after next tells them unchanged by what they hold, without the events.
+    root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B")})
+    build_site(root)
+    read = []
+    real = Cache.entries
+    monkeypatch.setattr(Cache, "entries", lambda cache: read.append(1) or real(cache))
+    assert build_site(root).written == 0
+    assert read == [], "nothing changed: the events were not needed"
+    (root / "content" / "a.md").write_text(event_file("A, saved again"), encoding="utf-8")
+    build_site(root)
+    assert read == [1]
+    page = read_html(root / "site" / "events" / "a" / "index.html")
+    assert page.h1.get_text() == "A, saved again"
