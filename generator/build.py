@@ -590,6 +590,7 @@ class Builder:
             return False
         # An event file changed lately, or when the last build read it, may hold what that
         # build read: that is told by its content (after a quick edit and a build, the next).
+        # Beyond a few hundred such files, the read that follows compares them anyway.
         differ = [path for path, stamp in found.items()
                   if stamp != index.sources[path] or stamp == UNSETTLED]
         if len(differ) > PARALLEL_FROM or not all(
