@@ -66,6 +66,8 @@ from generator.sources import (
     Stamp,
     discover,
     is_ignored,
+    is_text_name,
+    readable,
     stamp_of,
 )
 from generator.timeline import assemble, replace_events, same_place
@@ -84,6 +86,10 @@ NO_BASE_URL = ("base_url is not set, so feed.xml, feed.json, sitemap.xml, robots
                "canonical links are left out; set it to the site's public address")
 ASSETS = "assets"
 DIGEST_SIZE = 16  # bytes of the hash that stands for an event file
+# Event files a build with nothing to do compares by content, when their timestamps changed or
+# were too recent to trust. Past this many (a checkout, a `touch` of all), the build reads the
+# files instead, and notes their new timestamps for the builds after.
+COMPARED_AT_MOST = 200
 # The data exports, each made of one part per event (see exports.Export).
 EXPORTS: dict[str, Callable[[Timeline, SiteConfig, Parts | None], Export]] = {
     "timeline.json": timelinejs, "events.json": events_json, "events.ics": icalendar}
@@ -333,6 +339,9 @@ class Builder:
             relative = asset.relative_to(own)
             if asset.is_file() and not any(is_ignored(part) for part in relative.parts):
                 shown.append(f"layouts/static/{relative.as_posix()}")
+        if misnamed := [path for path in shown if not is_text_name(path)]:
+            raise BuildFailed([ContentError(readable(path), "its name is not UTF-8 text; "
+                                            "rename it") for path in misnamed])
         settled = time.time_ns() - RECENT_NS
         stamps = {}
         for path in shown:
@@ -588,13 +597,9 @@ class Builder:
                 return False
         if found.keys() != index.sources.keys():
             return False
-        # An event file changed lately, or when the last build read it, may hold what that
-        # build read: that is told by its content (after a quick edit and a build, the next).
-        # Beyond a few hundred such files, the read that follows compares them anyway.
         differ = [path for path, stamp in found.items()
                   if stamp != index.sources[path] or stamp == UNSETTLED]
-        if len(differ) > PARALLEL_FROM or not all(
-                _same_file(root, path, index.digests.get(path)) for path in differ):
+        if len(differ) > COMPARED_AT_MOST:
             return False
         folder = f"{output}/"
         for path, (_key, size, mtime) in index.outputs.items():
@@ -604,7 +609,9 @@ class Builder:
                 return False
             if (info.st_size, info.st_mtime_ns) != (size, mtime):
                 return False
-        return True
+        # An event file changed lately, or when the last build read it, may hold what that
+        # build read: that is told by its content (after a quick edit and a build, the next).
+        return all(_same_file(root, path, index.digests.get(path)) for path in differ)
 
     def snapshot(self, site: RenderedSite, output: Path) -> tuple[Index, dict[int, Shard]]:
         """What this build leaves for the next: its index, and the shards that differ from

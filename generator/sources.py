@@ -26,6 +26,20 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp"))
 
 
+def is_text_name(name: str) -> bool:
+    """False for a name that was not valid UTF-8 on disk (Python keeps its bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def readable(path: str) -> str:
+    """`path` as it can be shown, the bytes of a name that is not UTF-8 written as escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def discover(root: Path) -> SourceFiles:
     """Walk `content/` in sorted order; links that point outside it are skipped."""
     events: list[str] = []
@@ -40,7 +54,10 @@ def discover(root: Path) -> SourceFiles:
             if is_ignored(entry.name):
                 continue
             shown = f"{prefix}/{entry.name}"
-            if entry.is_symlink() and top not in Path(entry.path).resolve().parents:
+            if not is_text_name(entry.name):  # every path the site is made of is UTF-8 text
+                message = "skipped: its name is not UTF-8 text; rename it"
+                warnings.append(f"{readable(shown)}: {message}")
+            elif entry.is_symlink() and top not in Path(entry.path).resolve().parents:
                 warnings.append(f"{shown}: skipped: it is a link to a file outside content/")
             elif entry.is_dir(follow_symlinks=False):
                 walk(Path(entry.path), shown)

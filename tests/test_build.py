@@ -611,3 +611,21 @@ def test_a_link_into_content_from_outside_is_reported_by_every_build(make_site, 
     warnings = build_site(root).warnings
     assert any(w.startswith("content/b.md: skipped") for w in warnings)
     assert build_site(root).warnings == warnings
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="other systems refuse such names")
+def test_a_file_whose_name_is_not_utf8_is_named_clearly(make_site):
+    root = make_site({"content/a.md": event_file("A")})
+    with open(os.path.join(os.fsencode(root), b"content", b"caf\xe9.md"), "wb") as file:
+        file.write(event_file("Not read").encode())
+    report = build_site(root)
+    assert report.events == 1
+    assert "content/caf\\xe9.md: skipped: its name is not UTF-8 text; rename it" in report.warnings
+    static = os.path.join(os.fsencode(root), b"layouts", b"static")
+    os.makedirs(static)
+    with open(os.path.join(static, b"x\xe9.css"), "wb") as file:
+        file.write(b"a {}")
+    with pytest.raises(BuildFailed) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "layouts/static/x\\xe9.css: its name is not UTF-8 text; rename it"]

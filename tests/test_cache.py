@@ -18,6 +18,7 @@ from generator.build import BuildOptions, build
 from generator.cache import CACHE_DIR, INDEX, MAGIC, Cache, Entry, flat_key, load, save, shard_of
 from generator.dates import PartialDate
 from generator.model import Background, Event, Media, Source, Tag
+from generator.sources import UNSETTLED
 
 from conftest import build_site, event_file, read_html, site_files
 
@@ -257,7 +258,10 @@ def test_files_just_saved_are_told_unchanged_by_their_content(make_site, monkeyp
     # Written a moment ago, the files have timestamps that a quick second save could share:
     # the build after next tells them unchanged by what they hold, without the events.
     root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B")})
+    for path in (root / "content").iterdir():
+        os.utime(path)  # now: too recent for the build to trust their timestamps
     build_site(root)
+    assert UNSETTLED in load(root).index.sources.values()
     read = []
     real = Cache.entries
     monkeypatch.setattr(Cache, "entries", lambda cache: read.append(1) or real(cache))
