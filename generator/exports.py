@@ -41,7 +41,8 @@ class Layout:
 
 
 class Parts(Protocol):
-    """Where the exports get each event's part: made now, or made before (see PerObject)."""
+    """Where the exports get each event's part: made now, kept from the last render (the dev
+    server's memo.PerObject), or copied from the file the last build wrote (exportfile.Reuse)."""
 
     def get(self, kind: str, event: Event, make: Callable[[Event], bytes]) -> Part: ...
 
