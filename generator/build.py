@@ -417,8 +417,8 @@ class Builder:
         order = b"".join(self._digests[id(event)] for event in timeline.events)
         where: dict[bytes, int] | None = None
         layouts = {}
+        before_order, before = self._exports_before
         for name, export in EXPORTS.items():
-            before_order, before = self._exports_before
             layout, recorded = before.get(name), self._outputs_before[0].get(name)
             previous = None
             if (layout is not None and recorded is not None
@@ -788,7 +788,7 @@ class Builder:
 
 def data_names(config: SiteConfig) -> list[str]:
     """The files `render_data()` makes for a site with these settings."""
-    names = ["timeline.json", "events.json", "events.ics"]
+    names = list(EXPORTS)
     if config.base_url:
         names += ["feed.xml", "feed.json", "sitemap.xml", "robots.txt"]
     if config.cname:
