@@ -49,6 +49,9 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     s.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--allow-host", dest="allow_hosts", action="append", default=[],
+                   metavar="NAME", help="also answer requests for this host name (localhost "
+                   "and IP addresses always are); .NAME allows the names under it; repeatable")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.add_argument("--poll", action="store_true",
                    help="poll for changes (for Docker, network drives and WSL)")
@@ -165,10 +168,14 @@ def _serve(args: argparse.Namespace) -> int:
     from generator.serve import DevServer, ServeOptions
 
     options = ServeOptions(root=args.source, port=args.port, bind=args.bind, drafts=args.drafts,
-                           poll=args.poll)
+                           poll=args.poll, allow_hosts=tuple(args.allow_hosts))
     dev = DevServer(options, lambda line: print(line, flush=True))
     try:
         dev.start()
+        if dev.exposed:
+            drafts = ", drafts included" if args.drafts else ""
+            print(f"warning: --bind {args.bind} is not a loopback address: other machines on "
+                  f"the network can read this site{drafts}", file=sys.stderr, flush=True)
         print(f"Serving at {dev.url} (Ctrl-C to stop)", flush=True)
         if args.open:
             webbrowser.open(dev.url)

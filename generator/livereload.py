@@ -5,19 +5,25 @@ It knows nothing of chronoline: it serves a folder, waits while its owner rewrit
 show an error (`server.announce(error=...)`). Pages learn of changes through one
 Server-Sent Events stream per browser, shared by all its tabs through a SharedWorker, since a
 browser allows only six connections per host over HTTP/1.1.
+
+It answers only requests addressed to this machine by a name no other site can point at
+(`localhost`, an IP address) or by a name its owner allows: a page on another site that
+points its own name at 127.0.0.1 (DNS rebinding) would otherwise read everything served.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import ipaddress
 import json
 import logging
 import mimetypes
 import posixpath
+import re
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +42,9 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon", ".pdf": "application/pdf", ".woff2": "font/woff2",
 }
 KEEPALIVE_SECONDS = 15
+_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")  # punycode, as browsers send it
+_PORT = re.compile(r"(:[0-9]*)?")
+
 
 
 class ReadWriteLock:
@@ -80,10 +89,12 @@ class LiveReloadServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # 200 browsers or test clients may connect at once
 
-    def __init__(self, address: tuple[str, int], folder: Path, mount: str = "/") -> None:
+    def __init__(self, address: tuple[str, int], folder: Path, mount: str = "/", *,
+                 allowed_hosts: Iterable[str] = ()) -> None:
         super().__init__(address, _Handler)
         self.folder = folder.resolve()
         self.mount = mount if mount.endswith("/") else mount + "/"
+        self.allowed_hosts = frozenset(name.lower().removesuffix(".") for name in allowed_hosts)
         self.lock = ReadWriteLock()
         self._changed = threading.Condition()
         self.epoch = 1
@@ -123,6 +134,13 @@ class LiveReloadServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
+    def allows(self, host: str) -> bool:
+        """Whether a request for `host` (a Host header's name, without port) is answered."""
+        if host == "localhost" or host.endswith(".localhost") or _is_ip_address(host):
+            return True  # no other site can make these names lead here
+        return any(host == allowed or (allowed.startswith(".") and (
+            host.endswith(allowed) or host == allowed[1:])) for allowed in self.allowed_hosts)
+
     def handle_error(self, request: object, client_address: tuple) -> None:
         # A closed tab or a dropped connection is normal while authoring: no traceback.
         log.debug("request from %s failed", client_address, exc_info=True)
@@ -145,6 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, head: bool) -> None:
+        if not self._host_allowed(head):
+            return None
         path = urlsplit(self.path).path
         if path.startswith(CHANNEL):
             return self._channel(path.removeprefix(CHANNEL), head)
@@ -164,6 +184,26 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None:
             return self._not_found(head)
         self._send(HTTPStatus.OK, body, _content_type(found), head)
+
+    def _host_allowed(self, head: bool) -> bool:
+        """Refuse a request addressed to a name not allowed: one a DNS-rebinding page uses."""
+        hosts = self.headers.get_all("Host") or []
+        target = urlsplit(self.path)
+        if target.scheme and target.netloc:
+            hosts = [target.netloc]  # an absolute URL's host stands for the Host header
+        if not hosts and self.request_version in ("HTTP/0.9", "HTTP/1.0"):
+            return True  # no Host: never a browser, so never a rebinding page
+        host = _host_name(hosts[0]) if len(hosts) == 1 else None
+        if host is None:  # HTTP/1.1 requires exactly one (RFC 9112, section 3.2)
+            self._send(HTTPStatus.BAD_REQUEST, b"Bad request: send one Host header, well formed\n",
+                       "text/plain; charset=utf-8", head)
+            return False
+        if self.server.allows(host):
+            return True
+        body = (f"Host {host} is not allowed by this development server; to allow it, "
+                f"start the server with --allow-host {host}\n").encode()
+        self._send(HTTPStatus.FORBIDDEN, body, "text/plain; charset=utf-8", head)
+        return False
 
     def _find(self, relative: str) -> Path | str | None:
         folder = self.server.folder
@@ -196,6 +236,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:
             self.wfile.write(body)
@@ -229,6 +270,29 @@ class _Handler(BaseHTTPRequestHandler):
                 seen = state
         except (ConnectionError, OSError):
             pass  # the tab or the browser went away
+
+
+def _host_name(header: str) -> str | None:
+    """The name in a Host header, lower case, without port or final dot; None if malformed."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, bracket, port = header[1:].partition("]")
+        if not bracket or not _is_ip_address(name):
+            return None
+    else:
+        name, colon, port = header.partition(":")
+        port = colon + port
+        if not _NAME.fullmatch(name):
+            return None
+    return name.removesuffix(".") if _PORT.fullmatch(port) else None
+
+
+def _is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_safe(relative: str) -> bool:

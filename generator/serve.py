@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
+import ipaddress
 import logging
+import re
 import shutil
 import tempfile
 import threading
@@ -42,16 +44,21 @@ class ServeOptions:
     bind: str = "127.0.0.1"
     drafts: bool = False
     poll: bool = False
+    allow_hosts: tuple[str, ...] = ()  # names besides localhost and IP addresses to answer
 
 
 class PortBusy(CommandFailed):
     """No port could be had; the message says which were tried."""
 
 
+HOST_NAME = re.compile(r"\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?", re.IGNORECASE)
+
+
 class DevServer:
     """Owns the serving folder, the HTTP server and the file watcher."""
 
     def __init__(self, options: ServeOptions, say: Callable[[str], None]) -> None:
+        _check_hosts(options.allow_hosts)
         self.options = options
         self.say = say
         self.folder = Path(tempfile.mkdtemp(prefix="chronoline-serve-"))
@@ -76,6 +83,11 @@ class DevServer:
     def url(self) -> str:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}{self.server.mount}"
+
+    @property
+    def exposed(self) -> bool:
+        """Whether the server listens on an address other machines can reach."""
+        return not ipaddress.ip_address(self.server.server_address[0]).is_loopback
 
     def start(self) -> None:
         """Watch, build, then listen; a broken first build still serves, with its error shown.
@@ -244,6 +256,14 @@ class _Changes(FileSystemEventHandler):
                 self.note(str(relative), end)
 
 
+def _check_hosts(names: tuple[str, ...]) -> None:
+    for name in names:
+        if not HOST_NAME.fullmatch(name):
+            raise CommandFailed(
+                f"--allow-host {name!r}: give a host name alone, without scheme, port or path, "
+                "such as timeline.example.test, or .example.test for that name and all below it")
+
+
 def _config_name(config: SiteConfig | None, root: Path) -> str:
     return CONFIG_FILE if (root / CONFIG_FILE).exists() or config is None else PYPROJECT_FILE
 
@@ -259,7 +279,8 @@ def _listen(options: ServeOptions, folder: Path, mount: str,
             say: Callable[[str], None]) -> LiveReloadServer:
     for port in range(options.port, options.port + PORT_TRIES):
         try:
-            server = LiveReloadServer((options.bind, port), folder, mount)
+            server = LiveReloadServer((options.bind, port), folder, mount,
+                                      allowed_hosts=(options.bind, *options.allow_hosts))
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE or options.port == 0:
                 raise

@@ -43,7 +43,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def raw_request(port: int, target: str) -> str:
     """Send a request line exactly as written, as an attacker would, and return the status line."""
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                     .encode())
         data = b""
         while chunk := sock.recv(65536):
             data += chunk

@@ -1,0 +1,192 @@
+"""The dev server refuses what a hostile page or client sends it: foreign hosts, odd paths,
+idle connections by the hundred, and any way out of its folder."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.livereload import CHANNEL
+
+from conftest import EXAMPLE, Served
+
+REFUSED = ("Host evil.example is not allowed by this development server; to allow it, "
+           "start the server with --allow-host evil.example\n")
+
+
+@dataclass
+class Reply:
+    status: int | None  # None: the connection closed without an answer
+    headers: dict[str, str]
+    body: bytes
+
+
+def ask(port: int, target: str, host: str | None = "127.0.0.1", method: str = "GET",
+        version: str = "HTTP/1.1", extra: str = "") -> Reply:
+    """Send one request exactly as written, as an attacker would, and read the whole reply."""
+    head = f"{method} {target} {version}\r\n"
+    if host is not None:
+        head += f"Host: {host}\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall((head + extra + "Connection: close\r\n\r\n").encode("latin-1"))
+        return parse(read_all(sock), head=method == "HEAD")
+
+
+def read_all(sock: socket.socket) -> bytes:
+    data = b""
+    with contextlib.suppress(ConnectionResetError):  # after a reply to a request left unread
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+def parse(data: bytes, head: bool = False) -> Reply:
+    if not data:
+        return Reply(None, {}, b"")
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    if not head:
+        assert int(headers.get("Content-Length", len(body))) == len(body), "a reply cut short"
+    return Reply(int(status_line.split(" ")[1]), headers, body)
+
+
+def port_of(url: str) -> int:
+    return int(url.split(":")[2].split("/")[0])
+
+
+class Serving(Served):
+    """`chronoline serve` as a subprocess, killed even when it fails to start."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        try:
+            super().__init__(root, *args)
+        except BaseException:
+            if hasattr(self, "process"):
+                self.process.kill()
+                self.process.wait()
+            raise
+        self.port = port_of(self.url)
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., Serving]]:
+    """serve("--option", ...) runs `chronoline serve` on a copy of tests/example."""
+    started: list[Serving] = []
+
+    def start(*args: str) -> Serving:
+        root = tmp_path / f"example{len(started)}"
+        shutil.copytree(EXAMPLE, root)
+        started.append(Serving(root, *args))
+        return started[-1]
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
+    """One server for the tests that only read: they change nothing it serves."""
+    root = tmp_path_factory.mktemp("serve-security") / "example"
+    shutil.copytree(EXAMPLE, root)
+    server = Serving(root)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# Item: the Host header (DNS rebinding).
+
+CHANNEL_PATHS = [CHANNEL + "state", CHANNEL + "events", CHANNEL + "client.js"]
+SITE_PATHS = ["/timeline/", "/timeline/events/day/", "/timeline/no/such/page", "/"]
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "EVIL.example.",
+                                  "evil.example:"])
+def test_a_foreign_host_is_refused_on_every_path(example, host):
+    server = example
+    for path in SITE_PATHS + CHANNEL_PATHS:
+        for method in ("GET", "HEAD"):
+            reply = ask(server.port, path, host=host, method=method)
+            assert reply.status == 403, (path, method)
+            assert reply.headers["Content-Type"] == "text/plain; charset=utf-8"
+            assert reply.body == (REFUSED.encode() if method == "GET" else b"")
+    assert not any("Traceback" in line for line in server.lines)
+
+
+def test_a_rebinding_name_cannot_read_the_site_through_an_absolute_url(example):
+    server = example
+    reply = ask(server.port, "http://evil.example/timeline/", host="127.0.0.1")
+    assert (reply.status, reply.body) == (403, REFUSED.encode())
+    assert ask(server.port, f"http://127.0.0.1:{server.port}/timeline/", host="x.y").status == 200
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:8000", "LocalHost.", "127.0.0.1",
+                                  "127.0.0.1:1234", "[::1]", "[::1]:8000", "app.localhost:3000",
+                                  "192.168.1.20:8000", "[fe80::1]"])
+def test_this_machines_names_and_ip_addresses_are_answered(example, host):
+    port = example.port
+    reply = ask(port, "/timeline/", host=host)
+    assert reply.status == 200 and b'id="event-day"' in reply.body
+    assert ask(port, CHANNEL + "state", host=host).status == 200
+
+
+def test_allow_host_names_a_host_or_a_domain(serve):
+    server = serve("--allow-host", "Timeline.Example.test", "--allow-host", ".tunnel.test")
+    for host in ("timeline.example.test", "timeline.example.test:443", "tunnel.test",
+                 "a.tunnel.test", "b.a.tunnel.test:80"):
+        assert ask(server.port, "/timeline/", host=host).status == 200, host
+    for host in ("example.test", "other.example.test", "eviltunnel.test", "tunnel.test.evil"):
+        reply = ask(server.port, "/timeline/", host=host)
+        assert reply.status == 403, host
+        assert f"--allow-host {host}\n".encode() in reply.body
+
+
+def test_a_request_without_host_is_answered_only_in_http_1_0(example):
+    """A browser always sends Host, so a request without one never comes from a page; HTTP/1.1
+    requires it (RFC 9112), older tools may leave it out."""
+    port = example.port
+    assert ask(port, "/timeline/", host=None, version="HTTP/1.0").status == 200
+    bad = b"Bad request: send one Host header, well formed\n"
+    assert (ask(port, "/timeline/", host=None).status, ask(port, "/timeline/", host=None).body
+            ) == (400, bad)
+    twice = ask(port, "/timeline/", extra="Host: evil.example\r\n")
+    assert (twice.status, twice.body) == (400, bad)
+    for malformed in ("", "a b", "localhost:80x", "[::1", "[evil.example]", "localhost:80:80",
+                      "..", "evil\x1b[31m.example", "<script>", "user@evil.example"):
+        reply = ask(port, "/timeline/", host=malformed)
+        assert (reply.status, reply.body) == (400, bad), malformed
+
+
+def test_a_bad_allow_host_is_a_clear_error(tmp_path):
+    (tmp_path / "content").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "--source", str(tmp_path), "--port", "0",
+         "--allow-host", "http://x.test:80/"],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "chronoline serve: --allow-host 'http://x.test:80/': give a host name alone, without "
+        "scheme, port or path, such as timeline.example.test, or .example.test for that name "
+        "and all below it\n")
+
+
+def test_listening_beyond_loopback_warns_once(serve):
+    local = serve()
+    assert not any("warning" in line for line in local.lines)
+    exposed = serve("--bind", "0.0.0.0", "--drafts")
+    assert [line for line in exposed.lines if "warning" in line] == [
+        "warning: --bind 0.0.0.0 is not a loopback address: other machines on the network can "
+        "read this site, drafts included"]
