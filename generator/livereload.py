@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -178,10 +178,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.BAD_REQUEST, b"Bad request\n", "text/plain", head)
         with self.server.lock.reading():
             found = self._find(relative)
-            body = found.read_bytes() if isinstance(found, Path) else b""
+            body = _read(found) if isinstance(found, Path) else b""
         if isinstance(found, str):
-            return self._redirect(found)
-        if found is None:
+            return self._redirect(quote(found))
+        if found is None or body is None:
             return self._not_found(head)
         self._send(HTTPStatus.OK, body, _content_type(found), head)
 
@@ -207,14 +207,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _find(self, relative: str) -> Path | str | None:
         folder = self.server.folder
-        target = (folder / relative).resolve()
-        if target != folder and folder not in target.parents:
-            return None  # a link that points out of the folder
-        if target.is_dir():
-            if relative and not relative.endswith("/"):
-                return self.server.mount + relative + "/"
-            target = target / "index.html"
-        return target if target.is_file() else None
+        try:
+            target = (folder / relative).resolve()
+            if target != folder and folder not in target.parents:
+                return None  # a link that points out of the folder
+            if target.is_dir():
+                if relative and not relative.endswith("/"):
+                    return self.server.mount + relative + "/"
+                target = target / "index.html"
+            return target if target.is_file() else None
+        except (OSError, RuntimeError):
+            return None  # a name too long for the system, or a loop of links: not a file here
 
     def _not_found(self, head: bool) -> None:
         page = self.server.folder / "404.html"
@@ -293,6 +296,13 @@ def _is_ip_address(name: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # gone or unreadable since it was found
 
 
 def _is_safe(relative: str) -> bool:

@@ -8,13 +8,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from generator.livereload import CHANNEL
+from generator.livereload import CHANNEL, LiveReloadServer
 
 from conftest import EXAMPLE, Served
 
@@ -190,3 +191,76 @@ def test_listening_beyond_loopback_warns_once(serve):
     assert [line for line in exposed.lines if "warning" in line] == [
         "warning: --bind 0.0.0.0 is not a loopback address: other machines on the network can "
         "read this site, drafts included"]
+
+
+# Item: odd paths get an answer, never a dropped connection.
+
+@pytest.mark.parametrize(("target", "status"), [
+    ("/timeline/" + "a" * 256, 404),
+    ("/timeline/" + "a" * 300 + "/index.html", 404),
+    ("/timeline/" + "%61" * 300, 404),
+    ("/timeline/" + "a/" * 3000, 404),
+    ("/timeline/events/" + "é" * 200, 404),
+    (CHANNEL + "a" * 300, 404),
+    ("/timeline/" + "a" * 70_000, 414),
+    ("/timeline/%00", 400),
+    ("/timeline/a%00b.html", 400),
+    ("/timeline/a\x00b", 400),
+    ("/timeline/%zz", 404),
+    ("/timeline/%e9%ff", 404),
+    ("/timeline/%", 404),
+    ("/timeline/a\\b", 400),
+    ("/timeline/a%5cb", 400),
+    ("/timeline/?" + "q" * 60_000, 200),
+    ("/timeline/events/day/?a=%00&b=%zz#x", 200),
+])
+def test_odd_paths_get_an_answer(example, target, status):
+    assert ask(example.port, target).status == status
+    assert ask(example.port, "/timeline/").status == 200
+    assert not any("Traceback" in line for line in example.lines)
+
+
+def test_a_folder_with_a_name_beyond_ascii_redirects(tmp_path):
+    (tmp_path / "日本").mkdir()
+    (tmp_path / "日本" / "index.html").write_text("<p>here</p>", encoding="utf-8")
+    with running(tmp_path) as server:
+        reply = ask(server.server_address[1], "/%E6%97%A5%E6%9C%AC")
+        assert (reply.status, reply.headers["Location"]) == (301, "/%E6%97%A5%E6%9C%AC/")
+        assert b"here" in ask(server.server_address[1], "/%E6%97%A5%E6%9C%AC/").body
+
+
+# Item: the folder, and nothing outside it.
+
+@contextlib.contextmanager
+def running(folder: Path, **options: object) -> Iterator[LiveReloadServer]:
+    """The server itself, in this process, on a free loopback port."""
+    server = LiveReloadServer(("127.0.0.1", 0), folder, **options)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.close()
+        thread.join(timeout=20)
+
+
+def test_nothing_outside_the_folder_is_served(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET", encoding="utf-8")
+    folder = tmp_path / "served"
+    folder.mkdir()
+    (folder / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    (folder / "leak.txt").symlink_to(outside / "secret.txt")
+    (folder / "out").symlink_to(outside)
+    (folder / "loop").symlink_to(folder / "loop")
+    with running(folder) as server:
+        port = server.server_address[1]
+        for target in ("/leak.txt", "/out/secret.txt", "/out/", "/../outside/secret.txt",
+                       "/%2e%2e/outside/secret.txt", "/%2E%2E%2foutside%2fsecret.txt",
+                       "/..%5coutside%5csecret.txt", "//outside/secret.txt", "/loop",
+                       "/loop/x", "http://127.0.0.1/../outside/secret.txt"):
+            reply = ask(port, target)
+            assert reply.status in (400, 404), target
+            assert b"SECRET" not in reply.body, target
+        assert b"home" in ask(port, "/").body
