@@ -9,6 +9,7 @@ browser allows only six connections per host over HTTP/1.1.
 It answers only requests addressed to this machine by a name no other site can point at
 (`localhost`, an IP address) or by a name its owner allows: a page on another site that
 points its own name at 127.0.0.1 (DNS rebinding) would otherwise read everything served.
+Connections are bounded in number and time, so idle sockets cannot hold a thread each forever.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ import mimetypes
 import posixpath
 import re
 import secrets
+import socket
 import threading
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,9 +46,18 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon", ".pdf": "application/pdf", ".woff2": "font/woff2",
 }
 KEEPALIVE_SECONDS = 15
+WRITE_CHUNK = 64 * 1024  # a socket timeout bounds each write: this much must go in that time
 _NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")  # punycode, as browsers send it
 _PORT = re.compile(r"(:[0-9]*)?")
 
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a connection may stay silent, and how many may be served at once."""
+
+    timeout: float = 10.0  # seconds a read (the request line, a header) or a write may take
+    connections: int = 128  # one thread each; an event stream holds one per browser
+    wait: float = 5.0  # how long a connection beyond the cap waits for a slot before a 503
 
 
 class ReadWriteLock:
@@ -90,11 +103,13 @@ class LiveReloadServer(ThreadingHTTPServer):
     request_queue_size = 256  # 200 browsers or test clients may connect at once
 
     def __init__(self, address: tuple[str, int], folder: Path, mount: str = "/", *,
-                 allowed_hosts: Iterable[str] = ()) -> None:
+                 allowed_hosts: Iterable[str] = (), limits: Limits = Limits()) -> None:
         super().__init__(address, _Handler)
         self.folder = folder.resolve()
         self.mount = mount if mount.endswith("/") else mount + "/"
         self.allowed_hosts = frozenset(name.lower().removesuffix(".") for name in allowed_hosts)
+        self.limits = limits
+        self._slots = threading.BoundedSemaphore(limits.connections)
         self.lock = ReadWriteLock()
         self._changed = threading.Condition()
         self.epoch = 1
@@ -145,6 +160,32 @@ class LiveReloadServer(ThreadingHTTPServer):
         # A closed tab or a dropped connection is normal while authoring: no traceback.
         log.debug("request from %s failed", client_address, exc_info=True)
 
+    def process_request(self, request: socket.socket, client_address: tuple) -> None:
+        # Beyond the cap, the connection waits here and the ones after it wait unaccepted in
+        # the listen queue, costing no thread; one that waits too long gets a 503.
+        if not self._take_slot():
+            return _turn_away(request)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: tuple) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _take_slot(self) -> bool:
+        deadline = time.monotonic() + self.limits.wait
+        while not self.closing:  # checked often, so that Ctrl-C does not wait for a slot
+            if self._slots.acquire(timeout=max(0.0, min(0.1, deadline - time.monotonic()))):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+        return False
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: LiveReloadServer
@@ -152,6 +193,11 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out as two writes; with Nagle's algorithm the second waits for the
     # browser's delayed acknowledgement of the first, 40 ms on every keep-alive request.
     disable_nagle_algorithm = True
+
+    def setup(self) -> None:
+        # The socket's timeout bounds every read and write, so a silent client is let go.
+        self.timeout = self.server.limits.timeout
+        super().setup()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
         log.debug(format, *args)
@@ -241,8 +287,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        if not head:
-            self.wfile.write(body)
+        if head:
+            return
+        # In pieces: the timeout bounds each write, and a large export to a slow reader
+        # takes longer than that in all.
+        view = memoryview(body)
+        for start in range(0, len(view), WRITE_CHUNK):
+            self.wfile.write(view[start:start + WRITE_CHUNK])
 
     def _channel(self, name: str, head: bool) -> None:
         if name == "events":
@@ -273,6 +324,21 @@ class _Handler(BaseHTTPRequestHandler):
                 seen = state
         except (ConnectionError, OSError):
             pass  # the tab or the browser went away
+
+
+def _turn_away(request: socket.socket) -> None:
+    """Answer 503 without a thread; the client may try again in a moment."""
+    body = b"Too many connections to the development server; try again in a moment.\n"
+    try:
+        request.setblocking(False)  # a few bytes into a new socket's buffer: never waits
+        request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                        b"Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+                        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        request.shutdown(socket.SHUT_WR)
+        request.recv(65536)  # what the client sent: closing with it unread would reset the answer
+    except OSError:
+        pass
+    request.close()
 
 
 def _host_name(header: str) -> str | None:

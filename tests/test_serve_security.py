@@ -4,18 +4,20 @@ idle connections by the hundred, and any way out of its folder."""
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from generator.livereload import CHANNEL, LiveReloadServer
+from generator.livereload import CHANNEL, Limits, LiveReloadServer
 
 from conftest import EXAMPLE, Served
 
@@ -264,3 +266,120 @@ def test_nothing_outside_the_folder_is_served(tmp_path):
             assert reply.status in (400, 404), target
             assert b"SECRET" not in reply.body, target
         assert b"home" in ask(port, "/").body
+
+
+# Item: connections are bounded in time and number.
+
+def idle_sockets(port: int, count: int) -> list[socket.socket]:
+    """Connections that send nothing, or half a request line, and wait."""
+    sockets = []
+    for index in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        if index % 2:
+            sock.sendall(b"GET /index.html HT")
+        sockets.append(sock)
+    return sockets
+
+
+def handler_threads() -> int:
+    return sum("process_request_thread" in thread.name for thread in threading.enumerate())
+
+
+def test_idle_connections_are_capped_and_closed_after_the_timeout(tmp_path):
+    (tmp_path / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    before = handler_threads()
+    limits = Limits(timeout=0.5, connections=8, wait=0)
+    with running(tmp_path, limits=limits) as server:
+        port = server.server_address[1]
+        sockets = idle_sockets(port, 200)
+        try:
+            assert handler_threads() - before <= 8
+            # Each is turned away with a 503, or held and closed when it has been silent
+            # for the timeout; none stays open (recv would time out after 30 s).
+            replies = [parse(read_all(sock)) for sock in sockets]
+            assert handler_threads() - before <= 8
+        finally:
+            for sock in sockets:
+                sock.close()
+        assert {reply.status for reply in replies} <= {None, 503}
+        assert sum(reply.status is None for reply in replies) >= 8
+        turned_away = [reply for reply in replies if reply.status == 503]
+        assert turned_away and turned_away[0].body == (
+            b"Too many connections to the development server; try again in a moment.\n")
+        assert b"home" in ask(port, "/").body
+
+
+def test_a_connection_beyond_the_cap_waits_for_a_slot(tmp_path):
+    (tmp_path / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    with running(tmp_path, limits=Limits(timeout=0.5, connections=2, wait=30)) as server:
+        port = server.server_address[1]
+        sockets = idle_sockets(port, 2)
+        try:
+            reply = ask(port, "/")  # answered once one of the idle ones is let go
+            assert reply.status == 200 and b"home" in reply.body
+            assert [read_all(sock) for sock in sockets] == [b"", b""]
+        finally:
+            for sock in sockets:
+                sock.close()
+
+
+def test_the_event_stream_outlasts_the_read_timeout(tmp_path):
+    with running(tmp_path, limits=Limits(timeout=1.0)) as server:
+        port = server.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as stream:
+            stream.sendall(f"GET {CHANNEL}events HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            reader = stream.makefile("rb")
+            first = next_event(reader)
+            (idle,) = idle_sockets(port, 1)
+            with idle:
+                assert read_all(idle) == b""  # the timeout has passed: this one was let go
+            server.announce()
+            assert next_event(reader)["epoch"] == first["epoch"] + 1
+
+
+def next_event(reader) -> dict:
+    while line := reader.readline():
+        if line.startswith(b"data: "):
+            return json.loads(line.removeprefix(b"data: "))
+    raise AssertionError("the event stream closed")
+
+
+def test_a_slow_reader_gets_the_whole_of_a_large_file(tmp_path):
+    """The timeout bounds each write, not the whole of a reply that takes longer."""
+    data = bytes(range(256)) * (32 * 1024)  # 8 MB
+    (tmp_path / "big.json").write_bytes(data)
+    with running(tmp_path, limits=Limits(timeout=1.0)) as server:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024)
+            sock.settimeout(20)
+            sock.connect(("127.0.0.1", server.server_address[1]))
+            sock.sendall(b"GET /big.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            received = b""
+            while chunk := sock.recv(16 * 1024):
+                received += chunk
+                time.sleep(0.01)  # a reader slower than the network: 8 MB take over 4 s
+        assert parse(received).body == data
+
+
+def test_stopping_does_not_wait_for_a_connection_beyond_the_cap(tmp_path, monkeypatch):
+    server = LiveReloadServer(("127.0.0.1", 0), tmp_path,
+                              limits=Limits(timeout=60, connections=1, wait=60))
+    asked = threading.Semaphore(0)
+    take_slot = server._take_slot
+
+    def counted() -> bool:
+        asked.release()
+        return take_slot()
+
+    monkeypatch.setattr(server, "_take_slot", counted)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sockets = idle_sockets(server.server_address[1], 2)
+    try:
+        assert asked.acquire(timeout=20) and asked.acquire(timeout=20)  # the second now waits
+        closing = threading.Thread(target=server.close)
+        closing.start()
+        closing.join(timeout=20)  # far below the 60 s the second would wait: only a hang fails
+        assert not closing.is_alive(), "stopping waited for a slot"
+    finally:
+        for sock in sockets:
+            sock.close()
