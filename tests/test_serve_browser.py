@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from conftest import event_file
+from conftest import CHROMIUM, CHROMIUM_ARGS, Served, event_file
 
 DAY = "content/events/day.md"
 
@@ -153,3 +153,46 @@ def test_a_tab_that_slept_catches_up(browser, serve_example):
         assert "Not attached to an active page" in str(error)
     page.locator("h1", has_text="Changed while asleep").wait_for(timeout=10_000)
     context.close()
+
+
+@pytest.fixture
+def rebinding_browser(browser):
+    """A Chromium for which evil.test leads to 127.0.0.1, as a DNS-rebinding attacker makes it."""
+    rebound = browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.test 127.0.0.1"])
+    try:
+        yield rebound
+    finally:
+        rebound.close()
+
+
+def port_of(url: str) -> int:
+    return int(url.split(":")[2].split("/")[0])
+
+
+def test_a_page_on_a_rebound_name_cannot_read_the_site(rebinding_browser, serve_example):
+    page = rebinding_browser.new_page()
+    response = page.goto(f"http://evil.test:{port_of(serve_example.url)}/timeline/")
+    assert response.status == 403
+    assert page.inner_text("body").strip() == (
+        "Host evil.test is not allowed by this development server; to allow it, start the "
+        "server with --allow-host evil.test")
+    for path in ("/timeline/events/day/", "/__livereload__/state", "/__livereload__/events"):
+        status = page.evaluate("path => fetch(path).then(r => r.status)", path)
+        assert status == 403, path
+
+
+def test_a_host_named_with_allow_host_gets_the_site_and_its_reloads(rebinding_browser, tmp_path):
+    root = tmp_path / "s"
+    write(root, DAY, event_file("A day", "2018-07-19"))
+    served = Served(root, "--allow-host", "evil.test")
+    try:
+        page = rebinding_browser.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"http://evil.test:{port_of(served.url)}/events/day/")
+        page.locator("h1", has_text="A day").wait_for()
+        write(root, DAY, event_file("Reloaded through the allowed name", "2018-07-19"))
+        page.locator("h1", has_text="Reloaded through the allowed name").wait_for()
+    finally:
+        served.stop()
