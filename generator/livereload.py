@@ -97,7 +97,9 @@ class ReadWriteLock:
 
 
 class LiveReloadServer(ThreadingHTTPServer):
-    """Serves `folder` under the URL path `mount` (such as `/` or `/repo/`)."""
+    """Serves `folder` under the URL path `mount` (such as `/` or `/repo/`) to requests for
+    localhost, an IP address or a name in `allowed_hosts` (`.example.test`: it and those under
+    it), within `limits`."""
 
     daemon_threads = True
     request_queue_size = 256  # 200 browsers or test clients may connect at once
