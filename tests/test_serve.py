@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -156,11 +155,13 @@ def small_site(tmp_path: Path) -> Path:
     return root
 
 
-def test_clean_shutdown_removes_the_served_folder(tmp_path):
-    before = set(Path(tempfile.gettempdir()).glob("chronoline-serve-*"))
+def test_clean_shutdown_removes_the_served_folder(tmp_path, monkeypatch):
+    # A temporary folder of its own: other servers on this machine may make theirs meanwhile.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     served = Served(small_site(tmp_path))
     assert get(served.url)[0] == 200
-    (folder,) = set(Path(tempfile.gettempdir()).glob("chronoline-serve-*")) - before
+    (folder,) = (tmp_path / "tmp").glob("chronoline-serve-*")
     assert (folder / "index.html").is_file()
     assert served.stop() == 0
     assert served.lines[-1] == "Stopped."
