@@ -98,7 +98,7 @@ def _slide(event: Event, config: SiteConfig) -> dict:
     if event.end:
         slide["end_date"] = _tl_date(event.end, tz)
     if event.tags:
-        slide["group"] = event.tags[0].name
+        slide["group"] = escape(event.tags[0].name)  # TimelineJS shows a group as HTML
     if event.display_date:
         slide["display_date"] = escape(event.display_date)
     if event.media:

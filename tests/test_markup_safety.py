@@ -163,6 +163,14 @@ def test_extra_fields_carry_no_script_into_the_exports(make_site):
                                "media": {}, "type": "overview"}
 
 
+def test_a_tag_is_text_in_the_timelinejs_group(make_site):
+    root = make_site({"content/e.md": event_file(tags='["<img src=x onerror=alert(1)>"]')},
+                     config=BASE)
+    build_site(root)
+    slide = json.loads((root / "site/timeline.json").read_text(encoding="utf-8"))["events"][0]
+    assert slide["group"] == "&lt;img src=x onerror=alert(1)&gt;"  # TimelineJS: innerHTML
+
+
 def test_a_share_image_is_only_http(make_site):
     root = make_site({"content/e.md": event_file()},
                      config=BASE + 'image = "javascript:alert(1)"\n')
