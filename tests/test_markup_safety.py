@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from generator.build import BuildOptions
 from generator.check import check
+from generator.importer import import_file
 from generator.markup import absolute_links, make_markdown, removals, render
 
 from conftest import build_site, event_file, read_html
@@ -240,3 +241,23 @@ def test_no_dialog_opens_in_a_browser(browser, make_site):
             link.click(no_wait_after=True)
             page.close()
     assert dialogs == []
+
+
+def test_an_imported_slide_brings_no_script(make_site, tmp_path):
+    slide = {"start_date": {"year": 2018, "month": 7, "day": 19},
+             "text": {"headline": "Fence", "text": (
+                 '<p>```{ .py autofocus onfocus="alert(1)" }</p><p>x = 1</p><p>```</p>'
+                 '<p><a href="javascript:alert(2)">a</a></p>')},
+             "media": {"url": "https://example.org/a.png", "thumbnail": "javascript:alert(3)"}}
+    (tmp_path / "tl.json").write_text(json.dumps({"events": [slide]}), encoding="utf-8")
+    root = make_site({}, config=BASE)
+    import_file(tmp_path / "tl.json", root / "content" / "events")
+    build_site(root)
+    site = root / "site"
+    page = next(site.glob("events/*/index.html"))
+    assert {name for element in read_html(page).main.find_all(True)
+            for name in element.attrs} <= {"id", "class", "href", "src", "alt", "datetime",
+                                           "loading", "aria-label", "rel"}
+    for name in ("events.json", "timeline.json", "feed.json"):
+        text = (site / name).read_text(encoding="utf-8")
+        assert "onfocus=\\\"" not in text and "javascript" not in text, name
