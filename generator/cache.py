@@ -42,8 +42,9 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 11  # 10: the exports' parts are copied from the files written, not kept here; 11: the
-# model's classes pickle their fields as a tuple
+FORMAT = 12  # 10: the exports' parts are copied from the files written, not kept here; 11: the
+# model's classes pickle their fields as a tuple; 12: HTML made before Markdown's attributes and
+# rebased links were made safe is not reused
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 _FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 from generator.config import SiteConfig
 from generator.dates import PartialDate, Precision
 from generator.i18n import translations
-from generator.markup import absolute_links, to_text
+from generator.markup import absolute_links, is_safe_url, to_text, url_scheme
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
 
@@ -97,7 +98,7 @@ def _slide(event: Event, config: SiteConfig) -> dict:
     if event.end:
         slide["end_date"] = _tl_date(event.end, tz)
     if event.tags:
-        slide["group"] = event.tags[0].name
+        slide["group"] = escape(event.tags[0].name)  # TimelineJS shows a group as HTML
     if event.display_date:
         slide["display_date"] = escape(event.display_date)
     if event.media:
@@ -106,12 +107,40 @@ def _slide(event: Event, config: SiteConfig) -> dict:
         slide["background"] = {k: v for k, v in asdict(event.background).items() if v}
     # What an imported slide carried beyond chronoline's fields goes back where it was,
     # inside chronoline's own mappings too (a media thumbnail, a date's format).
-    for key, value in (json.loads(event.extra) if event.extra else {}).items():
+    for key, value in _extra(event).items():
         if isinstance(value, dict) and isinstance(slide.get(key), dict):
             slide[key] = {**value, **slide[key]}
         else:
             slide.setdefault(key, value)
     return slide
+
+
+_URL_KEY = re.compile(r"(?:url|link|href|src|thumbnail)$", re.IGNORECASE)
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
+_LEFT_OUT = object()
+
+
+def _extra(event: Event) -> dict:
+    """What an imported slide carried beyond chronoline's fields, with nothing TimelineJS or a
+    reader of the data could run: text that would be HTML is escaped, and an address that is
+    not http(s), mailto, tel or relative is left out."""
+    if not event.extra:
+        return {}
+    kept = _inert(json.loads(event.extra), "")
+    return kept if isinstance(kept, dict) else {}
+
+
+def _inert(value: object, key: str) -> object:
+    if isinstance(value, dict):
+        pairs = ((k, _inert(v, k)) for k, v in value.items())
+        return {k: v for k, v in pairs if v is not _LEFT_OUT}
+    if isinstance(value, list):
+        return [v for v in (_inert(item, key) for item in value) if v is not _LEFT_OUT]
+    if not isinstance(value, str):
+        return value
+    if not is_safe_url(value) and (_URL_KEY.search(key) or url_scheme(value) in _SCRIPT_SCHEMES):
+        return _LEFT_OUT
+    return escape(value, quote=False) if "<" in value else value
 
 
 def _media(event: Event) -> dict:
@@ -174,7 +203,7 @@ def _record(event: Event, config: SiteConfig) -> dict:
         "display_date": event.display_date or None,
         "media": _media(event) if event.media else None,
         "background": asdict(event.background) if event.background else None,
-        "extra": json.loads(event.extra) if event.extra else None,
+        "extra": _extra(event) or None,
     }
     url = public_url(config, event_path(event))
     if url:

@@ -14,6 +14,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.errors import ContentError
 from generator.i18n import translations
+from generator.markup import url_scheme
 from generator.memo import PerObject
 from generator.model import Event, Tag
 from generator.pages import (
@@ -175,6 +176,10 @@ def _summary(context: jinja2.runtime.Context, event: Event) -> Markup:
             target = event_path(event) + url
         elif url.endswith("/"):
             target += "/"
+        if url_scheme(target) is not None:
+            # `../../javascript:x` names a file on the event's page; from the site's root the
+            # same path would read as a scheme. `./` keeps it the path it was, at any root.
+            target = "./" + target
         return f' {match.group(1)}="{root}{target}"'
 
     html = _LINKING_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(rebase, tag.group()), event.summary_html)

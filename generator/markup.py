@@ -1,29 +1,59 @@
-"""One configured Python-Markdown, safe by default."""
+"""One configured Python-Markdown, safe by default.
+
+Whatever `raw_html` says, attributes that Markdown's own syntax sets (attribute lists on any
+element, a fenced block's `{ ... }`) are limited to a few that cannot run script, and links and
+images that Markdown writes keep only http(s), mailto, tel and relative addresses. Raw HTML is
+the only way to more, and only when a site sets `raw_html = true`."""
 
 from __future__ import annotations
 
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
 from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "def_list", "sane_lists"]
+EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists"]
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "cite", "poster", "background", "data",
                   "xlink:href", "srcset", "longdesc", "usemap", "ping", "manifest", "codebase"}
+# What Markdown's syntax may set on an element: its own attributes (links, images, footnotes,
+# ordered lists' start) and inert ones an author may want through `{: ... }`.
+ALLOWED_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir", "alt", "width", "height",
+                                "href", "src", "start"})
+ALLOWED_NAMES = "id, class, title, lang, dir, alt, width, height"
+_ALIGNMENT = re.compile(r"text-align: (?:left|right|center);")  # the tables extension's style
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
 
 
+@dataclass(frozen=True)
+class Removal:
+    """An attribute Markdown's syntax asked for that the page does not get, and why."""
+
+    name: str
+    value: str
+    why: str
+
+    @property
+    def what(self) -> str:
+        """The attribute as it would have been written, its value shortened."""
+        if not self.value or self.value == self.name:
+            return self.name
+        value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        return f'{self.name}="{value}"'
+
+
 def make_markdown(raw_html: bool) -> markdown.Markdown:
     """A Markdown converter; without `raw_html`, HTML in the text is shown as text."""
-    extensions: list = list(EXTENSIONS)
-    if not raw_html:
-        extensions.append(_SafeExtension())
+    extensions: list = [*EXTENSIONS, _SafeFencedCode(), _SafeExtension(raw_html)]
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
@@ -33,33 +63,112 @@ def render(md: markdown.Markdown, text: str) -> str:
     return md.convert(text)
 
 
-def is_safe_url(value: str) -> bool:
-    """True for relative, http(s), mailto and tel URLs; false for javascript:, data: and so on."""
+def removals(md: markdown.Markdown) -> tuple[Removal, ...]:
+    """What the last `render` with `md` left out of the HTML for safety, in order."""
+    for extension in md.registeredExtensions:
+        if isinstance(extension, _SafeExtension):
+            return tuple(extension.removed)
+    return ()
+
+
+def url_scheme(value: str) -> str | None:
+    """The scheme a browser reads in an attribute's value (entities decoded, as the HTML parser
+    does, and spaces and control characters ignored, as the URL parser does), or None."""
     cleaned = _IGNORED_IN_URLS.sub("", html.unescape(value)).lower()
     match = _SCHEME.match(cleaned)
-    return match is None or match.group(1) in SAFE_SCHEMES
+    return match.group(1) if match else None
+
+
+def is_safe_url(value: str) -> bool:
+    """True for relative, http(s), mailto and tel URLs; false for javascript:, data: and so on."""
+    scheme = url_scheme(value)
+    return scheme is None or scheme in SAFE_SCHEMES
+
+
+def unsafe_url_reason(value: str) -> str:
+    return (f"a {url_scheme(value)}: address can run script or hide content; "
+            "link to http(s), mailto or a path in the site")
+
+
+def attribute_problem(name: str, value: str, tag: str) -> str | None:
+    """Why an attribute set through Markdown's syntax may not stay, or None if it may."""
+    lowered = name.lower()
+    if lowered.startswith("on"):
+        return "an event handler runs script; Markdown may set only " + ALLOWED_NAMES
+    if lowered == "style" and tag in ("th", "td") and _ALIGNMENT.fullmatch(value):
+        return None
+    if lowered not in ALLOWED_ATTRIBUTES:
+        return "Markdown may set only " + ALLOWED_NAMES
+    if lowered in URL_ATTRIBUTES and not is_safe_url(value):
+        return unsafe_url_reason(value)
+    return None
 
 
 class _SafeExtension(Extension):
+    def __init__(self, raw_html: bool) -> None:
+        super().__init__()
+        self.raw_html = raw_html
+        self.removed: list[Removal] = []
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
-        # Without these two, HTML written in the text stays text and is escaped on output.
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+        md.registerExtension(self)  # so that md.reset() calls our reset()
+        if not self.raw_html:
+            # Without these two, HTML written in the text stays text and is escaped on output.
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
         # Runs after attr_list (priority 8), which is where `{: onclick=... }` would come from.
-        md.treeprocessors.register(_AttributeFilter(md), "chronoline_safe_attributes", 0)
+        # Raw HTML is stashed apart from the tree, so this sees only what Markdown made.
+        md.treeprocessors.register(_AttributeFilter(md, self.removed), "chronoline_safe", 0)
+
+    def reset(self) -> None:
+        self.removed.clear()
 
 
 class _AttributeFilter(Treeprocessor):
-    """Drops event-handler attributes and links whose scheme could run code."""
+    """Keeps only the attributes in ALLOWED_ATTRIBUTES, with safe addresses."""
+
+    def __init__(self, md: markdown.Markdown, removed: list[Removal]) -> None:
+        super().__init__(md)
+        self.removed = removed
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            for name in list(element.attrib):
-                lowered = name.lower()
-                if lowered.startswith("on") or lowered in ("srcdoc", "style"):
+            for name, value in list(element.attrib.items()):
+                problem = attribute_problem(name, value, str(element.tag))
+                if problem:
                     del element.attrib[name]
-                elif lowered in URL_ATTRIBUTES and not is_safe_url(element.attrib[name]):
-                    del element.attrib[name]
+                    self.removed.append(Removal(name, value, problem))
+
+
+class _SafeFencedCode(FencedCodeExtension):
+    """Fenced code whose `{ ... }` gives only an id, classes and a language.
+
+    Python-Markdown writes a fenced block as finished HTML, stashed past every tree processor,
+    and turns each `key=value` of its braces into an attribute of `<code>` as written."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.registerExtension(self)
+        md.preprocessors.register(_SafeFencedBlocks(md, self.getConfigs()), "fenced_code_block", 25)
+
+
+class _SafeFencedBlocks(FencedBlockPreprocessor):
+    def handle_attrs(self, attrs: Iterable[tuple[str, str | None]],
+                     ) -> tuple[str, list[str], dict[str, Any]]:
+        kept = []
+        for key, value in attrs:
+            if key in ("id", "."):
+                kept.append((key, value))
+            else:  # with no highlighter, every other key becomes an attribute as written
+                self._removed().append(Removal(key, value or "",
+                                               "a fenced block may set only an id, classes "
+                                               "and a language"))
+        return super().handle_attrs(kept)
+
+    def _removed(self) -> list[Removal]:
+        for extension in self.md.registeredExtensions:
+            if isinstance(extension, _SafeExtension):
+                return extension.removed
+        return []
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -71,11 +180,19 @@ def to_text(html_text: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub("", html_text))).strip()
 
 
-_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+# Text never holds a raw "<" (it is escaped), and Markdown writes attributes in double quotes.
+_LINKING_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_URL_ATTRIBUTE = re.compile(r'(\s)(href|src)="([^"]*)"')
 
 
 def absolute_links(html_text: str, base: str) -> str:
-    """Every href and src in `html_text` made absolute against `base`, for use off the site."""
-    return _URL_ATTRIBUTE.sub(
-        lambda m: f'{m.group(1)}="{html.escape(urljoin(base, html.unescape(m.group(2))))}"',
-        html_text)
+    """Every href and src in `html_text` made absolute against `base`, for use off the site;
+    one whose address, once resolved, is not http(s), mailto or tel is left out."""
+
+    def resolve(match: re.Match) -> str:
+        url = urljoin(base, html.unescape(match.group(3)))
+        if not is_safe_url(url):
+            return ""
+        return f'{match.group(1)}{match.group(2)}="{html.escape(url)}"'
+
+    return _LINKING_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, tag.group()), html_text)

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urljoin
 
 from generator.config import SiteConfig
-from generator.markup import to_text
+from generator.markup import to_text, url_scheme
 from generator.model import Event, Source
 from generator.pages import Page, event_path, public_url
 
@@ -23,9 +23,15 @@ def description(page: Page, config: SiteConfig) -> str:
 
 
 def share_image(page: Page, config: SiteConfig) -> str:
-    """An absolute image URL for link previews: the event's first image, else the site's."""
+    """An absolute image URL for link previews: the event's first image, else the site's;
+    only an http(s) one, once resolved."""
     if not config.base_url:
         return ""
+    url = _any_image(page, config)
+    return url if url_scheme(url) in ("http", "https") else ""
+
+
+def _any_image(page: Page, config: SiteConfig) -> str:
     event = page.context.get("event")
     if event:
         if event.media and _IMAGE_FILE.search(event.media.url):

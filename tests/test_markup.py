@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.markup import is_safe_url, make_markdown, render
+from generator.markup import is_safe_url, make_markdown, render, url_scheme
 
 
 def safe(text: str) -> str:
@@ -61,3 +61,13 @@ def test_safe_urls(url):
                                  "data:text/html,x", "vbscript:x", "&#106;avascript:x"])
 def test_unsafe_urls(url):
     assert not is_safe_url(url)
+
+
+@pytest.mark.parametrize(("value", "scheme"), [
+    ("javascript:x", "javascript"), ("&#106;avascript:x", "javascript"),
+    ("&#x6A;ava&#x09;script:x", "javascript"), (" \tJaVa\nScRiPt:x", "javascript"),
+    ("events/x/", None), ("../../javascript:x", None), ("./javascript:x", None),
+    ("#fn:1", None), ("HTTPS://a.example", "https"),
+])
+def test_the_scheme_is_read_as_a_browser_reads_it(value, scheme):
+    assert url_scheme(value) == scheme
