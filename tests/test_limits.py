@@ -129,6 +129,30 @@ def test_an_overflowing_date_fails_the_build_with_a_line_not_a_crash(make_site):
         "2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"]
 
 
+# YAML
+
+
+def test_a_control_character_yaml_refuses_is_one_line_with_its_line():
+    assert errors_of("---\ntitle: t\ndate: 2018\nsummary: a\x80b\n---\n") == [
+        "content/x.md:4: holds a control character (U+0080); remove it"]
+
+
+def test_eighty_aliases_are_one_error():
+    aliases = "".join(f"  k{i}: *a\n" for i in range(80))
+    assert errors_of(f"---\ntitle: t\ndate: 2018\nextra:\n  a: &a x\n{aliases}---\n") == [
+        "content/x.md:5: YAML anchors and aliases (& and *) are not supported; write the value "
+        "out (80 aliases of it)"]
+
+
+def test_a_billion_laughs_is_one_error_and_stays_small():
+    levels = ["  l0: &l0 [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    text = "---\ntitle: t\ndate: 2018\nextra:\n" + "\n".join(levels) + "\n---\n"
+    assert errors_of(text) == [
+        "content/x.md:5: YAML anchors and aliases (& and *) are not supported; write the value "
+        "out (90 aliases)"]
+
+
 # Terminal escapes
 
 
