@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content import parse_event
+from generator.content import parse_event, slow_markdown
 from generator.dates import DateError, parse_date
 from generator.errors import BuildFailed, ContentError, ContentErrors, printable, quoted
 from generator.markup import make_markdown
-from tests.conftest import REPO_ROOT, build_site, event_file
+from tests.conftest import EXAMPLE, REPO_ROOT, build_site, event_file
 
 UTC = dt.UTC
 MD = make_markdown(False)
@@ -129,6 +129,62 @@ def test_an_overflowing_date_fails_the_build_with_a_line_not_a_crash(make_site):
         "2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"]
 
 
+# Sizes
+
+
+def test_an_event_file_over_a_megabyte_is_refused_unread():
+    assert errors_of(with_body("words " * 200_000)) == [
+        "content/x.md: the file is 1,200,028 bytes; an event file may have at most 1,000,000: "
+        "put long documents elsewhere and link them as a source"]
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("title: " + "T" * 501 + "\ndate: 2018",
+         "content/x.md:2: title: is 501 characters long; at most 500: shorten it"),
+        ("title: t\ndate: 2018\ndisplay_date: " + "s" * 201,
+         "content/x.md:4: display_date: is 201 characters long; at most 200: shorten it"),
+        ("title: t\ndate: 2018\nslug: " + "s" * 101,
+         "content/x.md:4: slug: is 101 characters long; at most 100: shorten it"),
+        ("title: t\ndate: 2018\ntags: [" + ", ".join(f"t{i}" for i in range(101)) + "]",
+         "content/x.md:4: tags: 101 tags; an event may have at most 100, since each tag's page "
+         "lists the event"),
+        ("title: t\ndate: 2018\ntags: [" + "a" * 101 + "]",
+         "content/x.md:4: tags: '" + "a" * 60 + "'… (101 characters) is too long for a tag: at "
+         "most 100 characters"),
+        ("title: t\ndate: 2018\ntags: [" + "北" * 40 + "]",
+         "content/x.md:4: tags: '" + "北" * 40 + "' makes a URL name of 120 characters; at most "
+         "100: shorten it"),
+        ("title: t\ndate: 2018\nslug: " + "北" * 40,
+         "content/x.md:4: slug: '" + "北" * 40 + "' makes a URL name of 120 characters; at most "
+         "100: shorten it"),
+        ("title: t\ndate: 2018\nsources:\n" + "  - https://x.org/\n" * 101,
+         "content/x.md:5: sources: 101 sources; an event may have at most 100"),
+        ("title: t\ndate: 2018\nsources:\n  - url: https://x.org/" + "a" * 2000,
+         "content/x.md:5: sources[1].url: is 2,014 characters long; a link may have at most "
+         "2,000"),
+        ("title: t\ndate: 2018\nsources:\n  - url: https://x.org/\n    publisher: " + "p" * 501,
+         "content/x.md:6: sources[1].publisher: is 501 characters long; at most 500: shorten it"),
+        ("title: t\ndate: 2018\nextra:\n" + "".join(f"  k{i}: {i}\n" for i in range(10_001)),
+         "content/x.md:10001: the front matter holds more than 10,000 values; no event needs "
+         "that many"),
+        ("title: t\ndate: 2018\nextra: " + "{a: " * 25 + "1" + "}" * 25,
+         "content/x.md:4: values nested more than 20 deep; write them flatter"),
+    ],
+)
+def test_front_matter_past_its_bounds_is_refused(front, expected):
+    assert errors_of(f"---\n{front}\n---\n") == [expected]
+
+
+def test_a_file_name_too_long_for_a_slug_is_refused():
+    with pytest.raises(ContentErrors) as caught:
+        parse_event(with_body("x").encode(), "content/" + "n" * 101 + ".md", MD, UTC)
+    assert [e.message for e in caught.value.errors] == [
+        "the file name makes a slug of 101 characters; at most 100: rename the file or add "
+        "'slug: ...'"]
+
+
 # YAML
 
 
@@ -151,6 +207,76 @@ def test_a_billion_laughs_is_one_error_and_stays_small():
     assert errors_of(text) == [
         "content/x.md:5: YAML anchors and aliases (& and *) are not supported; write the value "
         "out (90 aliases)"]
+
+
+# Markdown shapes that take Python-Markdown minutes: refused in one pass over the text.
+
+SHAPES = [
+    ("[" * 100_000, "content/x.md:5: body: a paragraph of 100,000 characters with 100,000 "
+     "unclosed links ('[' without ']'); close them, write \\[ for a bracket, or split the "
+     "paragraph with blank lines"),
+    ("[a](" * 50_000, "content/x.md:5: body: a paragraph of 200,000 characters with 50,000 "
+     "unclosed link targets ('](' without ')'); close them, write \\[ for a bracket, or split "
+     "the paragraph with blank lines"),
+    ("[![" * 30_000, "content/x.md:5: body: a paragraph of 90,000 characters with 60,000 "
+     "unclosed links ('[' without ']'); close them, write \\[ for a bracket, or split the "
+     "paragraph with blank lines"),
+    ("[" * 60 + "a" + "]" * 60, "content/x.md:5: body: links or brackets nested 60 deep; at "
+     "most 50"),
+    ("&amp;" * 150_000, "content/x.md:5: body: a paragraph of 750,000 characters with 150,000 "
+     "Markdown marks (* _ ` [ & \\ <); split it with blank lines, or write less formatting"),
+    ("".join("`" * i + "x" for i in range(1, 700)), "content/x.md:5: body: a paragraph of "
+     "245,349 characters with 244,650 Markdown marks (* _ ` [ & \\ <); split it with blank "
+     "lines, or write less formatting"),
+    ("# h {#id}\n" * 50_000, "content/x.md:5: body: 50,000 headings, rules, definitions or "
+     "fences with no blank line between them; at most 200: put blank lines between them"),
+    ("term\n: def\n" * 8_000, "content/x.md:5: body: 8,000 headings, rules, definitions or "
+     "fences with no blank line between them; at most 200: put blank lines between them"),
+    ("".join(f"x[^{i}]\n\n[^{i}]: n\n\n" for i in range(20_000)),
+     "content/x.md:5: body: 40,000 footnote marks ('[^'); at most 1,000"),
+    ("|" + "a|" * 1_000 + "\n", "content/x.md:5: body: a table row of 1,000 cells; at most 500"),
+    ("|a|b|\n|-|-|\n" + "|x|y|\n" * 5_000, "content/x.md:2005: body: a table of more than "
+     "2,000 rows; split it, or link the data as a source"),
+    (">" * 2_000 + " x\n", "content/x.md:5: body: quotes nested 2,000 deep; at most 50"),
+    ("- " * 100_000 + "x\n", "content/x.md:5: body: lists nested 100,000 deep; at most 50"),
+    ("> - " * 30 + "x\n", "content/x.md:5: body: quotes and lists nested 60 deep; at most 50"),
+    ("".join("    " * i + "- x\n" for i in range(60)),
+     "content/x.md:56: body: lists nested 51 deep; at most 50"),
+    ("A line.\n\n" * 20_000, "content/x.md:5: body: 20,001 paragraphs; at most 10,000: put long "
+     "documents elsewhere and link them as a source"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), SHAPES, ids=[s[1][21:60] for s in SHAPES])
+def test_a_body_markdown_would_stall_on_is_refused_saying_what_it_has(body, expected):
+    assert errors_of(with_body(body)) == [expected]
+
+
+def test_a_summary_and_a_caption_are_checked_too():
+    assert errors_of("---\ntitle: t\ndate: 2018\nsummary: '" + "[" * 3_000 + "'\n"
+                     "media:\n  url: https://x.org/a.png\n  caption: '" + ">" * 60 + " x'\n---\n"
+                     ) == [
+        "content/x.md:4: summary: a paragraph of 3,000 characters with 3,000 unclosed links "
+        "('[' without ']'); close them, write \\[ for a bracket, or split the paragraph with "
+        "blank lines",
+        "content/x.md:7: media.caption: quotes nested 60 deep; at most 50"]
+
+
+def test_every_real_text_is_accepted():
+    files = sorted((REPO_ROOT / "content").rglob("*.md")) + sorted(EXAMPLE.rglob("*.md"))
+    assert len(files) > 20
+    for path in files:
+        assert slow_markdown(path.read_text(encoding="utf-8")) is None, path
+
+
+def test_ordinary_long_writing_is_accepted():
+    paragraph = ("A sentence with a [link](https://example.org/a), *emphasis*, `code` and "
+                 "an &amp; entity. ") * 20
+    rows = "".join(f"| {i} | [source](https://example.org/{i}) |\n" for i in range(1_000))
+    body = "\n\n".join([paragraph] * 200 + ["| n | link |\n|---|---|\n" + rows]
+                       + ["# Heading\n\n- item\n  - nested\n    - deeper\n\n> quoted"] * 50)
+    assert len(body) < 1_000_000
+    assert slow_markdown(body) is None
 
 
 # Terminal escapes
