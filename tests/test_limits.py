@@ -15,7 +15,7 @@ from generator.content import parse_event, slow_markdown
 from generator.dates import DateError, parse_date
 from generator.errors import BuildFailed, ContentError, ContentErrors, printable, quoted
 from generator.markup import make_markdown
-from tests.conftest import EXAMPLE, REPO_ROOT, build_site, event_file
+from tests.conftest import EXAMPLE, REPO_ROOT, build_site, event_file, read_html
 
 UTC = dt.UTC
 MD = make_markdown(False)
@@ -279,6 +279,40 @@ def test_ordinary_long_writing_is_accepted():
     assert slow_markdown(body) is None
 
 
+# Tags
+
+
+def test_a_listed_event_shows_ten_tags_and_links_the_rest(make_site):
+    tags = ", ".join(f"tag{i:02d}" for i in range(30))
+    root = make_site({"content/a.md": event_file(tags=f"[{tags}]")})
+    build_site(root)
+    item = read_html(root / "site/tags/tag05/index.html").select_one("ul.tags")
+    assert [a.text for a in item.select("a")] == [f"tag{i:02d}" for i in range(10)] + [
+        "20 more tags"]
+    assert item.select("a")[-1]["href"] == "../../events/a/index.html"
+    page = read_html(root / "site/events/a/index.html").select_one("ul.tags")
+    assert len(page.select("a")) == 30
+
+
+def test_a_site_at_the_tag_limit_grows_linearly_with_its_events(make_site):
+    def size(events: int) -> int:
+        tags = ", ".join(f"t{i}" for i in range(100))
+        files = {f"content/e{n}.md": event_file(title=f"E{n}", tags=f"[{tags}]")
+                 for n in range(events)}
+        root = make_site(files)
+        build_site(root)
+        total = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
+        for path in files:
+            (root / path).unlink()
+        return total
+
+    one, ten = size(1), size(10)
+    # Each event is listed on its 100 tag pages with 10 of its tags, not all 100: 230 KB for
+    # one event where all its tags made 800 KB, and 1.2 MB for ten where they made 6.9 MB.
+    assert one < 400_000
+    assert ten < 2_000_000
+
+
 # Terminal escapes
 
 
@@ -297,3 +331,5 @@ def test_the_command_never_prints_a_file_names_escape_to_the_terminal(make_site)
     assert done.returncode == 1
     assert "\x1b" not in done.stderr and "\x07" not in done.stderr
     assert "content/\\x1b]0;pwned\\x07.md:3: date: 'someday' is not a date" in done.stderr
+
+
