@@ -294,6 +294,14 @@ def test_a_listed_event_shows_ten_tags_and_links_the_rest(make_site):
     assert len(page.select("a")) == 30
 
 
+def test_the_link_to_the_other_tags_is_in_the_sites_language(make_site):
+    tags = ", ".join(f"tag{i:02d}" for i in range(12))
+    root = make_site({"content/a.md": event_file(tags=f"[{tags}]")}, config='language = "nl"\n')
+    build_site(root)
+    item = read_html(root / "site/index.html").select_one("ul.tags")
+    assert item.select("a")[-1].text == "nog 2 tags"
+
+
 def test_a_site_at_the_tag_limit_grows_linearly_with_its_events(make_site):
     def size(events: int) -> int:
         tags = ", ".join(f"t{i}" for i in range(100))
