@@ -398,22 +398,32 @@ def _plain(value: Value) -> object:
 # rest of its paragraph off again) and recurses once per level of nesting. Real writing stays
 # far below these bounds; a text above them is refused before it is rendered, in one pass of
 # regular expressions and counts over it, never a parse.
+# Each bound below lets a 1 MB body render in about a second (benchmarks/ has no part in it:
+# the figures are from rendering each shape at its bound).
 MAX_NESTING = 50  # quotes and lists inside each other, or links inside links
+MAX_NESTING_MARKS = 20_000  # quote marks and list markers at line starts, in all
 # Each inline mark (*, _, `, [, &, \, <, a line break) rebuilds its paragraph's text: the sum of
-# marks × paragraph length is the work; 200 million is about a second.
+# marks × paragraph length is the work; 200 million is about a second. A link is rendered in
+# some 40 µs, so the marks of a text are bounded too.
 MAX_MARK_WORK = 200_000_000
+MAX_MARKS = 30_000
 # Each unclosed '[' or '](' is looked for to the end of its paragraph, a hundred times slower
-# than a mark: 3 million is about a second, and a real text needs a thousandth of it.
-MAX_UNCLOSED_WORK = 3_000_000
+# than a mark: 1.5 million is under a second, and a real text needs a thousandth of it.
+MAX_UNCLOSED_WORK = 1_500_000
 MAX_SPLITTING_LINES = 200  # headings, rules, definitions and fences in one paragraph
+MAX_ALL_SPLITTING_LINES = 2_000  # and in all
 MAX_PARAGRAPHS = 10_000  # Python-Markdown takes its blocks off the front of a list, one by one
-MAX_FOOTNOTES = 1_000
+MAX_PARAGRAPH_LINES = 10_000  # a list of 250,000 items took 19 s: its lines are split again
+MAX_FOOTNOTE_MARKS = 2_000  # '[^' of references and definitions: about 1,000 footnotes
 MAX_TABLE_CELLS = 500  # cells in one table row
-MAX_TABLE_ROWS = 2_000
+MAX_TABLE_ROWS = 2_000  # rows in one table
+MAX_ALL_TABLE_ROWS = 5_000  # lines holding '|', in all
+MAX_ALL_TABLE_CELLS = 50_000  # '|' in all
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _MARKS = "*_`[&\\<"
 _NESTER = r"(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])"  # a quote mark or a list item's marker
+_NESTING_PREFIX = re.compile(rf"^[ \t]*(?:{_NESTER}[ \t]*)+", re.MULTILINE)
 _NESTED_LINE = re.compile(rf"^[ \t]*(?:{_NESTER}[ \t]*){{{MAX_NESTING + 1},}}", re.MULTILINE)
 _INDENTED_ITEM = re.compile(rf"^(?: {{4}}|\t){{{MAX_NESTING + 1},}}[ \t]*{_NESTER}", re.MULTILINE)
 _SPLITTING_LINE = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$|:[ \t]|`{3}|~{3}"
@@ -443,31 +453,44 @@ def _nesting(text: str) -> tuple[int, str] | None:
     elif match := _INDENTED_ITEM.search(text):
         what, depth = "lists", len(match.group().expandtabs(4)) // 4
     else:
-        return None
+        if text.count(">") + text.count("\n") <= MAX_NESTING_MARKS:
+            return None  # too few lines and quote marks for the bound below
+        marks = len(re.findall(_NESTER, "".join(_NESTING_PREFIX.findall(text))))
+        if marks <= MAX_NESTING_MARKS:
+            return None
+        return 0, (f"{marks:,} list items and quote marks (>) in all; at most "
+                   f"{MAX_NESTING_MARKS:,}")
     return _line_of(text, match.start()), f"{what} nested {depth:,} deep; at most {MAX_NESTING}"
 
 
 def _footnotes(text: str) -> tuple[int, str] | None:
     count = text.count("[^")
-    if count > MAX_FOOTNOTES:
-        return _line_of(text, text.find("[^")), (f"{count:,} footnote marks ('[^'); at most "
-                                                  f"{MAX_FOOTNOTES:,}")
+    if count > MAX_FOOTNOTE_MARKS:
+        return _line_of(text, text.find("[^")), (
+            f"{count:,} footnote marks ('[^', of references and notes); at most "
+            f"{MAX_FOOTNOTE_MARKS:,}")
     return None
 
 
 def _tables(text: str) -> tuple[int, str] | None:
-    if text.count("|") <= MAX_TABLE_CELLS:
+    cells = text.count("|")
+    if cells <= MAX_TABLE_CELLS:
         return None
-    start, rows = 0, 0
+    if cells > MAX_ALL_TABLE_CELLS:
+        return _line_of(text, text.find("|")), (f"tables of {cells:,} cells ('|') in all; at "
+                                                f"most {MAX_ALL_TABLE_CELLS:,}")
+    start, rows, all_rows = 0, 0, 0
     for line in text.split("\n"):
         cells = line.count("|")
         if cells > MAX_TABLE_CELLS + 1:
             return _line_of(text, start), (f"a table row of {cells - 1:,} cells; at "
                                            f"most {MAX_TABLE_CELLS}")
         rows = rows + 1 if cells else 0
-        if rows > MAX_TABLE_ROWS:
-            return _line_of(text, start), (f"a table of more than {MAX_TABLE_ROWS:,} rows; "
-                                           "split it, or link the data as a source")
+        all_rows += bool(cells)
+        if rows > MAX_TABLE_ROWS or all_rows > MAX_ALL_TABLE_ROWS:
+            what = (f"a table of more than {MAX_TABLE_ROWS:,} rows" if rows > MAX_TABLE_ROWS
+                    else f"tables of more than {MAX_ALL_TABLE_ROWS:,} rows in all")
+            return _line_of(text, start), f"{what}; split it, or link the data as a source"
         start += len(line) + 1
     return None
 
@@ -478,27 +501,46 @@ def _marks(text: str) -> int:
 
 def _paragraphs(text: str) -> tuple[int, str] | None:
     # Most texts have too few marks and lines in all for any paragraph to be a problem.
-    if _marks(text) * len(text) <= MAX_MARK_WORK and text.count("\n") <= MAX_SPLITTING_LINES:
+    marks = _marks(text)
+    if marks * len(text) <= MAX_MARK_WORK and text.count("\n") <= MAX_SPLITTING_LINES:
         return None
     paragraphs = _PARAGRAPH_BREAK.split(text)
     if len(paragraphs) > MAX_PARAGRAPHS:
         return 0, (f"{len(paragraphs):,} paragraphs; at most {MAX_PARAGRAPHS:,}: put long "
                    "documents elsewhere and link them as a source")
-    start, work = 0, 0
+    start, work, total = 0, 0, 0
     for paragraph in paragraphs:
         start = text.find(paragraph, start)
-        marks = _marks(paragraph)
-        work += marks * len(paragraph)
+        count = _marks(paragraph)
+        work, total = work + count * len(paragraph), total + count
         if work > MAX_MARK_WORK:
+            found = (f"a paragraph of {len(paragraph):,} characters with {count:,}"
+                     if count * len(paragraph) > MAX_MARK_WORK // 2 else
+                     f"long paragraphs with {total:,} in all up to this one, which has {count:,}")
             return _line_of(text, start), (
-                f"a paragraph of {len(paragraph):,} characters with {marks:,} Markdown marks "
-                "(* _ ` [ & \\ <); split it with blank lines, or write less formatting")
+                f"{found} Markdown marks (* _ ` [ & \\ <); split them with blank lines, or "
+                "write less formatting")
         splitting = len(_SPLITTING_LINE.findall(paragraph))
         if splitting > MAX_SPLITTING_LINES:
             return _line_of(text, start), (
                 f"{splitting:,} headings, rules, definitions or fences with no blank line "
                 f"between them; at most {MAX_SPLITTING_LINES}: put blank lines between them")
+        lines = paragraph.count("\n") + 1
+        if lines > MAX_PARAGRAPH_LINES:
+            return _line_of(text, start), (
+                f"a paragraph, list or code block of {lines:,} lines with no blank line; at "
+                f"most {MAX_PARAGRAPH_LINES:,}: put blank lines in it, or split it")
         start += len(paragraph)
+    return _totals(text, marks)
+
+
+def _totals(text: str, marks: int) -> tuple[int, str] | None:
+    if marks > MAX_MARKS:
+        return 0, (f"{marks:,} Markdown marks (* _ ` [ & \\ <) in all; at most {MAX_MARKS:,}: "
+                   "write less formatting, or put long documents elsewhere")
+    if (splitting := len(_SPLITTING_LINE.findall(text))) > MAX_ALL_SPLITTING_LINES:
+        return 0, (f"{splitting:,} headings, rules, definitions or fences in all; at most "
+                   f"{MAX_ALL_SPLITTING_LINES:,}")
     return None
 
 

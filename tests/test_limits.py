@@ -224,16 +224,17 @@ SHAPES = [
     ("[" * 60 + "a" + "]" * 60, "content/x.md:5: body: links or brackets nested 60 deep; at "
      "most 50"),
     ("&amp;" * 150_000, "content/x.md:5: body: a paragraph of 750,000 characters with 150,000 "
-     "Markdown marks (* _ ` [ & \\ <); split it with blank lines, or write less formatting"),
+     "Markdown marks (* _ ` [ & \\ <); split them with blank lines, or write less formatting"),
     ("".join("`" * i + "x" for i in range(1, 700)), "content/x.md:5: body: a paragraph of "
-     "245,349 characters with 244,650 Markdown marks (* _ ` [ & \\ <); split it with blank "
+     "245,349 characters with 244,650 Markdown marks (* _ ` [ & \\ <); split them with blank "
      "lines, or write less formatting"),
     ("# h {#id}\n" * 50_000, "content/x.md:5: body: 50,000 headings, rules, definitions or "
      "fences with no blank line between them; at most 200: put blank lines between them"),
     ("term\n: def\n" * 8_000, "content/x.md:5: body: 8,000 headings, rules, definitions or "
      "fences with no blank line between them; at most 200: put blank lines between them"),
     ("".join(f"x[^{i}]\n\n[^{i}]: n\n\n" for i in range(20_000)),
-     "content/x.md:5: body: 40,000 footnote marks ('[^'); at most 1,000"),
+     "content/x.md:5: body: 40,000 footnote marks ('[^', of references and notes); at "
+     "most 2,000"),
     ("|" + "a|" * 1_000 + "\n", "content/x.md:5: body: a table row of 1,000 cells; at most 500"),
     ("|a|b|\n|-|-|\n" + "|x|y|\n" * 5_000, "content/x.md:2005: body: a table of more than "
      "2,000 rows; split it, or link the data as a source"),
@@ -242,6 +243,22 @@ SHAPES = [
     ("> - " * 30 + "x\n", "content/x.md:5: body: quotes and lists nested 60 deep; at most 50"),
     ("".join("    " * i + "- x\n" for i in range(60)),
      "content/x.md:56: body: lists nested 51 deep; at most 50"),
+    (("[a](b) " * 2_500 + "\n\n") * 50, "content/x.md:13: body: long paragraphs with 12,500 in "
+     "all up to this one, which has 2,500 Markdown marks (* _ ` [ & \\ <); split them with "
+     "blank lines, or write less formatting"),
+    ("- a\n" * 20_000, "content/x.md:5: body: a paragraph, list or code block of 20,001 lines "
+     "with no blank line; at most 10,000: put blank lines in it, or split it"),
+    (("[a](b) " * 100 + "\n\n") * 600, "content/x.md:5: body: 60,000 Markdown marks "
+     "(* _ ` [ & \\ <) in all; at most 30,000: write less formatting, or put long documents "
+     "elsewhere"),
+    ("# h\n" * 100 + "\n" + ("# h\n" * 150 + "\n") * 14, "content/x.md:5: body: 2,200 "
+     "headings, rules, definitions or fences in all; at most 2,000"),
+    (("> " * 40 + "x\n\n") * 600, "content/x.md:5: body: 24,000 list items and quote marks (>) "
+     "in all; at most 20,000"),
+    ("|a|b|\n|-|-|\n" + ("|x|y|\n" * 1_000 + "\n") * 6, "content/x.md:5009: body: tables of "
+     "more than 5,000 rows in all; split it, or link the data as a source"),
+    ("|" + "a|" * 400 + "\n" + ("|" + "a|" * 400 + "\n") * 150, "content/x.md:5: body: tables of "
+     "60,551 cells ('|') in all; at most 50,000"),
     ("A line.\n\n" * 20_000, "content/x.md:5: body: 20,001 paragraphs; at most 10,000: put long "
      "documents elsewhere and link them as a source"),
 ]
