@@ -13,7 +13,7 @@ import markdown
 import yaml
 
 from generator.dates import DATE_FORMS, ENGLISH, DateError, MonthNames, PartialDate, parse_date
-from generator.errors import ContentError, ContentErrors, quoted
+from generator.errors import ContentError, ContentErrors, quoted, shortened
 from generator.frontmatter import CONTROL, Document, Value, split
 from generator.markup import render
 from generator.model import Background, Event, Media, Source, Tag
@@ -92,7 +92,8 @@ class _Reader:
     def event(self, md: markdown.Markdown) -> Event:
         for key, value in self.fields.items():
             if key not in EVENT_KEYS:
-                self.error(key, "unknown key" + _did_you_mean(key, EVENT_KEYS), value.line)
+                self.error(shortened(key), "unknown key" + _did_you_mean(key, EVENT_KEYS),
+                           value.line)
         title = self.text("title", required=True)
         date = self.date("date", required=True)
         end = self.date("end")
@@ -227,7 +228,8 @@ class _Reader:
             entry: dict[str, Value] = item.data
             for key, sub in entry.items():
                 if key not in SOURCE_KEYS:
-                    self.error(f"{field}.{key}", "unknown key" + _did_you_mean(key, SOURCE_KEYS),
+                    self.error(f"{field}.{shortened(key)}", "unknown key"
+                               + _did_you_mean(key, SOURCE_KEYS),
                                sub.line)
             url = self.url(entry, "url", field, item.line, required=True)
             archive = self.url(entry, "archive_url", field, item.line)
@@ -248,7 +250,8 @@ class _Reader:
             return None
         for name, sub in value.data.items():
             if name not in known:
-                self.error(f"{key}.{name}", "unknown key" + _did_you_mean(name, known), sub.line)
+                self.error(f"{key}.{shortened(name)}", "unknown key"
+                           + _did_you_mean(name, known), sub.line)
         return value.data
 
     def media(self, md: markdown.Markdown) -> Media | None:

@@ -31,6 +31,11 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
+def shortened(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` as it is, or its start and an ellipsis: for names written in a file, such as keys."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @dataclass(frozen=True)
 class ContentError:
     """One problem in one input file, shown as `path:line: field: message`."""

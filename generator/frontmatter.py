@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from generator.errors import ContentError, ContentErrors
+from generator.errors import ContentError, ContentErrors, shortened
 
 FENCE = "---"
 # Characters no page, feed or calendar may hold: C0 controls but tab and line breaks, DEL, and
@@ -155,6 +155,6 @@ class _Walk:
             if key in mapping:
                 message = "appears twice; keep one"
                 self.errors.append(ContentError(self.path, message,
-                                                key_node.start_mark.line + 2, key))
+                                                key_node.start_mark.line + 2, shortened(key)))
             mapping[key] = self.value(value_node, depth + 1)
         return Value(mapping, line, node.tag)
