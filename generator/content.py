@@ -448,6 +448,12 @@ def _line_of(text: str, offset: int) -> int:
 
 
 def _nesting(text: str) -> tuple[int, str] | None:
+    # A line nested too deep needs that many quote marks or list markers, or that much
+    # indentation: most texts have neither, and are passed by counting alone.
+    markers = sum(text.count(m) for m in (">", "- ", "* ", "+ ", ". ", ") "))
+    indents = text.count("    ") + text.count("\t")
+    if markers <= MAX_NESTING and indents <= MAX_NESTING:
+        return None
     if match := _NESTED_LINE.search(text):
         marks = re.findall(_NESTER, match.group())
         quotes = marks.count(">")
@@ -548,8 +554,9 @@ def _totals(text: str, marks: int) -> tuple[int, str] | None:
 
 
 def _links(text: str) -> tuple[int, str] | None:
-    if "[" not in text:
-        return None
+    brackets = max(text.count("["), text.count("]("))
+    if brackets * len(text) <= MAX_UNCLOSED_WORK and brackets <= MAX_NESTING:
+        return None  # too few brackets to cost much, open or nested
     opened = 0  # '[' not yet closed by ']'
     deepest = 0  # the most brackets open around a closed one
     targets = 0  # '](' not yet closed by ')'
