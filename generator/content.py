@@ -13,7 +13,7 @@ import markdown
 import yaml
 
 from generator.dates import DATE_FORMS, ENGLISH, DateError, MonthNames, PartialDate, parse_date
-from generator.errors import ContentError, ContentErrors
+from generator.errors import ContentError, ContentErrors, quoted, shortened
 from generator.frontmatter import CONTROL, Document, Value, split
 from generator.markup import render
 from generator.model import Background, Event, Media, Source, Tag
@@ -28,6 +28,19 @@ _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
 NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
+
+# Bounds that no real timeline reaches, each far above the largest real value, so that one
+# file cannot stall a build or fill a disk (docs/limits in the README says the same numbers).
+# A long-form event with footnotes is some 20 KB; 1 MB is fifty times that, and Markdown of that
+# size renders in well under a second once the shapes below are refused.
+MAX_FILE_BYTES = 1_000_000
+MAX_TAGS = 100  # each tag is a page listing the event: tags × events is the site's size
+MAX_SOURCES = 100  # every listing of the event shows them all
+MAX_TAG_LENGTH = 100
+MAX_SLUG_LENGTH = 100  # a slug is a folder name; file systems stop at 255 bytes
+MAX_TEXT = {"title": 500, "display_date": 200, "summary": 5_000, "slug": MAX_SLUG_LENGTH,
+            "publisher": 500, "caption": 2_000, "credit": 2_000, "alt": 2_000,
+            "color": 100, "url": 2_000, "archive_url": 2_000}
 
 
 def decode(data: bytes, path: str) -> str:
@@ -52,6 +65,10 @@ def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo,
     may name months in English or in the language of `months`. Events parsed with the same
     `shared` hold one object for each tag and each publisher they have alike: a large
     timeline has tens of thousands of events and a few dozen of each."""
+    if len(data) > MAX_FILE_BYTES:
+        message = (f"the file is {len(data):,} bytes; an event file may have at most "
+                   f"{MAX_FILE_BYTES:,}: put long documents elsewhere and link them as a source")
+        raise ContentErrors([ContentError(path, message)])
     document = split(decode(data, path), path)
     return _Reader(path, document, tz, months, {} if shared is None else shared).event(md)
 
@@ -75,7 +92,8 @@ class _Reader:
     def event(self, md: markdown.Markdown) -> Event:
         for key, value in self.fields.items():
             if key not in EVENT_KEYS:
-                self.error(key, "unknown key" + _did_you_mean(key, EVENT_KEYS), value.line)
+                self.error(shortened(key), "unknown key" + _did_you_mean(key, EVENT_KEYS),
+                           value.line)
         title = self.text("title", required=True)
         date = self.date("date", required=True)
         end = self.date("end")
@@ -89,6 +107,7 @@ class _Reader:
         summary_html = self.summary(md)
         display_date = self.text("display_date")
         media, background, extra = self.media(md), self.background(), self.extra()
+        self.markdown_shape("body", self.doc.body, self.doc.body_line)
         if self.errors:
             raise ContentErrors(sorted(self.errors, key=lambda e: e.line or 0))
         body_html = render(md, self.doc.body)
@@ -104,11 +123,22 @@ class _Reader:
             background=background, extra=extra,
         )
 
+    def markdown_shape(self, field: str, text: str, first_line: int | None) -> bool:
+        """False, with an error, when `text` has a shape Python-Markdown takes far too long on."""
+        problem = slow_markdown(text)
+        if problem is None:
+            return True
+        offset, message = problem
+        line = first_line + offset if first_line is not None else None
+        self.error(field, message, line)
+        return False
+
     def line(self, key: str) -> int | None:
         value = self.fields.get(key)
         return value.line if value else None
 
-    def text(self, key: str, required: bool = False, fields: dict | None = None) -> str:
+    def text(self, key: str, required: bool = False, fields: dict | None = None,
+             prefix: str = "") -> str:
         value: Value | None = (fields if fields is not None else self.fields).get(key)
         blank = isinstance(value.data, str) and not value.data.strip() if value else True
         if value is None or value.is_null or blank:
@@ -119,7 +149,12 @@ class _Reader:
         if not isinstance(value.data, str):
             self.error(key, "must be plain text, not a list or mapping", value.line)
             return ""
-        return value.data.strip()
+        text = value.data.strip()
+        if len(text) > MAX_TEXT.get(key, len(text)):
+            self.error(prefix + key, f"is {len(text):,} characters long; at most "
+                       f"{MAX_TEXT[key]:,}: shorten it", value.line)
+            return ""
+        return text
 
     def date(self, key: str, required: bool = False, fields: dict | None = None,
              prefix: str = "") -> PartialDate | None:
@@ -141,6 +176,10 @@ class _Reader:
         if not isinstance(items, list):
             self.error("tags", "must be a list, such as 'tags: [uk, huawei]'", value.line)
             return ()
+        if len(items) > MAX_TAGS:
+            self.error("tags", f"{len(items):,} tags; an event may have at most {MAX_TAGS}, "
+                       "since each tag's page lists the event", value.line)
+            return ()
         tags: dict[str, Tag] = {}
         for item in items:
             if not isinstance(item.data, str) or not item.data.strip():
@@ -148,12 +187,21 @@ class _Reader:
                 continue
             name = item.data.strip()
             slug = slugify(name)
+            if len(name) > MAX_TAG_LENGTH:
+                self.error("tags", f"{quoted(name)} is too long for a tag: at most "
+                           f"{MAX_TAG_LENGTH} characters", item.line)
+                continue
+            if len(slug) > MAX_SLUG_LENGTH:  # a letter of some scripts is several in a URL
+                self.error("tags", f"{quoted(name)} makes a URL name of {len(slug):,} "
+                           f"characters; at most {MAX_SLUG_LENGTH}: shorten it", item.line)
+                continue
             if not slug:
-                self.error("tags", f"'{name}' has no letters or digits to use in a URL", item.line)
+                self.error("tags", f"{quoted(name)} has no letters or digits to use in a URL",
+                           item.line)
                 continue
             if slug in tags and tags[slug].name != name:
-                self.error("tags", f"'{name}' and '{tags[slug].name}' would share the page "
-                           f"tags/{slug}/; rename one of them", item.line)
+                self.error("tags", f"{quoted(name)} and {quoted(tags[slug].name)} would share "
+                           f"the page tags/{slug}/; rename one of them", item.line)
             tag = Tag(name, slug)
             tags.setdefault(slug, self.shared.setdefault(tag, tag))
         return tuple(tags.values())
@@ -164,6 +212,10 @@ class _Reader:
             return ()
         if not isinstance(value.data, list):
             self.error("sources", "must be a list of '- url: ...' entries", value.line)
+            return ()
+        if len(value.data) > MAX_SOURCES:
+            self.error("sources", f"{len(value.data):,} sources; an event may have at most "
+                       f"{MAX_SOURCES}", value.line)
             return ()
         sources = []
         for number, item in enumerate(value.data, start=1):
@@ -176,13 +228,14 @@ class _Reader:
             entry: dict[str, Value] = item.data
             for key, sub in entry.items():
                 if key not in SOURCE_KEYS:
-                    self.error(f"{field}.{key}", "unknown key" + _did_you_mean(key, SOURCE_KEYS),
+                    self.error(f"{field}.{shortened(key)}", "unknown key"
+                               + _did_you_mean(key, SOURCE_KEYS),
                                sub.line)
             url = self.url(entry, "url", field, item.line, required=True)
             archive = self.url(entry, "archive_url", field, item.line)
             date = self.date("date", fields=entry, prefix=f"{field}.")
-            title = self.text("title", fields=entry)
-            publisher = self.text("publisher", fields=entry)
+            title = self.text("title", fields=entry, prefix=f"{field}.")
+            publisher = self.text("publisher", fields=entry, prefix=f"{field}.")
             publisher = self.shared.setdefault(publisher, publisher)
             if url:
                 sources.append(Source(url, title, publisher, date, archive, item.line))
@@ -197,7 +250,8 @@ class _Reader:
             return None
         for name, sub in value.data.items():
             if name not in known:
-                self.error(f"{key}.{name}", "unknown key" + _did_you_mean(name, known), sub.line)
+                self.error(f"{key}.{shortened(name)}", "unknown key"
+                           + _did_you_mean(name, known), sub.line)
         return value.data
 
     def media(self, md: markdown.Markdown) -> Media | None:
@@ -205,19 +259,23 @@ class _Reader:
         if entry is None:
             return None
         url = self.url(entry, "url", "media", self.line("media"), required=True)
-        caption, credit = self.text("caption", fields=entry), self.text("credit", fields=entry)
+        caption = self.text("caption", fields=entry, prefix="media.")
+        credit = self.text("credit", fields=entry, prefix="media.")
+        for key, text in (("caption", caption), ("credit", credit)):
+            if text and not self.markdown_shape(f"media.{key}", text, entry[key].line):
+                return None
         return Media(url, _inline(md, caption), _inline(md, credit),
-                     self.text("alt", fields=entry)) if url else None
+                     self.text("alt", fields=entry, prefix="media.")) if url else None
 
     def background(self) -> Background | None:
         entry = self.mapping("background", BACKGROUND_KEYS)
         if entry is None:
             return None
         url = self.url(entry, "url", "background", self.line("background"))
-        color = self.text("color", fields=entry)
+        color = self.text("color", fields=entry, prefix="background.")
         if color and not COLOR.fullmatch(color):
-            self.error("background.color", f"{color!r} is not a colour; write it as #1a2b3c or "
-                       "a colour name such as navy", entry["color"].line)
+            self.error("background.color", f"{quoted(color)} is not a colour; write it as "
+                       "#1a2b3c or a colour name such as navy", entry["color"].line)
             color = ""
         return Background(url, color) if url or color else None
 
@@ -238,15 +296,19 @@ class _Reader:
                 self.error(f"{field}.{key}", "is missing; add 'url: https://...'", line)
             return ""
         text = str(value.data).strip()
+        if len(text) > MAX_TEXT[key]:
+            self.error(f"{field}.{key}", f"is {len(text):,} characters long; a link may have at "
+                       f"most {MAX_TEXT[key]:,}", value.line)
+            return ""
         parts = urlsplit(text)
         if not isinstance(value.data, str) or parts.scheme.lower() not in ("http", "https") \
                 or not parts.hostname:
-            self.error(f"{field}.{key}", f"{text!r} is not an http(s) link; "
+            self.error(f"{field}.{key}", f"{quoted(text)} is not an http(s) link; "
                        "write the full address, starting with https://", value.line)
             return ""
         if bad := NOT_IN_URLS.search(text):
             shown = "a space" if bad.group().isspace() else repr(bad.group())
-            self.error(f"{field}.{key}", f"{text!r} holds {shown}, which a link cannot; "
+            self.error(f"{field}.{key}", f"{quoted(text)} holds {shown}, which a link cannot; "
                        f"write it as %{ord(bad.group()):02X}", value.line)
             return ""
         return text
@@ -256,15 +318,23 @@ class _Reader:
         written = self.text("slug")
         if written:
             if "/" in written or "\\" in written or ".." in written:
-                self.error("slug", f"{written!r} would leave the output folder; "
+                self.error("slug", f"{quoted(written)} would leave the output folder; "
                            "use letters, digits and hyphens only", value.line)
                 return ""
             slug = slugify(written)
+            if len(slug) > MAX_SLUG_LENGTH:
+                self.error("slug", f"{quoted(written)} makes a URL name of {len(slug):,} "
+                           f"characters; at most {MAX_SLUG_LENGTH}: shorten it", value.line)
+                return ""
             if not slug:
-                self.error("slug", f"{written!r} has no letters or digits to use in a URL",
+                self.error("slug", f"{quoted(written)} has no letters or digits to use in a URL",
                            value.line)
             return slug
         slug = slugify(PurePosixPath(self.path).stem)
+        if len(slug) > MAX_SLUG_LENGTH:
+            self.error("slug", f"the file name makes a slug of {len(slug):,} characters; at "
+                       f"most {MAX_SLUG_LENGTH}: rename the file or add 'slug: ...'", None)
+            return ""
         if not slug:
             self.error("slug", "the file name has no letters or digits; rename the file "
                        "or add 'slug: ...'", None)
@@ -273,7 +343,7 @@ class _Reader:
     def summary(self, md: markdown.Markdown) -> str:
         """The `summary:` as inline HTML: it is shown inside a paragraph, so it must be one."""
         text = self.text("summary")
-        if not text:
+        if not text or not self.markdown_shape("summary", text, self.line("summary")):
             return ""
         match = _ONE_PARAGRAPH.fullmatch(render(md, text).strip())
         if not match:
@@ -287,7 +357,7 @@ class _Reader:
         if value is None or value.is_null:
             return False
         if not value.tag.endswith(":bool"):
-            self.error("draft", f"must be true or false, not {value.data!r}", value.line)
+            self.error("draft", f"must be true or false, not {quoted(value.data)}", value.line)
             return False
         return value.data.lower() in ("true", "yes", "on")
 
@@ -324,3 +394,202 @@ def _plain(value: Value) -> object:
     if kind in ("bool", "int", "float"):
         return yaml.safe_load(value.data)
     return value.data
+
+
+# Python-Markdown takes time that grows with the square of some shapes of text (each unclosed
+# link is looked for to the end of its paragraph; each heading, rule or definition splits the
+# rest of its paragraph off again) and recurses once per level of nesting. Real writing stays
+# far below these bounds; a text above them is refused before it is rendered, in one pass of
+# regular expressions and counts over it, never a parse.
+# Each bound below lets a 1 MB body render in about a second (benchmarks/ has no part in it:
+# the figures are from rendering each shape at its bound).
+MAX_NESTING = 50  # quotes and lists inside each other, or links inside links
+MAX_NESTING_MARKS = 20_000  # quote marks and list markers at line starts, in all
+# Each inline mark (*, _, `, [, &, \, <, a line break) rebuilds its paragraph's text: the sum of
+# marks × paragraph length is the work; 200 million is about a second. A link is rendered in
+# some 40 µs, so the marks of a text are bounded too.
+MAX_MARK_WORK = 200_000_000
+MAX_MARKS = 30_000
+# Each unclosed '[' or '](' is looked for to the end of its paragraph, a hundred times slower
+# than a mark: 1.5 million is under a second, and a real text needs a thousandth of it.
+MAX_UNCLOSED_WORK = 1_500_000
+MAX_SPLITTING_LINES = 200  # headings, rules, definitions and fences in one paragraph
+MAX_ALL_SPLITTING_LINES = 2_000  # and in all
+MAX_PARAGRAPHS = 10_000  # Python-Markdown takes its blocks off the front of a list, one by one
+MAX_PARAGRAPH_LINES = 10_000  # a list of 250,000 items took 19 s: its lines are split again
+MAX_FOOTNOTE_MARKS = 2_000  # '[^' of references and definitions: about 1,000 footnotes
+MAX_TABLE_CELLS = 500  # cells in one table row
+MAX_TABLE_ROWS = 2_000  # rows in one table
+MAX_ALL_TABLE_ROWS = 5_000  # lines holding '|', in all
+MAX_ALL_TABLE_CELLS = 50_000  # '|' in all
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_MARKS = "*_`[&\\<"
+_NESTER = r"(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])"  # a quote mark or a list item's marker
+_NESTING_PREFIX = re.compile(rf"^[ \t]*(?:{_NESTER}[ \t]*)+", re.MULTILINE)
+_NESTED_LINE = re.compile(rf"^[ \t]*(?:{_NESTER}[ \t]*){{{MAX_NESTING + 1},}}", re.MULTILINE)
+_INDENTED_ITEM = re.compile(rf"^(?: {{4}}|\t){{{MAX_NESTING + 1},}}[ \t]*{_NESTER}", re.MULTILINE)
+_SPLITTING_LINE = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$|:[ \t]|`{3}|~{3}"
+                             r"|[*_](?:[ \t]*[*_]){2,}[ \t]*$)", re.MULTILINE)
+_LINK_TOKEN = re.compile(r"\\.|\]\(|[\[\]()]|\n[ \t]*\n", re.DOTALL)
+
+
+def slow_markdown(text: str) -> tuple[int, str] | None:
+    """The first shape in `text` that Python-Markdown would take far too long on, as the line
+    it starts on (0 for the first) and a message, or None."""
+    for check in (_nesting, _footnotes, _tables, _links, _paragraphs):
+        if found := check(text):
+            return found
+    return None
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
+def _nesting(text: str) -> tuple[int, str] | None:
+    # A line nested too deep needs that many quote marks or list markers, or that much
+    # indentation: most texts have neither, and are passed by counting alone.
+    markers = sum(text.count(m) for m in (">", "- ", "* ", "+ ", ". ", ") "))
+    indents = text.count("    ") + text.count("\t")
+    if markers <= MAX_NESTING and indents <= MAX_NESTING:
+        return None
+    if match := _NESTED_LINE.search(text):
+        marks = re.findall(_NESTER, match.group())
+        quotes = marks.count(">")
+        what = "quotes" if quotes == len(marks) else "lists" if not quotes else "quotes and lists"
+        depth = len(marks)
+    elif match := _INDENTED_ITEM.search(text):
+        what, depth = "lists", len(match.group().expandtabs(4)) // 4
+    else:
+        if text.count(">") + text.count("\n") <= MAX_NESTING_MARKS:
+            return None  # too few lines and quote marks for the bound below
+        marks = len(re.findall(_NESTER, "".join(_NESTING_PREFIX.findall(text))))
+        if marks <= MAX_NESTING_MARKS:
+            return None
+        return 0, (f"{marks:,} list items and quote marks (>) in all; at most "
+                   f"{MAX_NESTING_MARKS:,}")
+    return _line_of(text, match.start()), f"{what} nested {depth:,} deep; at most {MAX_NESTING}"
+
+
+def _footnotes(text: str) -> tuple[int, str] | None:
+    count = text.count("[^")
+    if count > MAX_FOOTNOTE_MARKS:
+        return _line_of(text, text.find("[^")), (
+            f"{count:,} footnote marks ('[^', of references and notes); at most "
+            f"{MAX_FOOTNOTE_MARKS:,}")
+    return None
+
+
+def _tables(text: str) -> tuple[int, str] | None:
+    cells = text.count("|")
+    if cells <= MAX_TABLE_CELLS:
+        return None
+    if cells > MAX_ALL_TABLE_CELLS:
+        return _line_of(text, text.find("|")), (f"tables of {cells:,} cells ('|') in all; at "
+                                                f"most {MAX_ALL_TABLE_CELLS:,}")
+    start, rows, all_rows = 0, 0, 0
+    for line in text.split("\n"):
+        cells = line.count("|")
+        if cells > MAX_TABLE_CELLS + 1:
+            return _line_of(text, start), (f"a table row of {cells - 1:,} cells; at "
+                                           f"most {MAX_TABLE_CELLS}")
+        rows = rows + 1 if cells else 0
+        all_rows += bool(cells)
+        if rows > MAX_TABLE_ROWS or all_rows > MAX_ALL_TABLE_ROWS:
+            what = (f"a table of more than {MAX_TABLE_ROWS:,} rows" if rows > MAX_TABLE_ROWS
+                    else f"tables of more than {MAX_ALL_TABLE_ROWS:,} rows in all")
+            return _line_of(text, start), f"{what}; split it, or link the data as a source"
+        start += len(line) + 1
+    return None
+
+
+def _marks(text: str) -> int:
+    return sum(text.count(c) for c in _MARKS) + text.count("  \n")
+
+
+def _paragraphs(text: str) -> tuple[int, str] | None:
+    # Most texts have too few marks and lines in all for any paragraph to be a problem.
+    marks = _marks(text)
+    if marks * len(text) <= MAX_MARK_WORK and text.count("\n") <= MAX_SPLITTING_LINES:
+        return None
+    paragraphs = _PARAGRAPH_BREAK.split(text)
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        return 0, (f"{len(paragraphs):,} paragraphs; at most {MAX_PARAGRAPHS:,}: put long "
+                   "documents elsewhere and link them as a source")
+    start, work, total = 0, 0, 0
+    for paragraph in paragraphs:
+        start = text.find(paragraph, start)
+        count = _marks(paragraph)
+        work, total = work + count * len(paragraph), total + count
+        if work > MAX_MARK_WORK:
+            found = (f"a paragraph of {len(paragraph):,} characters with {count:,}"
+                     if count * len(paragraph) > MAX_MARK_WORK // 2 else
+                     f"long paragraphs with {total:,} in all up to this one, which has {count:,}")
+            return _line_of(text, start), (
+                f"{found} Markdown marks (* _ ` [ & \\ <); split them with blank lines, or "
+                "write less formatting")
+        splitting = len(_SPLITTING_LINE.findall(paragraph))
+        if splitting > MAX_SPLITTING_LINES:
+            return _line_of(text, start), (
+                f"{splitting:,} headings, rules, definitions or fences with no blank line "
+                f"between them; at most {MAX_SPLITTING_LINES}: put blank lines between them")
+        lines = paragraph.count("\n") + 1
+        if lines > MAX_PARAGRAPH_LINES:
+            return _line_of(text, start), (
+                f"a paragraph, list or code block of {lines:,} lines with no blank line; at "
+                f"most {MAX_PARAGRAPH_LINES:,}: put blank lines in it, or split it")
+        start += len(paragraph)
+    return _totals(text, marks)
+
+
+def _totals(text: str, marks: int) -> tuple[int, str] | None:
+    if marks > MAX_MARKS:
+        return 0, (f"{marks:,} Markdown marks (* _ ` [ & \\ <) in all; at most {MAX_MARKS:,}: "
+                   "write less formatting, or put long documents elsewhere")
+    if (splitting := len(_SPLITTING_LINE.findall(text))) > MAX_ALL_SPLITTING_LINES:
+        return 0, (f"{splitting:,} headings, rules, definitions or fences in all; at most "
+                   f"{MAX_ALL_SPLITTING_LINES:,}")
+    return None
+
+
+def _links(text: str) -> tuple[int, str] | None:
+    brackets = max(text.count("["), text.count("]("))
+    if brackets * len(text) <= MAX_UNCLOSED_WORK and brackets <= MAX_NESTING:
+        return None  # too few brackets to cost much, open or nested
+    opened = 0  # '[' not yet closed by ']'
+    deepest = 0  # the most brackets open around a closed one
+    targets = 0  # '](' not yet closed by ')'
+    parens = 0  # '(' inside a link target
+    start, work = 0, 0
+    for token in _LINK_TOKEN.finditer(text + "\n\n"):
+        kind = token.group()
+        if kind == "[":
+            opened += 1
+        elif kind in ("]", "]("):
+            if opened:
+                deepest = max(deepest, opened)
+                opened -= 1
+            if kind == "](":
+                targets += 1
+        elif kind == "(" and targets:
+            parens += 1
+        elif kind == ")" and targets:
+            if parens:
+                parens -= 1
+            else:
+                targets -= 1
+        elif kind[0] == "\n":
+            size = token.start() - start
+            for count, what in ((opened, "unclosed links ('[' without ']')"),
+                                (targets, "unclosed link targets ('](' without ')')")):
+                work += count * size
+                if work > MAX_UNCLOSED_WORK:
+                    return _line_of(text, start), (
+                        f"a paragraph of {size:,} characters with {count:,} {what}; close "
+                        "them, write \\[ for a bracket, or split the paragraph with blank lines")
+            if deepest > MAX_NESTING:
+                return _line_of(text, start), (f"links or brackets nested {deepest:,} deep; "
+                                               f"at most {MAX_NESTING}")
+            opened, deepest, targets, parens, start = 0, 0, 0, 0, token.end()
+    return None

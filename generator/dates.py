@@ -11,12 +11,18 @@ from enum import IntEnum
 from babel.dates import format_date, format_skeleton, format_time, get_month_names
 from dateutil import parser as dateutil_parser
 
+from generator.errors import quoted
+
 YEAR_RE = re.compile(r"^(\d{4})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 DAY_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 TIME_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$", re.IGNORECASE
 )
+# The longest date chronoline reads, "Wednesday, 19 September 2018, 14:30:59", has 38
+# characters; 100 leaves room for any real one, and refuses at once a value of thousands of
+# digits, which the parsers below would take seconds or minutes over.
+MAX_DATE_LENGTH = 100
 DATE_FORMS = "2018, 2018-07, 2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"
 
 
@@ -151,21 +157,41 @@ def parse_date(value: object, tz: dt.tzinfo, months: MonthNames = ENGLISH) -> Pa
     name its month in English or in the language `months` was made for."""
     if isinstance(value, bool) or value is None:
         raise DateError(f"{value!r} is not a date")
+    if isinstance(value, int) and value.bit_length() > 4 * MAX_DATE_LENGTH:  # str() would fail
+        raise DateError(f"a number of {value.bit_length():,} bits is too long for a date")
     if isinstance(value, dt.datetime):
         value = value.isoformat()
     elif isinstance(value, (dt.date, int)):
         value = str(value) if not isinstance(value, dt.date) else value.isoformat()
     if not isinstance(value, str):
-        raise DateError(f"{value!r} is not a date")
+        raise DateError(f"{quoted(repr(value))} is not a date")
     text = value.strip()
     if not text:
         raise DateError("is empty")
+    if len(text) > MAX_DATE_LENGTH:
+        raise DateError(f"{quoted(text)} is too long for a date: at most {MAX_DATE_LENGTH} "
+                        "characters")
     try:
-        return _parse_text(text, tz, months)
+        return _in_range(_parse_text(text, tz, months), text, tz)
     except (ValueError, OverflowError) as exc:
         if isinstance(exc, DateError):
             raise
-        raise DateError(f"{text!r} is not a date") from None
+        raise DateError(f"{quoted(text)} is not a date") from None
+
+
+def _in_range(date: PartialDate, text: str, tz: dt.tzinfo) -> PartialDate:
+    """`date` if every instant the site derives from it exists: near year 1 and year 9999 an
+    offset or the site's time zone can carry a date past what Python can hold."""
+    if date.year > 9998:
+        raise DateError(f"year {date.year} is too far in the future")
+    try:
+        for instant in (date.start(tz), date.end(tz)):
+            instant.astimezone(tz)
+        date.local(tz)
+    except OverflowError:
+        raise DateError(f"{quoted(text)} falls outside the years 1 to 9998 in the time zone "
+                        f"{tz}; write a later or earlier date") from None
+    return date
 
 
 def _parse_text(text: str, tz: dt.tzinfo, months: MonthNames) -> PartialDate:
@@ -216,28 +242,28 @@ def _parse_written(text: str, tz: dt.tzinfo, months: MonthNames) -> PartialDate:
     # wrote it, and "Monday 2018" is no date at all.
     if not months.pattern.search(text):
         if re.search(r"\d+\s*[/.-]\s*\d+", text):
-            raise DateError(f"{text!r} could be read in more than one way")
-        raise DateError(f"{text!r} is not a date")
+            raise DateError(f"{quoted(text)} could be read in more than one way")
+        raise DateError(f"{quoted(text)} is not a date")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
             first = dateutil_parser.parse(text, months.parserinfo, default=_DEFAULT_A)
             second = dateutil_parser.parse(text, months.parserinfo, default=_DEFAULT_B)
         except dateutil_parser.UnknownTimezoneWarning:
-            raise DateError(f"{text!r} names a time zone; write its offset instead, as in "
+            raise DateError(f"{quoted(text)} names a time zone; write its offset instead, as in "
                             "2018-07-19T14:00-05:00") from None
         except (dateutil_parser.ParserError, TypeError, Warning):
-            raise DateError(f"{text!r} is not a date") from None
+            raise DateError(f"{quoted(text)} is not a date") from None
     if first.year != second.year:
-        raise DateError(f"{text!r} has no year; write it as 19 July 2018 or 2018-07-19")
+        raise DateError(f"{quoted(text)} has no year; write it as 19 July 2018 or 2018-07-19")
     has_month = first.month == second.month
     has_day = first.day == second.day
     has_time = first.hour == second.hour or first.minute == second.minute
     if has_day and not has_month:
-        raise DateError(f"{text!r} has a day but no month")
+        raise DateError(f"{quoted(text)} has a day but no month")
     if has_time:
         if not has_day:
-            raise DateError(f"{text!r} has a time but no day")
+            raise DateError(f"{quoted(text)} has a time but no day")
         minute = first.minute if first.minute == second.minute else 0
         second_ = first.second if first.second == second.second else 0
         moment = first.replace(minute=minute, second=second_, microsecond=0)

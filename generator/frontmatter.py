@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from generator.errors import ContentError, ContentErrors
+from generator.errors import ContentError, ContentErrors, shortened
 
 FENCE = "---"
 # Characters no page, feed or calendar may hold: C0 controls but tab and line breaks, DEL, and
@@ -16,6 +16,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # libyaml's loader reads front matter several times faster than the pure-Python one, with the
 # same safe constructors and the same line marks; PyYAML's wheels include it.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Real front matter has a few dozen values, two or three levels deep (`sources`, `extra`).
+# These bounds refuse files that would take seconds to read (each value is checked and typed
+# one by one) or that would nest past what a page or a JSON export should carry.
+MAX_VALUES = 10_000
+MAX_DEPTH = 20
 HOW_TO_START = "start the file with a line '---', then 'title:' and 'date:' lines, then '---'"
 
 
@@ -80,42 +85,76 @@ def _compose(yaml_text: str, path: str) -> Value | None:
             hint = "check the quotes, colons and indentation"
         message = f"broken YAML: {problem}; {hint}"
         raise ContentErrors([ContentError(path, message, line)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, such as U+0080
+        line = yaml_text.count("\n", 0, exc.position) + 2
+        what = (f"a control character (U+{exc.character:04X})" if isinstance(exc.character, int)
+                else "a character YAML cannot read")
+        raise ContentErrors([ContentError(path, f"holds {what}; remove it", line)]) from None
     except yaml.YAMLError as exc:
         raise ContentErrors([ContentError(path, f"broken YAML: {exc}")]) from None
     finally:
         loader.dispose()
     if node is None:
         return None
-    errors: list[ContentError] = []
-    value = _value(node, path, errors, set())
-    if errors:
-        raise ContentErrors(errors)
+    walk = _Walk(path)
+    value = walk.value(node, 1)
+    if walk.aliases:
+        # An alias (*name) brings back a node already read: refused, since aliases can nest
+        # into a structure far larger than the file, or into itself. One line says it for
+        # every alias of the file.
+        lines = walk.aliases
+        of = " of it" if len(set(lines)) == 1 else ""
+        more = f" ({len(lines):,} aliases{of})" if len(lines) > 1 else ""
+        line = min(lines)
+        walk.errors.append(ContentError(path, "YAML anchors and aliases (& and *) are not "
+                                        f"supported; write the value out{more}", line))
+    if walk.errors:
+        raise ContentErrors(walk.errors)
     return value
 
 
-def _value(node: yaml.Node, path: str, errors: list[ContentError], seen: set[int]) -> Value:
-    # The first line of the file is the opening fence, so YAML line 0 is file line 2.
-    line = node.start_mark.line + 2
-    if id(node) in seen:
-        # An alias (*name) brings back a node already read: refused, since aliases can nest
-        # into a structure far larger than the file, or into itself.
-        errors.append(ContentError(path, "YAML anchors and aliases (& and *) are not supported; "
-                                   "write the value out", line))
-        return Value("", line, "tag:yaml.org,2002:null")
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        if bad := CONTROL.search(node.value):  # written as an escape, such as "\x0b"
-            errors.append(ContentError(path, f"holds a control character "
-                                       f"(U+{ord(bad.group()):04X}); remove it", line))
-            return Value("", line, "tag:yaml.org,2002:null")
-        return Value(node.value, line, node.tag)
-    if isinstance(node, yaml.SequenceNode):
-        return Value([_value(item, path, errors, seen) for item in node.value], line, node.tag)
-    mapping: dict[str, Value] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-        if key in mapping:
-            message = "appears twice; keep one"
-            errors.append(ContentError(path, message, key_node.start_mark.line + 2, key))
-        mapping[key] = _value(value_node, path, errors, seen)
-    return Value(mapping, line, node.tag)
+_NULL = "tag:yaml.org,2002:null"
+
+
+class _Walk:
+    """Turns YAML nodes into Values, counting them, and collects what is wrong on the way."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[ContentError] = []
+        self.seen: set[int] = set()
+        self.aliases: list[int] = []  # for each alias, the line of the value it repeats
+        self.count = 0
+
+    def value(self, node: yaml.Node, depth: int) -> Value:
+        # The first line of the file is the opening fence, so YAML line 0 is file line 2.
+        line = node.start_mark.line + 2
+        if id(node) in self.seen:
+            self.aliases.append(line)
+            return Value("", line, _NULL)
+        self.seen.add(id(node))
+        self.count += 1
+        if self.count == MAX_VALUES + 1 or depth == MAX_DEPTH + 1:
+            message = (f"the front matter holds more than {MAX_VALUES:,} values; "
+                       "no event needs that many" if depth <= MAX_DEPTH else
+                       f"values nested more than {MAX_DEPTH} deep; write them flatter")
+            self.errors.append(ContentError(self.path, message, line))
+        if self.count > MAX_VALUES or depth > MAX_DEPTH:
+            return Value("", line, _NULL)
+        if isinstance(node, yaml.ScalarNode):
+            if bad := CONTROL.search(node.value):  # written as an escape, such as "\x0b"
+                self.errors.append(ContentError(self.path, f"holds a control character "
+                                                f"(U+{ord(bad.group()):04X}); remove it", line))
+                return Value("", line, _NULL)
+            return Value(node.value, line, node.tag)
+        if isinstance(node, yaml.SequenceNode):
+            return Value([self.value(item, depth + 1) for item in node.value], line, node.tag)
+        mapping: dict[str, Value] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            if key in mapping:
+                message = "appears twice; keep one"
+                self.errors.append(ContentError(self.path, message,
+                                                key_node.start_mark.line + 2, shortened(key)))
+            mapping[key] = self.value(value_node, depth + 1)
+        return Value(mapping, line, node.tag)
