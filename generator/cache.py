@@ -133,6 +133,8 @@ def load(root: Path) -> Cache | None:
     if secret is None:
         return None
     folder = root / CACHE_DIR
+    if folder.is_symlink():
+        return None  # see save()
     try:
         blob = (folder / INDEX).read_bytes()
         header = MAGIC + _version() + b"\n"
@@ -157,6 +159,11 @@ def save(root: Path, index: Index, shards: dict[int, Shard]) -> None:
     if secret is None:
         return
     folder = root / CACHE_DIR
+    if folder.is_symlink():
+        # It would write wherever the link leads: one that came with a clone could lead to
+        # any of the user's folders.
+        log.warning("%s is a symbolic link, so the build cache is not used; remove it", folder)
+        return
     try:
         folder.mkdir(exist_ok=True)
         for number, shard in shards.items():
