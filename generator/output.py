@@ -466,14 +466,17 @@ def _holds(target: str, content: bytes) -> bool:
         descriptor = os.open(target, os.O_RDONLY | _NO_FOLLOW)
     except OSError:
         return False  # none, or a link: replaced either way
-    with open(descriptor, "rb") as file:
-        try:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
-                return False
-            return file.read() == content
-        except OSError:
+    try:
+        info = os.fstat(descriptor)
+        # A folder opens too, and is no file to read.
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
             return False
+        with open(descriptor, "rb", closefd=False) as file:
+            return file.read() == content
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def unstage(paths: list[str], output: Path) -> None:

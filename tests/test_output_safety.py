@@ -437,3 +437,25 @@ def test_an_asset_where_a_generated_folder_goes_names_both(make_site, capsys):
         f"Build failed: 5 problems; {root / 'site'} was left as it was."]
     assert not (root / "site").exists()
 
+
+
+def test_a_folder_where_a_page_goes_is_named(make_site, capsys):
+    root = three_events(make_site)
+    site = root / "site"
+    build(BuildOptions(root=root))
+    (site / "index.html").unlink()
+    (site / "index.html").mkdir()
+    (site / "events" / "e1").rename(site / "events" / "moved")
+    (site / "events" / "e1").write_text("a file where a folder goes", encoding="utf-8")
+    before = contents(site)
+    edit(root)
+    status, err = build_cli(root, capsys)
+    assert (status, err) == (1, f"chronoline build: {site / 'events' / 'e1'}: is a file where "
+                                "chronoline writes the folder events/e1/; remove it and build "
+                                "again\n")
+    (site / "events" / "e1").unlink()
+    status, err = build_cli(root, capsys)
+    assert (status, err) == (1, f"chronoline build: {site / 'index.html'}: is a folder where "
+                                "chronoline writes a file; remove it and build again\n")
+    assert contents(site) == {name: value for name, value in before.items()
+                              if name != "events/e1"}
