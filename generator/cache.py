@@ -185,7 +185,10 @@ def _shard_name(number: int) -> str:
 def _write(path: Path, blob: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        temporary.write_bytes(blob)
+        temporary.unlink(missing_ok=True)  # a link there is replaced, never written through
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with open(os.open(temporary, flags, 0o644), "wb") as file:
+            file.write(blob)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

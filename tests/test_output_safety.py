@@ -459,3 +459,43 @@ def test_a_folder_where_a_page_goes_is_named(make_site, capsys):
                                 "chronoline writes a file; remove it and build again\n")
     assert contents(site) == {name: value for name, value in before.items()
                               if name != "events/e1"}
+
+
+def test_the_cache_writes_nothing_through_a_link_in_its_folder(make_site, tmp_path):
+    root = three_events(make_site)
+    build(BuildOptions(root=root))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for name in ("index", "shard-00"):  # where this process writes them first
+        (root / ".chronoline-cache" / f".{name}.{os.getpid()}").symlink_to(outside / name)
+    edit(root)
+    build(BuildOptions(root=root))
+    assert list(outside.iterdir()) == []
+    assert build(BuildOptions(root=root)).written == 0  # and the cache written is good
+
+
+def test_export_positions_outside_the_file_are_not_read(tmp_path):
+    from array import array
+
+    from generator.exportfile import Previous, stage_export
+    from generator.exports import Export, Layout
+    from generator.output import staged_path
+
+    old = tmp_path / "data.json"
+    old.write_bytes(b"[old]")
+    info = old.stat()
+    made = []
+
+    def maker(reuse):
+        def parts():
+            made.append("e0")
+            yield b'"e0"' if reuse is None else reuse.get("x", None, lambda e: b'"e0"')
+        return Export(b"[", parts(), b"]", b",")
+
+    for start, size in ((-3, 2), (1, 10), (4, 5), (2**62, 1)):
+        layout = Layout(array("q", [start]), array("q", [size]))
+        written, _ = stage_export(maker, tmp_path, "data.json",
+                                  Previous({b"d": 0}, layout, info.st_size, info.st_mtime_ns),
+                                  {id(None): b"d"})
+        assert written and staged_path(tmp_path, "data.json").read_bytes() == b'["e0"]'
+    assert made == ["e0"] * 4
