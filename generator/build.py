@@ -809,13 +809,13 @@ def output_clashes(assets: dict[str, str], generated: Collection[str]) -> list[C
     if not assets:
         return []  # spares folding thousands of paths
     files = {path.casefold(): path for path in generated}
-    folders: dict[str, str] = {}  # each generated folder, folded → a file in it
-    for path in generated:
-        folded = path.casefold()
-        end = folded.rfind("/")
-        while end > 0 and folded[:end] not in folders:
-            folders[folded[:end]] = path
-            end = folded.rfind("/", 0, end)
+    # Each generated folder, folded → its name and a file in it.
+    folders: dict[str, tuple[str, str]] = {}
+    for path in sorted(generated):  # the same file named in each run
+        end = path.rfind("/")
+        while end > 0 and (folder := path[:end].casefold()) not in folders:
+            folders[folder] = (path[:end], path)
+            end = path.rfind("/", 0, end)
     problems, seen = [], {}
     for shown, path in assets.items():
         folded = path.casefold()
@@ -824,8 +824,8 @@ def output_clashes(assets: dict[str, str], generated: Collection[str]) -> list[C
             message = (f"would overwrite the generated {files[folded]}"
                        + ("" if files[folded] == path else f" {IGNORING_CASE}"))
         elif folded in folders:
-            message = (f"is a file where the site has the folder {path}/ "
-                       f"(for {folders[folded]})")
+            folder, inside = folders[folded]
+            message = f"is a file where the site has the folder {folder}/ (for {inside})"
         elif clash := next((files[folded[:end]] for end in _slashes(folded)
                             if folded[:end] in files), None):
             message = f"needs a folder where the site has the file {clash}"

@@ -417,6 +417,7 @@ def test_an_error_naming_no_file_names_the_output_folder(make_site, capsys, monk
 def test_an_asset_where_a_generated_folder_goes_names_both(make_site, capsys):
     root = make_site({"content/a.md": event_file("A", "2018-07-19", tags="[t0]"),
                       "content/2018": "not a folder",
+                      "content/TAGS": "not a folder either",
                       "content/EVENTS/a/index.html": "<p>mine</p>",
                       "content/tags/t0/index.html/x.png": "png",
                       "content/index.html/y.png": "png",
@@ -428,13 +429,15 @@ def test_an_asset_where_a_generated_folder_goes_names_both(make_site, capsys):
         "rename or move it",
         "content/EVENTS/a/index.html: would overwrite the generated events/a/index.html where "
         "letter case is ignored (macOS, Windows); rename or move it",
+        "content/TAGS: is a file where the site has the folder tags/ (for tags/index.html); "
+        "rename or move it",
         "content/index.html/y.png: needs a folder where the site has the file index.html; "
         "rename or move it",
         "content/notes.txt: would overwrite content/Notes.txt where letter case is ignored "
         "(macOS, Windows); rename or move it",
         "content/tags/t0/index.html/x.png: needs a folder where the site has the file "
         "tags/t0/index.html; rename or move it",
-        f"Build failed: 5 problems; {root / 'site'} was left as it was."]
+        f"Build failed: 6 problems; {root / 'site'} was left as it was."]
     assert not (root / "site").exists()
 
 
