@@ -47,12 +47,14 @@ from generator.output import (
     MANIFEST,
     STAGED,
     Content,
+    Folders,
     Keep,
     Staged,
     abandon_staging,
     begin_staging,
     check_output,
     end_staging,
+    exclusive,
     stage,
     unstage,
     write_site,
@@ -108,6 +110,7 @@ class BuildOptions:
     stage: bool = False  # pages and data files are written beside the output's as they are made
     once: bool = False  # one render, whose results live as long as the process (see _plan)
     jobs: int | None = None  # worker processes for many files (default: one per core)
+    wait: bool = True  # for another build of the same output folder to end (else fail)
 
     @property
     def output_dir(self) -> Path:
@@ -180,6 +183,8 @@ class Builder:
         self._walked: SourceFiles | None = None  # what up_to_date() found, for the read after
         self._stamped: dict[str, Stamp] = {}  # and the stamps it took of the event files
         self._staged: list[str] = []  # files staged beside the output's files (see stage())
+        # The output's folders found real (no links) by this render, for its writes.
+        self.folders = Folders(options.output_dir)
         self._unread: set[str] = set()  # changed files the watcher named, not read since
         self._read_paths: tuple[str, ...] = ()  # the event files the last read looked at
         self._read_list: list[Event] = []  # and the events it returned
@@ -258,6 +263,7 @@ class Builder:
         and exports are left for `render_data()`: the dev server shows the pages first.
         `changed`: as for `read()`."""
         self._staged, self._verified = [], set()
+        self.folders = Folders(self.options.output_dir)
         try:
             try:
                 return self._render(data, changed)
@@ -295,16 +301,11 @@ class Builder:
             if shown.startswith("layouts/static/"):
                 # A site's layouts/static/ adds files to assets/ or replaces the theme's own.
                 files[f"{ASSETS}/{shown.removeprefix('layouts/static/')}"] = root / shown
-        clashes = []
-        generated = files.keys() | set(data_names(config))
-        for shown in sources.assets:
-            path = shown.removeprefix("content/")
-            if path in generated:
-                message = f"would overwrite the generated {path}; rename or move it"
-                clashes.append(ContentError(shown, message))
-            files[path] = root / shown
-        if clashes:
+        assets = {shown: shown.removeprefix("content/") for shown in sources.assets}
+        if clashes := output_clashes(assets, files.keys() | set(data_names(config))):
             raise BuildFailed(clashes)
+        for shown, path in assets.items():
+            files[path] = root / shown
         self._rendered = (timeline, pages, config)  # for render_data(): the last good site
         return RenderedSite(files, len(timeline.events), len(pages), warnings, copied)
 
@@ -753,6 +754,8 @@ class Builder:
             alone, shared = todo, []
         output = self.options.output_dir if self.options.stage else None
         if output is not None:
+            for page in todo:  # before any worker writes there
+                self.folders.check(page.path)
             # All of them, before any is written: a build stopped halfway removes them all.
             self._staged += [page.path for page in todo]
 
@@ -796,10 +799,64 @@ def data_names(config: SiteConfig) -> list[str]:
     return names
 
 
-def build(options: BuildOptions) -> BuildReport:
+IGNORING_CASE = "where letter case is ignored (macOS, Windows)"
+
+
+def output_clashes(assets: dict[str, str], generated: Collection[str]) -> list[ContentError]:
+    """The files of content/ (shown path → output path) that would take the place of a
+    generated file or folder, or of each other, also where letter case is ignored; each named
+    with what it collides with."""
+    if not assets:
+        return []  # spares folding thousands of paths
+    files = {path.casefold(): path for path in generated}
+    # Each generated folder, folded → its name and a file in it.
+    folders: dict[str, tuple[str, str]] = {}
+    for path in sorted(generated):  # the same file named in each run
+        end = path.rfind("/")
+        while end > 0 and (folder := path[:end].casefold()) not in folders:
+            folders[folder] = (path[:end], path)
+            end = path.rfind("/", 0, end)
+    problems, seen = [], {}
+    for shown, path in assets.items():
+        folded = path.casefold()
+        message = None
+        if folded in files:
+            message = (f"would overwrite the generated {files[folded]}"
+                       + ("" if files[folded] == path else f" {IGNORING_CASE}"))
+        elif folded in folders:
+            folder, inside = folders[folded]
+            message = f"is a file where the site has the folder {folder}/ (for {inside})"
+        elif clash := next((files[folded[:end]] for end in _slashes(folded)
+                            if folded[:end] in files), None):
+            message = f"needs a folder where the site has the file {clash}"
+        elif folded in seen:
+            message = f"would overwrite {seen[folded]} {IGNORING_CASE}"
+        seen.setdefault(folded, shown)
+        if message is not None:
+            problems.append(ContentError(shown, f"{message}; rename or move it"))
+    return problems
+
+
+def _slashes(path: str) -> Iterator[int]:
+    end = path.find("/")
+    while end > 0:
+        yield end
+        end = path.find("/", end + 1)
+
+
+def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> BuildReport:
     """Build the site under `options.root` into its output folder, or raise BuildFailed; the
-    cache on disk spares reading and rendering what did not change since the last build."""
+    cache on disk spares reading and rendering what did not change since the last build.
+    Another build of the same output folder is waited for (`waiting` is called to say so),
+    or, when `options.wait` is false, stops this one with an OutputError."""
     started = time.perf_counter()
+    output = options.output_dir
+    check_output(output, options.root)  # before rendering: workers stage pages in it
+    with exclusive(output, waiting, options.wait):
+        return _build(options, started)
+
+
+def _build(options: BuildOptions, started: float) -> BuildReport:
     cache = None if options.clean else load_cache(options.root)
     builder = Builder(replace(options, keys=True, stage=True, once=True), cache)
     if cache is not None and builder.up_to_date(cache.index):
@@ -807,7 +864,6 @@ def build(options: BuildOptions) -> BuildReport:
         elapsed = round((time.perf_counter() - started) * 1000)
         return BuildReport(index.events, index.pages, 0, 0, elapsed, index.warnings)
     output = options.output_dir
-    check_output(output, options.root)  # before rendering: workers stage pages in it
     staging = begin_staging(output)
     # The folder the last finished build wrote, with no build stopped in it since, holds no
     # staged file to clear: the write need not walk it.
@@ -815,7 +871,7 @@ def build(options: BuildOptions) -> BuildReport:
             and cache.index.output == str(output.resolve()))
     try:
         site = builder.render()
-        report = write_site(site.files, output, tidy)
+        report = write_site(site.files, output, tidy, builder.folders)
     except BaseException:
         with contextlib.suppress(OSError):  # never in the way of the error that stopped it
             builder.discard_staged()

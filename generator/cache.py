@@ -134,6 +134,8 @@ def load(root: Path) -> Cache | None:
     if secret is None:
         return None
     folder = root / CACHE_DIR
+    if folder.is_symlink():
+        return None  # see save()
     try:
         blob = (folder / INDEX).read_bytes()
         header = MAGIC + _version() + b"\n"
@@ -158,6 +160,11 @@ def save(root: Path, index: Index, shards: dict[int, Shard]) -> None:
     if secret is None:
         return
     folder = root / CACHE_DIR
+    if folder.is_symlink():
+        # It would write wherever the link leads: one that came with a clone could lead to
+        # any of the user's folders.
+        log.warning("%s is a symbolic link, so the build cache is not used; remove it", folder)
+        return
     try:
         folder.mkdir(exist_ok=True)
         for number, shard in shards.items():
@@ -179,7 +186,10 @@ def _shard_name(number: int) -> str:
 def _write(path: Path, blob: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        temporary.write_bytes(blob)
+        temporary.unlink(missing_ok=True)  # a link there is replaced, never written through
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with open(os.open(temporary, flags, 0o644), "wb") as file:
+            file.write(blob)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

@@ -43,6 +43,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="print only errors, no summary or warnings")
     b.add_argument("--clean", action="store_true",
                    help="build without the cache in .chronoline-cache/ (a new one is written)")
+    b.add_argument("--no-wait", dest="wait", action="store_false",
+                   help="fail at once, instead of waiting, when another build is writing the "
+                        "output folder")
 
     s = commands.add_parser("serve", parents=[site, drafts],
                             help="serve the site and reload it as files change")
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if debug:
             raise
-        print(f"chronoline {args.command}: {exc.filename or ''}: {exc.strerror or exc}",
+        print(f"chronoline {args.command}: {_where(exc, args)}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
     except Exception as exc:  # a bug in chronoline: one line, and the way to see more
@@ -134,6 +137,16 @@ def main(argv: list[str] | None = None) -> int:
               "Run the same command with --debug to see where, and please report it.",
               file=sys.stderr)
         return 1
+
+
+def _where(exc: OSError, args: argparse.Namespace) -> str:
+    """The file an error is about; when the system names none (a full disk), the folder the
+    command writes, or the site's."""
+    if exc.filename is not None:
+        return str(exc.filename)
+    if args.command == "build":
+        return str(args.output if args.output is not None else args.source / "site")
+    return str(getattr(args, "source", None) or ".")
 
 
 def _print_errors(errors: list[ContentError], prefix: str = "") -> None:
@@ -147,9 +160,14 @@ def _plural(count: int, noun: str) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                           drafts=args.drafts, clean=args.clean)
+                           drafts=args.drafts, clean=args.clean, wait=args.wait)
+
+    def waiting() -> None:
+        print(f"waiting for another build of {options.output_dir} to finish", file=sys.stderr,
+              flush=True)
+
     try:
-        report = build(options)
+        report = build(options, waiting)
     except BuildFailed as exc:
         _print_errors(exc.errors)
         print(f"Build failed: {_plural(len(exc.errors), 'problem')}; "

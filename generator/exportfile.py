@@ -13,7 +13,7 @@ from typing import BinaryIO
 from generator.errors import CommandFailed
 from generator.exports import Export, Layout, Part, Parts, Span
 from generator.model import Event
-from generator.output import staged_path
+from generator.output import no_follow, open_new, staged_path
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def stage_export(make: Callable[[Parts | None], Export], output: Path, path: str
         seen = os.fstat(old.fileno()) if old is not None else None
         reuse = None
         if (seen is not None and previous is not None and digests is not None
-                and (seen.st_size, seen.st_mtime_ns) == (previous.size, previous.mtime_ns)):
+                and (seen.st_size, seen.st_mtime_ns) == (previous.size, previous.mtime_ns)
+                and _fits(previous.layout, seen.st_size)):
             reuse = Reuse(previous, digests)
         try:
             written, layout = _write(make(reuse), old, temporary)
@@ -75,6 +76,12 @@ def stage_export(make: Callable[[Parts | None], Export], output: Path, path: str
                 now = os.fstat(old.fileno())
                 if (now.st_size, now.st_mtime_ns) != (seen.st_size, seen.st_mtime_ns):
                     raise ExportChanged(f"{target} changed while the build read it; build again")
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            if exc.filename is not None and exc.filename != str(temporary):
+                raise
+            # A full disk says only "No space left on device": name the file being written.
+            raise OSError(exc.errno, exc.strerror or str(exc), target) from exc
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
@@ -94,7 +101,7 @@ def _write(export: Export, old: BinaryIO | None, temporary: Path) -> tuple[bool,
     # The old file is compared as the new one is written, until they differ.
     same = old is not None
     position = 0
-    with open(temporary, "wb") as file:
+    with open_new(temporary) as file:
         def put(data: bytes) -> None:
             nonlocal position, same
             if same and _read(old, position, len(data)) != data:
@@ -129,11 +136,23 @@ def _write(export: Export, old: BinaryIO | None, temporary: Path) -> tuple[bool,
 
 def _open(target: str) -> BinaryIO | None:
     """The file the output folder holds, to compare with and copy from; None when there is
-    none that can be read, and then every part is made."""
+    none that can be read, or it is a link (never followed), and then every part is made."""
     try:
-        return open(target, "rb")  # noqa: SIM115 (closed by stage_export)
+        return open(target, "rb", opener=no_follow)  # noqa: SIM115 (closed by stage_export)
     except OSError:
         return None
+
+
+def _fits(layout: Layout, size: int) -> bool:
+    """True when every part the layout records lies inside a file of `size` bytes: the
+    positions come from the cache, and are only ever read from the file the build opened."""
+    starts, sizes = layout.starts, layout.sizes
+    if len(starts) != len(sizes):
+        return False
+    if not starts:
+        return True
+    return (min(starts) >= 0 and min(sizes) >= 0
+            and max(map(int.__add__, starts, sizes)) <= size)
 
 
 def _read(file: BinaryIO, start: int, size: int) -> bytes:
