@@ -17,7 +17,13 @@ from generator import __version__
 from generator.build import BuildOptions, build
 from generator.check import check
 from generator.config import load_config
-from generator.errors import BuildFailed, CommandFailed, ContentError, ContentErrors
+from generator.errors import (
+    BuildFailed,
+    CommandFailed,
+    ContentError,
+    ContentErrors,
+    printable,
+)
 
 # Each command other than `build` imports the modules only it needs when it runs: `chronoline
 # build` is run after every edit, and the dev server, the link checker and the importer would add
@@ -122,18 +128,18 @@ def main(argv: list[str] | None = None) -> int:
         _print_errors(exc.errors)
         return 1
     except CommandFailed as exc:
-        print(f"chronoline {args.command}: {exc}", file=sys.stderr)
+        print(f"chronoline {args.command}: {printable(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
         if debug:
             raise
-        print(f"chronoline {args.command}: {_where(exc, args)}: {exc.strerror or exc}",
+        print(f"chronoline {args.command}: {printable(_where(exc, args))}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
     except Exception as exc:  # a bug in chronoline: one line, and the way to see more
         if debug:
             raise
-        print(f"chronoline failed unexpectedly: {type(exc).__name__}: {exc}\n"
+        print(f"chronoline failed unexpectedly: {type(exc).__name__}: {printable(str(exc))}\n"
               "Run the same command with --debug to see where, and please report it.",
               file=sys.stderr)
         return 1
@@ -163,19 +169,19 @@ def _build(args: argparse.Namespace) -> int:
                            drafts=args.drafts, clean=args.clean, wait=args.wait)
 
     def waiting() -> None:
-        print(f"waiting for another build of {options.output_dir} to finish", file=sys.stderr,
-              flush=True)
+        shown = printable(str(options.output_dir))
+        print(f"waiting for another build of {shown} to finish", file=sys.stderr, flush=True)
 
     try:
         report = build(options, waiting)
     except BuildFailed as exc:
         _print_errors(exc.errors)
         print(f"Build failed: {_plural(len(exc.errors), 'problem')}; "
-              f"{options.output_dir} was left as it was.", file=sys.stderr)
+              f"{printable(str(options.output_dir))} was left as it was.", file=sys.stderr)
         return 1
     if not args.quiet:
         for warning in report.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {printable(warning)}", file=sys.stderr)
         print(report.summary())
     return 0
 

@@ -238,8 +238,8 @@ def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
         # DTEND is the day after the last day, and never before the day after DTSTART.
         after = (event.end or event.date).end(tz).astimezone(tz)
         last = after.date() if after.time() == dt.time(0) else after.date() + dt.timedelta(1)
-        lines.append(f"DTSTART;VALUE=DATE:{first:%Y%m%d}")
-        lines.append(f"DTEND;VALUE=DATE:{max(last, first + dt.timedelta(1)):%Y%m%d}")
+        lines.append(f"DTSTART;VALUE=DATE:{_ics_day(first)}")
+        lines.append(f"DTEND;VALUE=DATE:{_ics_day(max(last, first + dt.timedelta(1)))}")
     lines.append(f"SUMMARY:{_ics_text(event.title)}")
     text = to_text(event.summary_html)
     if event.sources:
@@ -259,7 +259,13 @@ def _lines(lines: list[str]) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    utc = moment.astimezone(dt.UTC)
+    return f"{_ics_day(utc)}T{utc:%H%M%S}Z"
+
+
+def _ics_day(day: dt.date) -> str:
+    # Not strftime's %Y, which writes the year 1 as "1": a calendar date has four digits.
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _ics_text(value: str) -> str:

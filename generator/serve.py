@@ -22,7 +22,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.build import Builder, BuildOptions, count_of
 from generator.config import CONFIG_FILE, PYPROJECT_FILE, SiteConfig
-from generator.errors import BuildFailed, CommandFailed
+from generator.errors import BuildFailed, CommandFailed, printable
 from generator.livereload import LiveReloadServer
 from generator.output import Content, write_changes
 from generator.sources import is_ignored
@@ -183,7 +183,7 @@ class DevServer:
             self.write_data()
         if site.warnings != self._warnings:
             for warning in site.warnings:
-                self.say(f"warning: {warning}")
+                self.say(f"warning: {printable(warning)}")
             self._warnings = site.warnings
         elapsed = round((time.perf_counter() - started) * 1000)
         if first:

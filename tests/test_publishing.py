@@ -259,3 +259,17 @@ def test_calendar_entries_end_after_they_start_and_escape_every_line_break(make_
 def test_the_404_page_has_no_canonical_address(published):
     page = read_html(published / "404.html")
     assert not page.select("link[rel=canonical], meta[property='og:url']")
+
+
+def test_icalendar_writes_the_year_one_with_four_digits(make_site, tmp_path):
+    root = make_site({"content/first.md": event_file("The first year", "0001-03"),
+                      "content/timed.md": event_file("A timed one", "0001-03-02T10:00:00+00:00")},
+                     config='title = "T"\nbase_url = "https://example.org/"\n')
+    build(BuildOptions(root=root, output=tmp_path / "out"))
+    raw = (tmp_path / "out" / "events.ics").read_bytes().decode("utf-8")
+    assert "DTSTART;VALUE=DATE:00010301\r\n" in raw
+    assert "DTEND;VALUE=DATE:00010401\r\n" in raw
+    assert "DTSTART:00010302T100000Z\r\n" in raw
+    calendar = icalendar.Calendar.from_ical(raw.encode("utf-8"))
+    assert sorted(str(e["DTSTART"].dt)[:10] for e in calendar.walk("VEVENT")) == [
+        "0001-03-01", "0001-03-02"]
