@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
+import multiprocessing.connection
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -54,8 +60,7 @@ class Workers:
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                             mp_context=_process_context())
+            self._pool = _new_pool(self.jobs)
         return self._pool
 
     def close(self) -> None:
@@ -70,8 +75,45 @@ def _pool(workers: Workers | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
     if workers is not None:  # stopped by their Builder, once its render is done or failed
         yield workers.pool()
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context()) as pool:
+    with _new_pool(jobs) as pool:
         yield pool
+
+
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context(),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when the process that started it (`parent`) ends, even
+    killed outright (SIGKILL), which gives it no chance to stop its workers: forked workers
+    hold the far end of their own task queue, so they would wait for work forever."""
+    if sys.platform == "linux" and _kill_me_with_my_parent():
+        # The parent may have died before the kernel was told: then no signal comes.
+        if os.getppid() != parent:
+            os._exit(1)
+        return
+    # Elsewhere a thread waits on the parent's sentinel, which is ready once it has ended.
+    parent_process = multiprocessing.parent_process()
+    if parent_process is not None:
+        threading.Thread(target=_exit_after, args=(parent_process.sentinel,), daemon=True,
+                         name="chronoline-parent-watch").start()
+
+
+def _kill_me_with_my_parent() -> bool:
+    """Ask Linux to send this process SIGKILL when the thread that forked it ends; False if
+    the C library cannot be had."""
+    pr_set_pdeathsig = 1  # from <linux/prctl.h>
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_after(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from conftest import build_site, event_file
 from generator.build import BuildOptions, build
+
+from conftest import build_site, event_file
 
 LEFT_OUT_OF_CONTENT = {
     "content/loop.md": "content/loop.md: skipped: it is a link in a loop of links; point it at "
