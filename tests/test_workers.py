@@ -7,19 +7,129 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
+import generator.content
+from generator.build import BuildOptions, build
+from generator.errors import BuildFailed
+from generator.workers import FILE_SECONDS_VARIABLE
+
 from conftest import event_file
 
-SLOW = event_file("Slow", body="[" * 4000)  # seconds of work for Markdown
+# Python-Markdown reads unclosed brackets in a time that grows with their square: 4,000 take
+# 4-6 s (20,000 take 85 s). A real file, slow in the real reader: nothing is put to sleep.
+SLOW = event_file("Slow", body="[" * 4000)
+SLOW_ERROR = ("content/slow.md: took more than 0.3 s to read; it has 4,000 '[' without a ']', "
+              "which Markdown is slow to read: close them or write them as '\\['")
+BAD = event_file("Bad", date="someday")
+BAD_ERROR = "content/bad.md:3: date: "
+# 1,000 lists inside one another: deeper than Python's recursion limit lets Markdown go.
+DEEP = event_file("Deep", body="- " * 1000 + "deep")
+DEEP_ERROR = ("content/deep.md: could not be read: its Markdown is nested too deeply (1,000 "
+              "lists or quotes inside one another); flatten it")
 
 
 def many_events(count: int = 250) -> dict[str, str]:
     """Enough event files for a build to read them in worker processes."""
     return {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
             for n in range(count)}
+
+
+@pytest.fixture
+def short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FILE_SECONDS_VARIABLE, "0.3")
+
+
+def build_errors(root: Path, where: str) -> list[str]:
+    """The errors of a build of `root` that must fail: run in this thread, in another
+    thread (as the dev server may), or with worker processes."""
+    failures: list[BuildFailed] = []
+
+    def run() -> None:
+        try:
+            build(BuildOptions(root=root, jobs=2 if where == "workers" else 1, clean=True))
+        except BuildFailed as exc:
+            failures.append(exc)
+
+    if where == "another thread":
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(timeout=120)  # only a hang is that slow
+        assert not thread.is_alive(), "the build in another thread did not stop"
+    else:
+        run()
+    assert failures, "the build did not fail"
+    return [str(error) for error in failures[0].errors]
+
+
+PLACES = ["this thread", "another thread", "workers"]
+
+
+def site_with(make_site, where: str, files: dict[str, str]):
+    return make_site({**(many_events() if where == "workers" else {}), **files,
+                      "content/good.md": event_file("Good")})
+
+
+@pytest.mark.parametrize("where", PLACES)
+def test_a_file_that_takes_too_long_to_read_is_stopped_and_named(make_site, short_limit,
+                                                                 where):
+    root = site_with(make_site, where, {"content/slow.md": SLOW, "content/bad.md": BAD})
+    errors = build_errors(root, where)
+    assert len(errors) == 2
+    assert errors[0].startswith(BAD_ERROR)  # the other file's error is still reported
+    assert errors[1] == SLOW_ERROR
+
+
+@pytest.mark.parametrize("where", PLACES)
+def test_a_file_nested_too_deeply_is_an_error_naming_it(make_site, where):
+    root = site_with(make_site, where, {"content/deep.md": DEEP, "content/bad.md": BAD})
+    errors = build_errors(root, where)
+    assert len(errors) == 2
+    assert errors[0].startswith(BAD_ERROR)
+    assert errors[1] == DEEP_ERROR
+
+
+@pytest.mark.parametrize("where", ["this thread", "workers"])
+def test_an_unexpected_exception_from_one_file_is_an_error_naming_it(make_site, monkeypatch,
+                                                                     where):
+    real_render = generator.content.render
+
+    def render(md, text: str) -> str:  # a bug in Markdown that one file sets off
+        if "trigger" in text:
+            return [][0]
+        return real_render(md, text)
+
+    # Worker processes are forked from this one, and so have it too.
+    monkeypatch.setattr(generator.content, "render", render)
+    root = site_with(make_site, where, {"content/bug.md": event_file("Bug", body="trigger"),
+                                        "content/bad.md": BAD})
+    errors = build_errors(root, where)
+    assert len(errors) == 2
+    assert errors[0].startswith(BAD_ERROR)
+    assert errors[1] == ("content/bug.md: could not be read: IndexError: list index out of "
+                         "range; simplify the file, and please report this as a bug in "
+                         "chronoline")
+
+
+def run_build(root: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(root)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+def test_the_command_names_a_slow_file_and_a_deep_one_beside_the_others(make_site):
+    root = make_site({"content/slow.md": SLOW, "content/deep.md": DEEP, "content/bad.md": BAD,
+                      "content/good.md": event_file("Good")})
+    done = run_build(root, **{FILE_SECONDS_VARIABLE: "0.3"})
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith(BAD_ERROR)
+    assert lines[1:] == [DEEP_ERROR, SLOW_ERROR,
+                         f"Build failed: 3 problems; {root / 'site'} was left as it was."]
 
 
 def children_of(pid: int) -> set[int]:
@@ -66,7 +176,8 @@ def test_workers_end_when_the_build_is_killed_outright(make_site):
     jobs = os.cpu_count() or 1
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "--source", str(root)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, FILE_SECONDS_VARIABLE: "600"})
     workers: set[int] = set()
 
     def all_started() -> bool:
