@@ -93,14 +93,19 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
 
 def die_with_parent(parent: int) -> None:
     """Make this worker process end when the process that started it (`parent`) ends, even
-    killed outright (SIGKILL), which gives it no chance to stop its workers: forked workers
-    hold the far end of their own task queue, so they would wait for work forever."""
+    killed outright (SIGKILL), which gives it no chance to stop its workers: workers hold
+    the far end of their own task queue, so they would wait for work forever."""
     if sys.platform == "linux" and _kill_me_with_my_parent():
         # The parent may have died before the kernel was told: then no signal comes.
         if os.getppid() != parent:
             os._exit(1)
         return
-    # Elsewhere a thread waits on the parent's sentinel, which is ready once it has ended.
+    exit_when_parent_ends()
+
+
+def exit_when_parent_ends() -> None:
+    """Where Linux's way is not had: a thread waits on the parent's sentinel, which is ready
+    once the parent has ended, and ends this process then."""
     parent_process = multiprocessing.parent_process()
     if parent_process is not None:
         threading.Thread(target=_exit_after, args=(parent_process.sentinel,), daemon=True,

@@ -197,3 +197,38 @@ def test_workers_end_when_the_build_is_killed_outright(make_site):
             process.wait(timeout=60)
         for pid in filter(alive, workers):  # this test's own, left by a failure
             os.kill(pid, signal.SIGKILL)
+
+
+# A process that starts one worker the way other systems do (spawn) and the way they are
+# told to end with it, prints the worker's id, then waits to be killed.
+SPAWNING = """
+import multiprocessing, os, sys
+from concurrent.futures import ProcessPoolExecutor
+from generator.workers import exit_when_parent_ends
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=exit_when_parent_ends)
+    print(pool.submit(os.getpid).result(), flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_end_with_their_parent_where_linux_s_way_is_not_had(tmp_path):
+    script = tmp_path / "spawning.py"
+    script.write_text(SPAWNING, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               cwd=Path(__file__).resolve().parents[1])
+    worker = None
+    try:
+        worker = int(process.stdout.readline())
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        assert wait_until(lambda: not alive(worker), 20), "the worker outlived its parent"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+        if worker is not None and alive(worker):
+            os.kill(worker, signal.SIGKILL)
