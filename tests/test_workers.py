@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
 from generator.workers import FILE_SECONDS_VARIABLE
 
-from conftest import event_file
+from conftest import Served, event_file
 
 # Python-Markdown reads unclosed brackets in a time that grows with their square: 4,000 take
 # 4-6 s (20,000 take 85 s). A real file, slow in the real reader: nothing is put to sleep.
@@ -130,6 +131,21 @@ def test_the_command_names_a_slow_file_and_a_deep_one_beside_the_others(make_sit
     assert lines[0].startswith(BAD_ERROR)
     assert lines[1:] == [DEEP_ERROR, SLOW_ERROR,
                          f"Build failed: 3 problems; {root / 'site'} was left as it was."]
+
+
+def test_the_dev_server_names_a_slow_file_and_keeps_serving(tmp_path, short_limit):
+    root = tmp_path / "s"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "good.md").write_text(event_file("Good"), encoding="utf-8")
+    served = Served(root)  # with this test's limit, from the environment
+    try:
+        mark = len(served.lines)
+        (root / "content" / "slow.md").write_text(SLOW, encoding="utf-8")
+        assert served.wait_for_line("took more than", after=mark, timeout=60) == SLOW_ERROR
+        with urllib.request.urlopen(served.url, timeout=30) as answer:
+            assert answer.status == 200 and b"Good" in answer.read()
+    finally:
+        served.stop()
 
 
 def children_of(pid: int) -> set[int]:
