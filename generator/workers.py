@@ -95,6 +95,8 @@ def die_with_parent(parent: int) -> None:
     """Make this worker process end when the process that started it (`parent`) ends, even
     killed outright (SIGKILL), which gives it no chance to stop its workers: workers hold
     the far end of their own task queue, so they would wait for work forever."""
+    # Linux sends the signal when the thread that forked this process ends: every pool here
+    # is made, used and shut down within one call, in one thread.
     if sys.platform == "linux" and _kill_me_with_my_parent():
         # The parent may have died before the kernel was told: then no signal comes.
         if os.getppid() != parent:
