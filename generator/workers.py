@@ -229,8 +229,8 @@ def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
             except ContentErrors as exc:
                 results.append((shown, None, exc.errors))
                 continue
-            except TookTooLong:
-                message = took_too_long(seconds, data)
+            except TookTooLong as stopped:
+                message = took_too_long(seconds, data, stopped)
             except Exception as exc:  # noqa: BLE001 (whatever it is, it is this file's)
                 message = could_not_read(exc, data)
             else:
@@ -335,9 +335,12 @@ def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
 _UNCLOSED_AT_LEAST = 100  # fewer unclosed brackets than this are not worth naming
 
 
-def took_too_long(seconds: float, data: bytes) -> str:
-    """The message for a file stopped after `seconds`, with what most likely made it slow."""
+def took_too_long(seconds: float, data: bytes, stopped: TookTooLong) -> str:
+    """The message for a file stopped after `seconds`, with what most likely made it slow:
+    where it was stopped tells the Markdown from the front matter."""
     message = f"took more than {seconds:g} s to read"
+    if not _raised_in(stopped, "markdown"):
+        return f"{message}; shorten or simplify its front matter"
     unclosed = data.count(b"[") - data.count(b"]")
     if unclosed >= _UNCLOSED_AT_LEAST:
         return (f"{message}; it has {unclosed:,} '[' without a ']', which Markdown is slow "
