@@ -58,8 +58,14 @@ def discover(root: Path) -> SourceFiles:
 
 def static_files(root: Path) -> Walked:
     """The files of `layouts/static/`, published under assets/: none from outside it."""
-    if not (root / STATIC).is_dir():
+    folder = root / STATIC
+    if not folder.is_dir():
         return Walked((), (), ())
+    # A site that comes with a clone may hold a link here to anywhere (a home folder): what
+    # is published comes from inside the site's folder.
+    if root.resolve() not in folder.resolve().parents:
+        return Walked((), (f"{STATIC}: skipped: it leads out of the site's folder (through a "
+                           "link); put the files in it instead",), ())
     return walk(root, STATIC)
 
 

@@ -123,3 +123,17 @@ def test_a_link_out_of_layouts_static_is_never_published_by_a_later_build(static
     assert not (static_site / "site" / "assets" / "later.txt").exists()
     assert ("layouts/static/later.txt: skipped: it is a link to a file outside "
             "layouts/static/") in report.warnings
+
+
+def test_a_layouts_static_folder_that_leads_out_of_the_site_is_not_published(make_site,
+                                                                            tmp_path):
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    (elsewhere / "id_rsa").write_text("private key", encoding="utf-8")
+    root = make_site({"content/a.md": event_file("A")})
+    (root / "layouts").mkdir()
+    (root / "layouts" / "static").symlink_to(elsewhere)
+    report = build_site(root)
+    assert not (root / "site" / "assets" / "id_rsa").exists()
+    assert ("layouts/static: skipped: it leads out of the site's folder (through a link); put "
+            "the files in it instead") in report.warnings
