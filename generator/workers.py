@@ -355,7 +355,7 @@ _NESTING = re.compile(r"^(?:[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>))+", re.MULTI
 def could_not_read(exc: Exception, data: bytes) -> str:
     """The message for a file whose reading raised `exc`, something other than its errors."""
     if isinstance(exc, RecursionError):
-        if _raised_in(exc, "yaml"):
+        if not _raised_in(exc, "markdown"):  # in YAML, or in what reads its values
             return "could not be read: its front matter is nested too deeply; flatten it"
         text = data.decode("utf-8", "replace")
         depth = max((len(re.findall(r"[-*+>]|\d+[.)]", match.group()))

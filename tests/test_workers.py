@@ -95,6 +95,15 @@ def test_a_file_nested_too_deeply_is_an_error_naming_it(make_site, where):
     assert errors[1] == DEEP_ERROR
 
 
+def test_front_matter_nested_too_deeply_is_an_error_naming_it(make_site):
+    # Block mappings inside one another: YAML reads them, what reads its values goes too deep.
+    nested = "".join("  " * (level + 1) + f"k{level}:\n" for level in range(900)) + "  " * 901 + "v"
+    root = make_site({"content/deep.md": event_file("Deep", extra="\n" + nested),
+                      "content/good.md": event_file("Good")})
+    assert build_errors(root, "this thread") == [
+        "content/deep.md: could not be read: its front matter is nested too deeply; flatten it"]
+
+
 @pytest.mark.parametrize("where", ["this thread", "workers"])
 def test_an_unexpected_exception_from_one_file_is_an_error_naming_it(make_site, monkeypatch,
                                                                      where):
