@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,33 +89,41 @@ def walk(root: Path, folder: str) -> Walked:
     warnings: list[str] = []
     misnamed: list[str] = []
 
-    def visit(path: str, shown: str) -> None:
+    def listed(path: str, shown: str) -> Iterator[os.DirEntry]:
         try:
-            with os.scandir(path) as listed:
-                entries = sorted(listed, key=lambda e: e.name)
+            with os.scandir(path) as entries:
+                return iter(sorted(entries, key=lambda e: e.name))
         except OSError as exc:
             warnings.append(f"{readable(shown)}: skipped: the folder cannot be read "
                             f"({exc.strerror}); let chronoline read it or move it out of "
                             f"{folder}/")
-            return
-        for entry in entries:
-            if is_ignored(entry.name):
-                continue
-            inner = f"{shown}/{entry.name}"
-            if not is_text_name(entry.name):  # every path the site is made of is UTF-8 text
-                warnings.append(f"{readable(inner)}: skipped: its name is not UTF-8 text; "
-                                "rename it")
-                misnamed.append(inner)
-                continue
-            kind, problem = _kind(entry, top, folder)
-            if problem:
-                warnings.append(f"{inner}: skipped: {problem}")
-            elif kind == "folder":
-                visit(entry.path, inner)
-            elif kind == "file":
-                found.append(inner)
+            return iter(())
 
-    visit(str(root / folder), folder)
+    # Depth first, each folder's entries in sorted order; a stack, not recursion: a folder
+    # may hold a thousand folders inside one another.
+    stack = [(folder, listed(str(root / folder), folder))]
+    while stack:
+        shown, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        if is_ignored(entry.name):
+            continue
+        inner = f"{shown}/{entry.name}"
+        if not is_text_name(entry.name):  # every path the site is made of is UTF-8 text
+            warnings.append(f"{readable(inner)}: skipped: its name is not UTF-8 text; "
+                            "rename it")
+            misnamed.append(inner)
+            continue
+        kind, problem = _kind(entry, top, folder)
+        if problem:
+            warnings.append(f"{inner}: skipped: {problem}")
+        elif kind == "folder":
+            stack.append((inner, listed(entry.path, inner)))
+        elif kind == "file":
+            found.append(inner)
+
     return Walked(tuple(found), tuple(warnings), tuple(misnamed))
 
 

@@ -4,6 +4,7 @@ and every link or folder it leaves out named in one clear line."""
 from __future__ import annotations
 
 import errno
+import inspect
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import sys
 import pytest
 
 from generator.build import BuildOptions, build
+from generator.sources import discover
 
 from conftest import build_site, event_file
 
@@ -137,3 +139,18 @@ def test_a_layouts_static_folder_that_leads_out_of_the_site_is_not_published(mak
     assert not (root / "site" / "assets" / "id_rsa").exists()
     assert ("layouts/static: skipped: it leads out of the site's folder (through a link); put "
             "the files in it instead") in report.warnings
+
+
+def test_folders_inside_one_another_deeper_than_python_recurses_are_read(make_site):
+    root = make_site({"content/a.md": event_file("A"),
+                      "content/" + "d/" * 300 + "deep.md": event_file("Deep")})
+    # A thousand folders would stand for the hostile case, but no tool could remove them
+    # (shutil.rmtree recurses too): Python is made to recurse less deep instead.
+    depth = len(inspect.stack(0))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 200)
+    try:
+        found = discover(root)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found.events == ("content/a.md", "content/" + "d/" * 300 + "deep.md")
