@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.content import parse_event
 from generator.dates import MonthNames
-from generator.errors import ContentError, ContentErrors
+from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.layouts import make_environment, render_page, template_error
 from generator.markup import make_markdown
 from generator.model import Event
@@ -77,13 +78,21 @@ class Workers:
 
 
 @contextlib.contextmanager
-def _pool(workers: Workers | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """The build's workers, or, without them, a pool for this one task."""
-    if workers is not None:  # stopped by their Builder, once its render is done or failed
-        yield workers.pool()
-        return
-    with _new_pool(jobs) as pool:
-        yield pool
+def _pool(workers: Workers | None, jobs: int, task: str) -> Iterator[ProcessPoolExecutor]:
+    """The build's workers, or, without them, a pool for this one task. A worker that ends
+    abruptly (the system kills it, most often for want of memory) fails the build with one
+    clear line saying what it was doing, not a traceback."""
+    try:
+        if workers is not None:  # stopped by their Builder, once its render is done or failed
+            yield workers.pool()
+            return
+        with _new_pool(jobs) as pool:
+            yield pool
+    except BrokenProcessPool:
+        message = (f"a worker process {task} ended abruptly (killed, perhaps for want of "
+                   "memory); build again, and if it happens again, look for an unusually "
+                   "large event file")
+        raise BuildFailed([ContentError("content/", message)]) from None
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
@@ -95,6 +104,9 @@ def die_with_parent(parent: int) -> None:
     """Make this worker process end when the process that started it (`parent`) ends, even
     killed outright (SIGKILL), which gives it no chance to stop its workers: workers hold
     the far end of their own task queue, so they would wait for work forever."""
+    # A pool ends its workers with SIGTERM when one of them died: they end quietly then, not
+    # through the command's handler, forked with them, which prints a traceback.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Linux sends the signal when the thread that forked this process ends: every pool here
     # is made, used and shut down within one call, in one thread.
     if sys.platform == "linux" and _kill_me_with_my_parent():
@@ -139,7 +151,7 @@ def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,
     # A few chunks per worker evens out their loads (and see PARSE_CHUNK).
     size = min(-(-len(items) // (jobs * 4)), PARSE_CHUNK)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with _pool(workers, jobs) as pool:
+    with _pool(workers, jobs, "reading event files") as pool:
         results = pool.map(parse_files, chunks, *([value] * len(chunks) for value in task))
         return [result for chunk in results for result in chunk]
 
@@ -198,7 +210,7 @@ def render_in_workers(pages: list[Page], config: SiteConfig, root: Path, layouts
     # copy every memory page holding one.)
     size = min(-(-len(pages) // (jobs * 4)), RENDER_CHUNK)
     chunks = [pages[start:start + size] for start in range(0, len(pages), size)]
-    with _pool(workers, jobs) as pool:
+    with _pool(workers, jobs, "rendering event pages") as pool:
         done = pool.map(_render_chunk, chunks, *([value] * len(chunks)
                                                  for value in (config, root, layouts, output)))
         here = meanwhile()

@@ -245,6 +245,39 @@ def test_workers_end_when_the_build_is_killed_outright(make_site):
             os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
+def test_a_worker_killed_by_the_system_fails_the_build_with_a_clear_line(make_site):
+    root = make_site({**many_events(), "content/slow.md": SLOW})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--source", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, FILE_SECONDS_VARIABLE: "600"})
+    workers: set[int] = set()
+
+    def started() -> bool:
+        workers.update(children_of(process.pid))
+        return bool(workers)
+
+    try:
+        assert wait_until(started, 60), "the build started no worker processes"
+        os.kill(min(workers), signal.SIGKILL)  # as the system's out-of-memory killer does
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 1
+        assert err.splitlines() == [
+            "content/: a worker process reading event files ended abruptly (killed, perhaps "
+            "for want of memory); build again, and if it happens again, look for an "
+            "unusually large event file",
+            f"Build failed: 1 problem; {root / 'site'} was left as it was."]
+        assert not (root / "site").exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+        for pid in filter(alive, workers):
+            os.kill(pid, signal.SIGKILL)
+
+
 # A process that starts one worker the way other systems do (spawn) and the way they are
 # told to end with it, prints the worker's id, then waits to be killed.
 SPAWNING = """
