@@ -67,10 +67,9 @@ from generator.sources import (
     SourceFiles,
     Stamp,
     discover,
-    is_ignored,
-    is_text_name,
     readable,
     stamp_of,
+    static_files,
 )
 from generator.timeline import assemble, replace_events, same_place
 from generator.workers import (
@@ -334,13 +333,11 @@ class Builder:
     def _source_stamps(self, sources: SourceFiles) -> dict[str, Stamp]:
         """Stamps of the files a build copies: content's other files and layouts/static/."""
         root = self.options.root
-        shown = list(sources.assets)
-        own = root / "layouts" / "static"
-        for asset in sorted(own.rglob("*")) if own.is_dir() else ():
-            relative = asset.relative_to(own)
-            if asset.is_file() and not any(is_ignored(part) for part in relative.parts):
-                shown.append(f"layouts/static/{relative.as_posix()}")
-        if misnamed := [path for path in shown if not is_text_name(path)]:
+        # Walked at each build (the dev server's watcher may have seen a file come); only
+        # files inside layouts/static/: discover() warns of what it leaves out.
+        static = static_files(root)
+        shown = list(sources.assets) + list(static.files)
+        if misnamed := static.misnamed:
             raise BuildFailed([ContentError(readable(path), "its name is not UTF-8 text; "
                                             "rename it") for path in misnamed])
         settled = time.time_ns() - RECENT_NS

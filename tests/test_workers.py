@@ -1,0 +1,313 @@
+"""No single event file stalls or crashes a build, read here or in worker processes; and
+worker processes end with the build that started them, however it ends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import generator.content
+from generator.build import BuildOptions, build
+from generator.errors import BuildFailed
+from generator.workers import FILE_SECONDS_VARIABLE, TookTooLong, took_too_long
+
+from conftest import Served, event_file
+
+# Python-Markdown reads unclosed brackets in a time that grows with their square: 5,000 take
+# 6-9 s here (20,000 take 85 s). A real file, slow in the real reader: nothing is put to sleep.
+# The limit in these tests, 1 s, leaves room for a machine much faster, or much busier.
+SLOW = event_file("Slow", body="[" * 5000)
+SLOW_ERROR = ("content/slow.md: took more than 1 s to read; it has 5,000 '[' without a ']', "
+              "which Markdown is slow to read: close them or write them as '\\['")
+BAD = event_file("Bad", date="someday")
+BAD_ERROR = "content/bad.md:3: date: "
+# 1,000 lists inside one another: deeper than Python's recursion limit lets Markdown go.
+DEEP = event_file("Deep", body="- " * 1000 + "deep")
+DEEP_ERROR = ("content/deep.md: could not be read: its Markdown is nested too deeply (1,000 "
+              "lists or quotes inside one another); flatten it")
+
+
+def many_events(count: int = 250) -> dict[str, str]:
+    """Enough event files for a build to read them in worker processes."""
+    return {f"content/e{n:03d}.md": event_file(f"E{n}", f"{2000 + n % 20}-01-01")
+            for n in range(count)}
+
+
+@pytest.fixture
+def short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FILE_SECONDS_VARIABLE, "1")
+
+
+def build_errors(root: Path, where: str) -> list[str]:
+    """The errors of a build of `root` that must fail: run in this thread, in another
+    thread (as the dev server may), or with worker processes."""
+    failures: list[BuildFailed] = []
+
+    def run() -> None:
+        try:
+            build(BuildOptions(root=root, jobs=2 if where == "workers" else 1, clean=True))
+        except BuildFailed as exc:
+            failures.append(exc)
+
+    if where == "another thread":
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(timeout=120)  # only a hang is that slow
+        assert not thread.is_alive(), "the build in another thread did not stop"
+    else:
+        run()
+    assert failures, "the build did not fail"
+    return [str(error) for error in failures[0].errors]
+
+
+PLACES = ["this thread", "another thread", "workers"]
+
+
+def site_with(make_site, where: str, files: dict[str, str]):
+    return make_site({**(many_events() if where == "workers" else {}), **files,
+                      "content/good.md": event_file("Good")})
+
+
+@pytest.mark.parametrize("where", PLACES)
+def test_a_file_that_takes_too_long_to_read_is_stopped_and_named(make_site, short_limit,
+                                                                 where):
+    root = site_with(make_site, where, {"content/slow.md": SLOW, "content/bad.md": BAD})
+    errors = build_errors(root, where)
+    assert len(errors) == 2
+    assert errors[0].startswith(BAD_ERROR)  # the other file's error is still reported
+    assert errors[1] == SLOW_ERROR
+
+
+@pytest.mark.parametrize("where", PLACES)
+def test_a_file_nested_too_deeply_is_an_error_naming_it(make_site, where):
+    root = site_with(make_site, where, {"content/deep.md": DEEP, "content/bad.md": BAD})
+    errors = build_errors(root, where)
+    assert len(errors) == 2
+    assert errors[0].startswith(BAD_ERROR)
+    assert errors[1] == DEEP_ERROR
+
+
+def test_front_matter_nested_too_deeply_is_an_error_naming_it(make_site):
+    # Block mappings inside one another: YAML reads them, what reads its values goes too deep.
+    nested = "".join("  " * (level + 1) + f"k{level}:\n" for level in range(900)) + "  " * 901 + "v"
+    root = make_site({"content/deep.md": event_file("Deep", extra="\n" + nested),
+                      "content/good.md": event_file("Good")})
+    assert build_errors(root, "this thread") == [
+        "content/deep.md: could not be read: its front matter is nested too deeply; flatten it"]
+
+
+@pytest.mark.parametrize("where", ["this thread", "workers"])
+def test_an_unexpected_exception_from_one_file_is_an_error_naming_it(make_site, monkeypatch,
+                                                                     where):
+    real_render = generator.content.render
+
+    def render(md, text: str) -> str:  # a bug in Markdown that one file sets off
+        if "trigger" in text:
+            return [][0]
+        return real_render(md, text)
+
+    # Worker processes are forked from this one, and so have it too.
+    monkeypatch.setattr(generator.content, "render", render)
+    root = site_with(make_site, where, {"content/bug.md": event_file("Bug", body="trigger"),
+                                        "content/bad.md": BAD})
+    errors = build_errors(root, where)
+    assert len(errors) == 2
+    assert errors[0].startswith(BAD_ERROR)
+    assert errors[1] == ("content/bug.md: could not be read: IndexError: list index out of "
+                         "range; simplify the file, and please report this as a bug in "
+                         "chronoline")
+
+
+def stopped_in(module: str) -> TookTooLong:
+    """The exception that stops a slow file, as raised in code of `module`."""
+    try:
+        exec("raise TookTooLong", {"__name__": module, "TookTooLong": TookTooLong})  # noqa: S102
+    except TookTooLong as exc:
+        return exc
+    raise AssertionError("not raised")
+
+
+@pytest.mark.parametrize(("module", "data", "advice"), [
+    ("markdown.inlinepatterns", b"[" * 100, "it has 100 '[' without a ']', which Markdown is "
+     "slow to read: close them or write them as '\\['"),
+    ("markdown.blockprocessors", b"[" * 99, "shorten it or simplify its Markdown"),
+    ("yaml.scanner", b"[" * 100, "shorten or simplify its front matter"),
+    ("generator.dates", b"", "shorten or simplify its front matter"),
+])
+def test_a_slow_file_is_told_where_it_was_slow(module, data, advice):
+    assert took_too_long(10, data, stopped_in(module)) == f"took more than 10 s to read; {advice}"
+
+
+def run_build(root: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(root)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+def test_the_command_names_a_slow_file_and_a_deep_one_beside_the_others(make_site):
+    root = make_site({"content/slow.md": SLOW, "content/deep.md": DEEP, "content/bad.md": BAD,
+                      "content/good.md": event_file("Good")})
+    done = run_build(root, **{FILE_SECONDS_VARIABLE: "1"})
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith(BAD_ERROR)
+    assert lines[1:] == [DEEP_ERROR, SLOW_ERROR,
+                         f"Build failed: 3 problems; {root / 'site'} was left as it was."]
+
+
+def test_the_dev_server_names_a_slow_file_and_keeps_serving(tmp_path, short_limit):
+    root = tmp_path / "s"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "good.md").write_text(event_file("Good"), encoding="utf-8")
+    served = Served(root)  # with this test's limit, from the environment
+    try:
+        mark = len(served.lines)
+        (root / "content" / "slow.md").write_text(SLOW, encoding="utf-8")
+        assert served.wait_for_line("took more than", after=mark, timeout=60) == SLOW_ERROR
+        with urllib.request.urlopen(served.url, timeout=30) as answer:
+            assert answer.status == 200 and b"Good" in answer.read()
+    finally:
+        served.stop()
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = process_stat(int(entry))
+            if stat is not None and int(stat[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def process_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command's name: state, parent, ...; None once
+    the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as file:
+            return file.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def alive(pid: int) -> bool:
+    stat = process_stat(pid)
+    return stat is not None and stat[0] != "Z"  # a zombie has ended; its reaper may be slow
+
+
+def wait_until(condition, seconds: float) -> bool:
+    """Poll `condition` until true or `seconds` passed: a bound that only catches a hang."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
+def test_workers_end_when_the_build_is_killed_outright(make_site):
+    # The slow file keeps a worker busy, and so the build running, for seconds.
+    root = make_site({**many_events(), "content/slow.md": SLOW})
+    jobs = os.cpu_count() or 1
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--source", str(root)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, FILE_SECONDS_VARIABLE: "600"})
+    workers: set[int] = set()
+
+    def all_started() -> bool:
+        workers.update(children_of(process.pid))
+        return len(workers) >= jobs
+
+    try:
+        assert wait_until(all_started, 60), "the build started no worker processes"
+        assert process.poll() is None, "the build ended before it could be killed"
+        os.kill(process.pid, signal.SIGKILL)  # the main process only: no chance to clean up
+        process.wait(timeout=60)
+        assert wait_until(lambda: not any(alive(pid) for pid in workers), 20), (
+            f"worker processes outlived the build: {sorted(filter(alive, workers))}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+        for pid in filter(alive, workers):  # this test's own, left by a failure
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
+def test_a_worker_killed_by_the_system_fails_the_build_with_a_clear_line(make_site):
+    root = make_site({**many_events(), "content/slow.md": SLOW})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--source", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, FILE_SECONDS_VARIABLE: "600"})
+    workers: set[int] = set()
+
+    def started() -> bool:
+        workers.update(children_of(process.pid))
+        return bool(workers)
+
+    try:
+        assert wait_until(started, 60), "the build started no worker processes"
+        os.kill(min(workers), signal.SIGKILL)  # as the system's out-of-memory killer does
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 1
+        assert err.splitlines() == [
+            "content/: a worker process reading event files ended abruptly (killed, perhaps "
+            "for want of memory); build again, and if it happens again, look for an "
+            "unusually large event file",
+            f"Build failed: 1 problem; {root / 'site'} was left as it was."]
+        assert not (root / "site").exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+        for pid in filter(alive, workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+# A process that starts one worker the way other systems do (spawn) and the way they are
+# told to end with it, prints the worker's id, then waits to be killed.
+SPAWNING = """
+import multiprocessing, os, sys
+from concurrent.futures import ProcessPoolExecutor
+from generator.workers import exit_when_parent_ends
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=exit_when_parent_ends)
+    print(pool.submit(os.getpid).result(), flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_end_with_their_parent_where_linux_s_way_is_not_had(tmp_path):
+    script = tmp_path / "spawning.py"
+    script.write_text(SPAWNING, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               cwd=Path(__file__).resolve().parents[1])
+    worker = None
+    try:
+        worker = int(process.stdout.readline())
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        assert wait_until(lambda: not alive(worker), 20), "the worker outlived its parent"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+        if worker is not None and alive(worker):
+            os.kill(worker, signal.SIGKILL)
