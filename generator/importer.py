@@ -10,11 +10,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from generator.content import COLOR, NOT_IN_URLS
+from generator.content import COLOR, NOT_IN_URLS, parse_event
 from generator.dates import DateError, parse_date
+from generator.errors import ContentErrors
 from generator.eventfile import event_text, file_name, write_new
 from generator.frontmatter import CONTROL
 from generator.importfile import PARTS, ImportFailed, blank, load
+from generator.markup import make_markdown
 from generator.slidetext import to_markdown
 from generator.slugs import slugify
 from generator.timeline import tag_spelling
@@ -27,8 +29,10 @@ _READ = {"start_date", "end_date", "text", "media", "group", "display_date", "ba
 _BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|li|ul|ol|h[1-6]|blockquote|tr|td|th)\b[^<>]*>", re.I)
 _TAG = re.compile(r"<[^<>]*>")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # half a UTF-16 pair, as JSON's "\ud800" gives
-MAX_SLIDE_CHARS = 200_000  # in all of a slide's text; a spreadsheet cell holds at most 50,000
-MAX_SLUG = 100  # a group or unique_id becomes a folder name, which a file system bounds
+MAX_SLIDE_CHARS = 100_000  # in all of a slide's text; a spreadsheet cell holds at most 50,000
+MAX_NAME = 100  # a group or unique_id becomes a folder name, which a file system bounds
+# Longer, these are no longer a headline, a date shown or a caption, and a page shows them whole.
+MAX_TITLE, MAX_DISPLAY_DATE, MAX_CAPTION = 300, 100, 1_000
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,9 @@ def import_file(path: Path, into: Path) -> ImportReport:
     return replace(report, written=written, skipped=skipped)
 
 
-def read_timeline(data: dict) -> tuple[ImportReport, tuple[tuple[str, Slide], ...]]:
-    """A timeline in TimelineJS3's shape → a report of all but the writing, and named slides."""
+def read_timeline(data: dict) -> tuple[ImportReport, tuple[tuple[str, str], ...]]:
+    """A timeline in TimelineJS3's shape → a report of all but the writing, and the event
+    files to write: (file name, text), each one the build reads."""
     notes: list[str] = []
     title = _title_slide(data.get("title"), notes)
     eras = data.get("eras")
@@ -98,7 +103,8 @@ def read_timeline(data: dict) -> tuple[ImportReport, tuple[tuple[str, Slide], ..
     text = _mapping(title, "text", "the title slide", notes)
     headline = _plain(_scalar(text.get("headline"), "the title slide", "headline", notes))
     intro = _plain(_scalar(text.get("text"), "the title slide", "text", notes))
-    return ImportReport(headline, intro, (), (), tuple(notes)), _named(slides, notes)
+    files = _readable(_named(slides, notes), notes)
+    return ImportReport(headline, intro, (), (), tuple(notes)), files
 
 
 def _title_slide(raw: object, notes: list[str]) -> dict:
@@ -136,7 +142,11 @@ def _slide(raw: object, notes: list[str]) -> Slide:
     if not title:
         title = _fallback_title(text.get("text"), media.get("caption"))
         notes.append(f"the slide of {date} has no headline; it was titled '{title}'")
-    slide = Slide(title, date, display_date=_plain(shown), body=body,
+    elif len(title) > MAX_TITLE:
+        title = _short(title, MAX_TITLE)
+        notes.append(f"{label}: its headline was shortened to {MAX_TITLE} characters")
+    shown = _bounded(_plain(shown), MAX_DISPLAY_DATE, label, "display_date", notes)
+    slide = Slide(title, date, display_date=shown, body=body,
                   slug=slugify(_name(raw.get("unique_id"), label, "unique_id", notes)))
     slide = _end(slide, raw.get("end_date"), extra, label, notes)
     if group := _name(raw.get("group"), label, "group", notes):
@@ -183,8 +193,20 @@ def _media(slide: Slide, media: dict, extra: dict, label: str, notes: list[str])
     alt = _scalar(media.get("alt"), label, "media alt text", notes)
     extra["media"] = _other(media, "url", "caption", "credit", "alt")
     return replace(slide, media=_drop_blank({
-        "url": url, "caption": _markdown(caption, label, notes),
-        "credit": _markdown(credit, label, notes), "alt": _plain(alt) or _plain(caption)}))
+        "url": url,
+        "caption": _bounded(_markdown(caption, label, notes), MAX_CAPTION, label,
+                            "media caption", notes),
+        "credit": _bounded(_markdown(credit, label, notes), MAX_CAPTION, label,
+                           "media credit", notes),
+        "alt": _bounded(_plain(alt) or _plain(caption), MAX_CAPTION, label, "media alt text",
+                        notes)}))
+
+
+def _bounded(text: str, limit: int, label: str, what: str, notes: list[str]) -> str:
+    if len(text) <= limit:
+        return text
+    notes.append(f"{label}: its {what} was left out: it is longer than {limit:,} characters")
+    return ""
 
 
 def _date(raw: object) -> tuple[str, dict]:
@@ -244,12 +266,30 @@ def _named(slides: list[Slide], notes: list[str]) -> tuple[tuple[str, Slide], ..
     return tuple(named)
 
 
-def _write(events: tuple[tuple[str, Slide], ...], into: Path) -> tuple[tuple[Path, ...], ...]:
-    """Write each event file that does not exist yet: (written, skipped)."""
-    written, skipped = [], []
-    for name, slide in events:
+def _readable(named: tuple[tuple[str, Slide], ...],
+              notes: list[str]) -> tuple[tuple[str, str], ...]:
+    """Each slide's event file, read back as the build reads it: a slide whose file the build
+    would refuse (a bound the checks above do not know) is left out, with the build's words."""
+    md, files = make_markdown(False), []
+    for name, slide in named:
         fields = {key: value for key, value in asdict(slide).items() if value and key != "body"}
         text = event_text(fields, slide.body)
+        try:
+            parse_event(text.encode("utf-8"), name, md, dt.UTC)
+        except ContentErrors as exc:
+            error = exc.errors[0]
+            notes.append(f"'{_short(slide.title)}' ({slide.date}) was left out: a build "
+                         f"would refuse it ({error.field + ': ' if error.field else ''}"
+                         f"{_short(error.message, 200)})")
+            continue
+        files.append((name, text))
+    return tuple(files)
+
+
+def _write(files: tuple[tuple[str, str], ...], into: Path) -> tuple[tuple[Path, ...], ...]:
+    """Write each event file that does not exist yet: (written, skipped)."""
+    written, skipped = [], []
+    for name, text in files:
         (written if write_new(into / name, text) else skipped).append(into / name)
     return tuple(written), tuple(skipped)
 
@@ -321,9 +361,9 @@ def _name(value: object, label: str, what: str, notes: list[str]) -> str:
         notes.append(f"{label}: its {what} '{_short(text)}' was left out: it has no letters "
                      "or digits")
         return ""
-    if len(slug) > MAX_SLUG:
+    if max(len(text), len(slug)) > MAX_NAME:
         notes.append(f"{label}: its {what} '{_short(text)}' was left out: it is longer than "
-                     f"{MAX_SLUG} characters in a URL")
+                     f"{MAX_NAME} characters, as written or in a URL")
         return ""
     return text
 

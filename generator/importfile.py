@@ -14,7 +14,7 @@ from generator.errors import CommandFailed
 # slides), so that a hostile file is refused at once rather than filling memory or the disk.
 MAX_BYTES = 50 * 1024 * 1024
 MAX_SLIDES = 20_000
-MAX_NESTING = 32  # lists and objects inside one another; a TimelineJS timeline needs 4
+MAX_NESTING = 16  # lists and objects inside one another; a TimelineJS timeline needs 5
 PARTS = ("year", "month", "day", "hour", "minute", "second")
 # "1963,8,9": each run of spaces has one place in the pattern, so a long line of commas and
 # spaces that does not match fails at once (the pattern before took 2^n steps to fail).
@@ -88,7 +88,7 @@ def _from_json(text: str, path: Path) -> dict:
 
 def _too_deep(path: Path) -> str:
     return (f"{path}: nests lists and objects more than {MAX_NESTING} deep; a TimelineJS "
-            "timeline needs 4, so this is not one")
+            "timeline needs 5, so this is not one")
 
 
 def _deeper_than(data: object, limit: int) -> bool:

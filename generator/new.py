@@ -8,11 +8,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
-from generator.content import NOT_IN_URLS
+from generator.content import NOT_IN_URLS, parse_event
 from generator.dates import DateError, MonthNames, parse_date
-from generator.errors import CommandFailed
+from generator.errors import CommandFailed, ContentErrors
 from generator.eventfile import event_text, file_name, write_new
 from generator.frontmatter import CONTROL
+from generator.markup import make_markdown
 from generator.slugs import slugify
 
 BODY = "What happened, in a paragraph or two. The first paragraph is the summary.\n"
@@ -52,10 +53,26 @@ def new_event(root: Path, config: SiteConfig, title: str, date: str | None = Non
     if draft:
         fields["draft"] = True
     path = root / "content" / "events" / file_name(when, title)
-    if not write_new(path, event_text(fields, BODY)):
+    text = event_text(fields, BODY)
+    _check_readable(text, path.name, config)
+    if not write_new(path, text):
         raise NewEventError(f"{path}: exists already; nothing was written. Choose another title "
                             "or date, or edit that file")
     return path
+
+
+def _check_readable(text: str, name: str, config: SiteConfig) -> None:
+    """Read the file as the build will, so that any bound of the build is an error here, with
+    the argument it comes from named."""
+    try:
+        parse_event(text.encode("utf-8"), name, make_markdown(False), config.tzinfo,
+                    MonthNames(config.language))
+    except ContentErrors as exc:
+        error = exc.errors[0]
+        field = (error.field or "").split(".")[0].split("[")[0]
+        what = {"title": "the title", "date": "--date", "tags": "--tag",
+                "sources": "--source"}.get(field, field or name)
+        raise NewEventError(f"{what}: {error.message}") from None
 
 
 def _check_text(what: str, text: str) -> None:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.content import parse_event
+from generator.errors import ContentError, ContentErrors
 from generator.markup import make_markdown
 from generator.new import NewEventError, new_event
 
@@ -301,3 +302,18 @@ def test_init_refuses_a_title_no_page_may_hold(tmp_path, title, message):
     assert result.returncode == 1
     assert result.stderr.decode("utf-8", "replace") == f"chronoline init: {message}\n"
     assert not (tmp_path / "site").exists()
+
+
+def test_new_reads_its_file_as_the_build_will_before_writing(make_site, monkeypatch):
+    """Whatever bound a build has, `new` names the argument that passes it."""
+    import generator.new
+
+    def parse_with_a_bound(data: bytes, path: str, *args: object) -> object:
+        raise ContentErrors([ContentError(path, "more than 1 tag; at most 1", 5, "tags")])
+
+    monkeypatch.setattr(generator.new, "parse_event", parse_with_a_bound)
+    root = make_site({})
+    with pytest.raises(NewEventError) as failure:
+        new_event(root, load_config(root), "T", "2018", ["a", "b"])
+    assert str(failure.value) == "--tag: more than 1 tag; at most 1"
+    assert not (root / "content" / "events").exists()

@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import BuildOptions, build
 from generator.content import parse_event
-from generator.errors import ContentErrors
+from generator.errors import ContentError, ContentErrors
 from generator.frontmatter import CONTROL
 from generator.importer import ImportFailed, import_file
 from generator.markup import make_markdown
@@ -237,14 +238,14 @@ def test_any_sheet_is_imported_into_files_a_build_reads_or_refused(tmp_path_fact
 
 # 2. Nesting: bounded, with a clear message.
 
-@pytest.mark.parametrize("text", ["[" * 100_000, "[" * 33 + "]" * 33,
-                                  '{"events": [], "x": ' + "{\"a\": " * 40 + "1" + "}" * 41])
+@pytest.mark.parametrize("text", ["[" * 100_000, "[" * 17 + "]" * 17,
+                                  '{"events": [], "x": ' + "{\"a\": " * 16 + "1" + "}" * 17])
 def test_deeply_nested_json_is_refused_in_one_line(tmp_path, text):
     path = write(tmp_path, "deep.json", text)
     with pytest.raises(ImportFailed) as failure:
         import_file(path, tmp_path / "events")
-    assert str(failure.value) == (f"{path}: nests lists and objects more than 32 deep; a "
-                                  "TimelineJS timeline needs 4, so this is not one")
+    assert str(failure.value) == (f"{path}: nests lists and objects more than 16 deep; a "
+                                  "TimelineJS timeline needs 5, so this is not one")
     assert not (tmp_path / "events").exists()
 
 
@@ -253,7 +254,7 @@ def slide(headline: str, text: str, year: int = 2000, **more: object) -> dict:
 
 
 def test_deeply_nested_html_keeps_its_words(tmp_path):
-    data = {"events": [slide("Deep", "<div>" * 20_000 + "deep words"),
+    data = {"events": [slide("Deep", "<div>" * 15_000 + "deep words"),
                        slide("Quoted", "<blockquote>" * 100 + "quoted words", 2001)]}
     report = import_file(write(tmp_path, "t.json", data), tmp_path / "events")
     deep, quoted = (p.read_text(encoding="utf-8") for p in report.written)
@@ -451,9 +452,9 @@ def test_a_hostile_but_valid_timeline_imports_and_builds_without_script(tmp_path
     report = import_file(write(tmp_path, "t.json", data), site / "content" / "events")
     assert len(report.written) == 3
     assert f"'Hostile links' (2006): its group '{'x' * 60}…' was left out: it is longer than " \
-           "100 characters in a URL" in report.not_carried
+           "100 characters, as written or in a URL" in report.not_carried
     assert f"'Hostile links' (2006): its unique_id '{'Ω' * 60}…' was left out: it is longer " \
-           "than 100 characters in a URL" in report.not_carried
+           "than 100 characters, as written or in a URL" in report.not_carried
     build(BuildOptions(root=site, output=site / "site"))
     problems = []
     for page in sorted((site / "site").rglob("*")):
@@ -489,13 +490,13 @@ def test_more_than_20000_slides_are_refused(tmp_path):
     assert not (tmp_path / "events").exists()
 
 
-def test_a_slide_of_more_than_200000_characters_is_left_out(tmp_path):
-    data = {"events": [slide("Long", "<p>" + "word " * 40_001 + "</p>"), slide("Short", "x")]}
+def test_a_slide_of_more_than_100000_characters_is_left_out(tmp_path):
+    data = {"events": [slide("Long", "<p>" + "word " * 20_001 + "</p>"), slide("Short", "x")]}
     report = import_file(write(tmp_path, "t.json", data), tmp_path / "events")
     assert [p.name for p in report.written] == ["2000-short.md"]
     assert list(report.not_carried) == [
-        "'Long' (2000) was left out: it holds 200,046 characters of text; chronoline imports "
-        "at most 200,000 from one slide"]
+        "'Long' (2000) was left out: it holds 100,046 characters of text; chronoline imports "
+        "at most 100,000 from one slide"]
 
 
 @pytest.mark.parametrize("name, text", [
@@ -519,3 +520,37 @@ def test_slow_inputs_import_without_hanging(tmp_path, name, text):
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith("Imported ")
+
+
+def test_headlines_dates_shown_and_captions_past_their_bounds(tmp_path):
+    data = {"events": [slide("Word " * 100, "", 2009, display_date="Spring " * 20,
+                             media={"url": "https://example.org/m.jpg", "caption": "c" * 1_001,
+                                    "credit": "Credit", "alt": "a" * 1_001})]}
+    report = import_file(write(tmp_path, "t.json", data), tmp_path / "events")
+    fields = yaml.safe_load(report.written[0].read_text(encoding="utf-8").split("---\n")[1])
+    assert fields == {"title": "Word " * 59 + "Word…", "date": "2009",
+                      "media": {"url": "https://example.org/m.jpg", "credit": "Credit"}}
+    label = f"'{'Word ' * 11}Word…' (2009)"
+    assert list(report.not_carried) == [
+        f"{label}: its headline was shortened to 300 characters",
+        f"{label}: its display_date was left out: it is longer than 100 characters",
+        f"{label}: its media caption was left out: it is longer than 1,000 characters",
+        f"{label}: its media alt text was left out: it is longer than 1,000 characters"]
+
+
+def test_a_slide_whose_file_a_build_would_refuse_is_left_out(tmp_path, monkeypatch):
+    """Whatever bound a build has, import reads each file back as the build does first."""
+    import generator.importer
+
+    def parse_with_a_bound(data: bytes, path: str, *args: object) -> object:
+        if b"Refused" in data:
+            raise ContentErrors([ContentError(path, "is longer than 3 words", 2, "title")])
+        return parse_event(data, path, *args)
+
+    monkeypatch.setattr(generator.importer, "parse_event", parse_with_a_bound)
+    data = {"events": [slide("Refused by a build", "", 2010), slide("Kept", "", 2011)]}
+    report = import_file(write(tmp_path, "t.json", data), tmp_path / "events")
+    assert [p.name for p in report.written] == ["2011-kept.md"]
+    assert list(report.not_carried) == [
+        "'Refused by a build' (2010) was left out: a build would refuse it (title: is longer "
+        "than 3 words)"]
