@@ -22,6 +22,9 @@ _MARKUP = re.compile(r"[\[\]{`]")
 # Quoted inside a link's address, so that the address ends where the link says it does.
 _NOT_IN_LINKS = re.compile(r"[\s<>\"{}|\\^`()\[\]]")
 _BACKTICKS = re.compile(r"`+")
+# Elements inside which Python-Markdown reads no fenced code block.
+_CONTAINERS = frozenset({"blockquote", "li", "ul", "ol", "dd", "dt", "dl", "table", "tr", "td",
+                         "th", "_inline"})
 
 
 def to_markdown(html: str) -> tuple[str, tuple[str, ...]]:
@@ -72,12 +75,6 @@ def _flatten_below(soup: BeautifulSoup, limit: int) -> bool:
     return flattened
 
 
-def _title(title: object) -> str:
-    """A link's or image's title as Markdown writes it: one line, no double quote to end it."""
-    words = " ".join(str(title or "").replace('"', "'").replace("\\", "/").split())
-    return f' "{words}"' if words else ""
-
-
 class _SafeConverter(MarkdownConverter):
     """markdownify, writing only links it checked and text that stays text."""
 
@@ -87,7 +84,9 @@ class _SafeConverter(MarkdownConverter):
         self.numbers: dict[int, int] = {}
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        text = super().escape(text, parent_tags)
+        # Backslashes first, so that each one after this is an escape of ours: a slide's
+        # own "\`" must not cancel the escape of its backtick.
+        text = super().escape(text.replace("\\", "\\\\"), parent_tags)
         text = _ENTITY.sub("&amp;", text)
         text = _TAG_START.sub("&lt;", text)
         return _MARKUP.sub(lambda m: "\\" + m.group(), text)
@@ -101,7 +100,9 @@ class _SafeConverter(MarkdownConverter):
             self.notes.append(f"a link to '{_short(href)}' in its text was left out (its "
                               "words were kept): not an http(s) or mailto link")
             return text
-        return f"[{text}]({link}{_title(el.get('title'))})"
+        # No title: Markdown reads code spans before links, so a backtick in a title could
+        # pair with one after it and leave the rest of the title as HTML.
+        return f"[{text}]({link})"
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         alt = self.escape(" ".join(str(el.get("alt") or "").split()), parent_tags)
@@ -114,7 +115,7 @@ class _SafeConverter(MarkdownConverter):
             return alt
         if "_inline" in parent_tags:
             return alt
-        return f"![{alt}]({link}{_title(el.get('title'))})"
+        return f"![{alt}]({link})"
 
     def convert_video(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         source = el.find("source", src=True)
@@ -125,11 +126,20 @@ class _SafeConverter(MarkdownConverter):
                               "not an http(s) link")
         return f"[{text or 'video'}]({link})" if link and "_inline" not in parent_tags else text
 
+    def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        # On one line: in a quotation or a list, a line of code that starts with ">" or "-"
+        # would end the code span and go on as Markdown (or HTML, with raw_html = true).
+        return super().convert_code(el, " ".join(text.splitlines()), parent_tags)
+
+    convert_kbd = convert_samp = convert_code
+
     def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        # A fence longer than any run of backticks inside, so the code cannot close it early
-        # and go on as Markdown (or as HTML, on a site with raw_html = true).
         if not text:
             return ""
+        if parent_tags & _CONTAINERS:  # where Markdown has no fenced code: a code span
+            return f"\n\n{self.convert_code(el, strip_pre(text), parent_tags)}\n\n"
+        # A fence longer than any run of backticks inside, so the code cannot close it early
+        # and go on as Markdown (or as HTML, on a site with raw_html = true).
         longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
         return f"\n\n{fence}\n{strip_pre(text)}\n{fence}\n\n"

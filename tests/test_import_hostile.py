@@ -22,7 +22,8 @@ from generator.content import parse_event
 from generator.errors import ContentError, ContentErrors
 from generator.frontmatter import CONTROL
 from generator.importer import ImportFailed, import_file
-from generator.markup import make_markdown
+from generator.markup import make_markdown, render
+from generator.slidetext import to_markdown
 
 from conftest import read_html
 
@@ -366,7 +367,7 @@ def test_links_that_could_run_script_are_dropped_and_markup_stays_text(tmp_path)
     body = report.written[0].read_text(encoding="utf-8").split("---\n", 2)[2]
     assert body == (
         "A click, two, three, four, five, [mail](mailto:ada@example.org), "
-        "[six](https://example.org/x%20y), [seven](https://example.org/a%29b \"say 'hi'\").\n"
+        "[six](https://example.org/x%20y), [seven](https://example.org/a%29b).\n"
         "\n"
         "&lt;img src=x onerror=alert(4)> &amp;lt;b&amp;gt; \\{: onclick=\"alert(5)\"} "
         "\\[z\\](javascript:alert(6)) \\`code\\` &lt;https://example.org>\n"
@@ -554,3 +555,24 @@ def test_a_slide_whose_file_a_build_would_refuse_is_left_out(tmp_path, monkeypat
     assert list(report.not_carried) == [
         "'Refused by a build' (2010) was left out: a build would refuse it (title: is longer "
         "than 3 words)"]
+
+
+HOSTILE_PARTS = ["`", "\\", "|", "<b onclick=1>", " ", "[", "]", "(javascript:x)", "{: onclick=1}",
+                 "\n", ">", "- ", "#", "*", "_", "&lt;i onclick=2&gt;", "<!--", "-->", ":",
+                 '<a href="javascript:y">', "</a>", "```{ onfocus=3 }", "&amp;", "<br>"]
+WRAPPERS = ["<p>{0} <a href='https://e.org/'>{1}</a> <code>{0}</code></p>",
+            "<blockquote><pre>{0}</pre>{1}<code>{1}</code></blockquote>",
+            "<ol><li><code>{0}</code><ul><li><pre>{1}</pre>{0}</li></ul></li></ol>",
+            "<table><tr><th>{1}</th><th>h</th></tr><tr><td><pre>{0}</pre></td>"
+            "<td><code>{1}</code>{0}</td></tr></table>",
+            "<dl><dt><pre>{0}</pre></dt><dd><kbd>{1}</kbd></dd></dl><h2>{0}</h2>",
+            "<p><img src='https://e.org/i.png' alt='{0}' title='{1}'> {1}</p><pre>{0}</pre>"]
+
+
+@settings(max_examples=FUZZ_EXAMPLES * 4, deadline=None)
+@given(st.sampled_from(WRAPPERS), st.lists(st.sampled_from(HOSTILE_PARTS), max_size=8),
+       st.lists(st.sampled_from(HOSTILE_PARTS), max_size=8))
+def test_slide_html_stays_text_on_a_site_that_lets_html_through(wrapper, first, second):
+    html = wrapper.format(*("".join(part).replace("'", "&#39;") for part in (first, second)))
+    markdown, _ = to_markdown(html)
+    assert script_problems(render(make_markdown(True), markdown), "page") == []
