@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from generator.errors import CommandFailed
 from generator.eventfile import event_text, write_new
+from generator.frontmatter import CONTROL
 
 WORKFLOW = Path(__file__).parent / "starter" / "pages.yml"
+# Half a UTF-16 pair: what Python makes of bytes in a command line that are not UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class InitError(CommandFailed):
@@ -20,6 +24,12 @@ def init_site(folder: Path, title: str, language: str, force: bool = False,
               today: dt.date | None = None) -> tuple[list[Path], list[Path]]:
     """Write a new site into `folder`: returns the files written and those left as they were.
     A folder with files in it is refused unless `force`; no file is ever overwritten."""
+    # A title no page may hold, or that chronoline.toml cannot, is refused before any writing.
+    if bad := CONTROL.search(title):
+        raise InitError(f"--title holds a control character (U+{ord(bad.group()):04X}); "
+                        "remove it")
+    if _SURROGATE.search(title):
+        raise InitError("--title is not UTF-8 text; check your terminal's encoding")
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{folder}: is a file, not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:

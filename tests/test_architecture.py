@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
     {"errors", "slugs", "memo"},
     {"config", "dates", "i18n", "sources"},
-    {"model", "frontmatter", "markup", "eventfile"},
+    {"model", "frontmatter", "markup", "eventfile", "importfile", "slidetext"},
     {"content", "timeline", "pages"},
     {"structured", "feeds"},
     {"exports", "sitemap"},

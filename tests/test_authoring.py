@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -13,6 +14,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.config import load_config
+from generator.content import parse_event
+from generator.errors import ContentError, ContentErrors
+from generator.markup import make_markdown
+from generator.new import NewEventError, new_event
 
 from conftest import event_file, read_html
 
@@ -226,3 +235,85 @@ def test_check_finds_a_broken_layout_too(make_site):
     result = run("check", cwd=root)
     assert result.returncode == 1
     assert result.stderr.startswith("layouts/base.html:1: template:")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["Red \x1b[31m alert"], "the title holds a control character (U+001B); remove it"),
+    (["T\udcff"], "the title is not UTF-8 text; check your terminal's encoding"),
+    (["T", "--tag", "bell\x07"], "--tag 'bell\\x07': holds a control character (U+0007); "
+                                 "remove it"),
+    (["T", "--tag", "!!"], "--tag '!!': has no letters or digits to use in a URL"),
+    (["T", "--tag", "EU", "--tag", "eu"], "--tag 'eu': would share the page tags/eu/ with "
+                                          "--tag 'EU'; keep one of them"),
+    (["T", "--tag", "x" * 101], f"--tag '{'x' * 40}'...: is too long for a URL (at most 100 "
+                                "letters and digits)"),
+    (["T", "--source", "javascript:alert(1)"], "--source 'javascript:alert(1)': is not an "
+                                               "http(s) link; write the full address, "
+                                               "starting with https://"),
+    (["T", "--source", "https://example.org/a b"], "--source 'https://example.org/a b': holds "
+                                                   "a space, which a link cannot; write it as "
+                                                   "%20"),
+])
+def test_new_refuses_what_a_build_would_naming_the_argument(make_site, args, message):
+    root = make_site({})
+    result = subprocess.run([sys.executable, "-m", "generator", "new", *args, "--date", "2018"],
+                            cwd=root, capture_output=True, timeout=60,
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"})
+    assert result.returncode == 1
+    assert result.stderr.decode("utf-8", "replace") == f"chronoline new: {message}\n"
+    assert not (root / "content" / "events").exists()
+
+
+def test_new_refuses_a_nul_in_the_title(make_site):
+    """A command line cannot hold NUL; the library can."""
+    root = make_site({})
+    with pytest.raises(NewEventError, match=r"^the title holds a control character \(U\+0000\)"):
+        new_event(root, load_config(root), "N\x00ul", "2018")
+    assert not (root / "content" / "events").exists()
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(), st.lists(st.text(max_size=12), max_size=3),
+       st.lists(st.sampled_from(["https://example.org/a", "http://x.test/p?q=1", "ftp://x",
+                                 "https://e.org/ä b", "//e.org", "https://[::1]/"]),
+                max_size=2))
+def test_whatever_new_writes_a_build_reads(tmp_path_factory, title, tags, urls):
+    root = tmp_path_factory.mktemp("site")
+    (root / "chronoline.toml").write_text('title = "T"\n', encoding="utf-8")
+    try:
+        path = new_event(root, load_config(root), title, "2018-07-19", tags, urls)
+    except NewEventError as exc:
+        assert "\n" not in str(exc)
+        assert not (root / "content").exists()
+        return
+    assert parse_event(path.read_bytes(), path.name, make_markdown(False), dt.UTC).title \
+        == title.strip()
+
+
+@pytest.mark.parametrize("title, message", [
+    ("A\x1b[31mB", "--title holds a control character (U+001B); remove it"),
+    ("A\udcffB", "--title is not UTF-8 text; check your terminal's encoding"),
+])
+def test_init_refuses_a_title_no_page_may_hold(tmp_path, title, message):
+    result = subprocess.run([sys.executable, "-m", "generator", "init", "site", "--title", title],
+                            cwd=tmp_path, capture_output=True, timeout=60,
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"})
+    assert result.returncode == 1
+    assert result.stderr.decode("utf-8", "replace") == f"chronoline init: {message}\n"
+    assert not (tmp_path / "site").exists()
+
+
+def test_new_reads_its_file_as_the_build_will_before_writing(make_site, monkeypatch):
+    """Whatever bound a build has, `new` names the argument that passes it."""
+    import generator.new
+
+    def parse_with_a_bound(data: bytes, path: str, *args: object) -> object:
+        raise ContentErrors([ContentError(path, "more than 1 tag; at most 1", 5, "tags")])
+
+    monkeypatch.setattr(generator.new, "parse_event", parse_with_a_bound)
+    root = make_site({})
+    with pytest.raises(NewEventError) as failure:
+        new_event(root, load_config(root), "T", "2018", ["a", "b"])
+    assert str(failure.value) == "--tag: more than 1 tag; at most 1"
+    assert not (root / "content" / "events").exists()

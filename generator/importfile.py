@@ -1,0 +1,203 @@
+"""Read a TimelineJS file (TimelineJS3 JSON, TimelineJS 2 JSON, a sheet as CSV), bounded."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from generator.errors import CommandFailed
+
+# Bounds no real timeline comes near (the largest TimelineJS examples are 25 KB, with 41
+# slides), so that a hostile file is refused at once rather than filling memory or the disk.
+MAX_BYTES = 50 * 1024 * 1024
+MAX_SLIDES = 20_000
+MAX_NESTING = 16  # lists and objects inside one another; a TimelineJS timeline needs 5
+PARTS = ("year", "month", "day", "hour", "minute", "second")
+# "1963,8,9": each run of spaces has one place in the pattern, so a long line of commas and
+# spaces that does not match fails at once (the pattern before took 2^n steps to fail).
+_LEGACY_DATE = re.compile(r"-?\d+\s*(?:,\s*(?:-?\d+\s*)?)*")
+_TIME = re.compile(r"(\d{1,2})(?:[:.]?(\d{2})(?:[:.](\d{2}))?)?\s*(?:([ap])\.?m\.?)?", re.I)
+_FIRST_LINE = re.compile(r"[^\r\n]*")
+
+
+class ImportFailed(CommandFailed):
+    """A file that is not a timeline this importer can read; the message is one line."""
+
+
+def load(path: Path) -> dict:
+    """The file's timeline in TimelineJS3's shape, whichever of the three forms it was in."""
+    text = _decode(_read(path), path)
+    if not text.strip():
+        raise ImportFailed(f"{path}: is empty; export the timeline again, as TimelineJS JSON "
+                           "or as a TimelineJS spreadsheet saved as CSV")
+    if text.lstrip().startswith(("{", "[")):
+        data = _from_json(text, path)
+    elif (data := from_csv(text, path)) is None:
+        raise ImportFailed(f"{path}: is neither TimelineJS JSON nor a TimelineJS spreadsheet "
+                           "saved as CSV (with columns such as Year and Headline)")
+    if len(data["events"]) > MAX_SLIDES:
+        raise ImportFailed(f"{path}: has {len(data['events']):,} slides; chronoline imports at "
+                           f"most {MAX_SLIDES:,} from one file, so split it into several")
+    return data
+
+
+def _read(path: Path) -> bytes:
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # not stat(): a pipe or /dev/zero has no size
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise ImportFailed(f"{path}: is larger than {MAX_BYTES // 1024 // 1024} MB; chronoline "
+                           "imports TimelineJS files up to that size (real ones are far smaller)")
+    return data
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = len(re.findall(rb"\r\n?|\n", data[: exc.start])) + 1
+        raise ImportFailed(f"{path}:{line}: is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                           "save it as UTF-8 (in Excel: 'CSV UTF-8')") from None
+
+
+def _from_json(text: str, path: Path) -> dict:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(f"{path}:{exc.lineno}: is not JSON ({exc.msg})") from None
+    except RecursionError:  # json reads nested lists and objects by recursion
+        raise ImportFailed(_too_deep(path)) from None
+    except ValueError:  # Python reads at most 4,300 digits of an integer
+        raise ImportFailed(f"{path}: holds a number of more than 4,300 digits, which no "
+                           "timeline has") from None
+    if _deeper_than(data, MAX_NESTING):
+        raise ImportFailed(_too_deep(path))
+    if isinstance(data, dict) and isinstance(data.get("events"), list):
+        return data
+    timeline = data.get("timeline") if isinstance(data, dict) else None
+    if isinstance(timeline, dict) and isinstance(timeline.get("date"), list):
+        return from_legacy(timeline)
+    raise ImportFailed(f"{path}: is not a TimelineJS timeline: it has no 'events' list "
+                       "(TimelineJS3) and no 'timeline.date' list (TimelineJS 2)")
+
+
+def _too_deep(path: Path) -> str:
+    return (f"{path}: nests lists and objects more than {MAX_NESTING} deep; a TimelineJS "
+            "timeline needs 5, so this is not one")
+
+
+def _deeper_than(data: object, limit: int) -> bool:
+    """True if lists and mappings nest more than `limit` deep in `data` (no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value \
+            if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def from_legacy(timeline: dict) -> dict:
+    """TimelineJS 2's `timeline` object in TimelineJS3's shape; what has the wrong type stays
+    as it was, for the slides' reader to report."""
+    title = _legacy_slide(timeline)
+    title.pop("start_date")
+    eras = timeline.get("era")
+    return {"title": title, "events": [_legacy_slide(d) for d in timeline["date"]],
+            "eras": [_legacy_slide(e) for e in eras] if isinstance(eras, list) else eras}
+
+
+def _legacy_slide(slide: object) -> object:
+    if not isinstance(slide, dict):
+        return slide
+    data = {key: value for key, value in slide.items() if key not in (
+        "startDate", "endDate", "headline", "text", "tag", "asset", "date", "era", "type")}
+    asset = slide.get("asset")
+    data.update(text={"headline": slide.get("headline"), "text": slide.get("text")},
+                start_date=_legacy_date(slide.get("startDate")), group=slide.get("tag"),
+                media={("url" if k == "media" else k): v for k, v in asset.items()}
+                if isinstance(asset, dict) else asset)
+    if not blank(slide.get("endDate")):
+        data["end_date"] = _legacy_date(slide["endDate"])
+    return data
+
+
+def _legacy_date(value: object) -> object:
+    """`"1963,8,9"` as a TimelineJS3 date object; anything else as it was, to be reported."""
+    text = str(value).strip() if value is not None else ""
+    if _LEGACY_DATE.fullmatch(text):
+        return dict(zip(PARTS, (part.strip() for part in text.split(",")), strict=False))
+    return value
+
+
+def from_csv(text: str, path: Path) -> dict | None:
+    """A TimelineJS sheet saved as CSV, read as TimelineJS reads it; None if it is not one."""
+    # Any line ends (Excel for the Mac wrote CR alone), and the delimiter Excel writes where
+    # the decimal mark is a comma.
+    header = _FIRST_LINE.match(text).group()
+    delimiter = max((",", ";", "\t"), key=header.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        if not {"Year", "Headline"} <= {name.strip() for name in reader.fieldnames or ()}:
+            return None
+        return _sheet(reader)
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise ImportFailed(f"{path}:{reader.reader.line_num}: holds a field of more than "
+                               f"{csv.field_size_limit():,} characters, which no spreadsheet "
+                               "cell holds (Google Sheets: 50,000)") from None
+        raise ImportFailed(f"{path}:{reader.reader.line_num}: cannot be read as CSV "
+                           f"({exc})") from None
+
+
+def _sheet(reader: csv.DictReader) -> dict:
+    data: dict = {"events": [], "eras": []}
+    for raw in reader:
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+        if not any(row.values()):
+            continue
+        slide = {"start_date": _csv_date(row, ""), "end_date": _csv_date(row, "End "),
+                 "display_date": row.get("Display Date"),
+                 "group": row.get("Group") or row.get("Tag"),
+                 "text": {"headline": row.get("Headline"), "text": row.get("Text")},
+                 "media": {"url": row.get("Media"), "credit": row.get("Media Credit"),
+                           "caption": row.get("Media Caption"),
+                           "thumbnail": row.get("Media Thumbnail"), "alt": row.get("Alt Text")}}
+        if background := row.get("Background"):  # TimelineJS: a URL, or else a colour
+            slide["background"] = {"url" if re.match(r"(https?:)?//?", background) else "color":
+                                   background}
+        kind = row.get("Type", "").lower()
+        if kind == "title" and "title" not in data:
+            data["title"] = slide
+        else:
+            data["eras" if kind == "era" else "events"].append(slide)
+    return data
+
+
+def blank(value: object) -> bool:
+    """True for what TimelineJS shows as nothing: null, "", whitespace, {} and []."""
+    return value is None or value == {} or value == [] or (isinstance(value, str)
+                                                          and not value.strip())
+
+
+def _csv_date(row: dict[str, str], prefix: str) -> dict | None:
+    if not row.get(prefix + "Year"):
+        return None
+    date: dict = {part: row.get(prefix + part.title(), "") for part in PARTS[:3]}
+    clock = row.get(prefix + "Time", "")
+    if match := _TIME.fullmatch(clock):
+        hour, minute, second, half = match.groups()
+        hour = int(hour) % 12 + (12 if half.lower() == "p" else 0) if half else int(hour)
+        date.update(hour=hour, minute=minute or 0, second=second or "")
+    elif clock:
+        date["hour"] = clock  # not a time: reported as such
+    return date
