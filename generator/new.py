@@ -75,8 +75,12 @@ def _check_readable(text: str, name: str, config: SiteConfig) -> None:
         raise NewEventError(f"{what}: {error.message}") from None
 
 
+# YAML reads these as line breaks, so a title holding one would come back with a space there.
+_LINE_BREAKS = re.compile("[\x80-\x9f\u2028\u2029]")
+
+
 def _check_text(what: str, text: str) -> None:
-    if bad := CONTROL.search(text):
+    if bad := CONTROL.search(text) or _LINE_BREAKS.search(text):
         raise NewEventError(f"{what} holds a control character (U+{ord(bad.group()):04X}); "
                             "remove it")
     if _SURROGATE.search(text):

@@ -239,6 +239,8 @@ def test_check_finds_a_broken_layout_too(make_site):
 
 @pytest.mark.parametrize("args, message", [
     (["Red \x1b[31m alert"], "the title holds a control character (U+001B); remove it"),
+    (["Next\x85line"], "the title holds a control character (U+0085); remove it"),
+    (["Two\u2028lines"], "the title holds a control character (U+2028); remove it"),
     (["T\udcff"], "the title is not UTF-8 text; check your terminal's encoding"),
     (["T", "--tag", "bell\x07"], "--tag 'bell\\x07': holds a control character (U+0007); "
                                  "remove it"),
