@@ -351,7 +351,9 @@ def took_too_long(seconds: float, data: bytes, stopped: TookTooLong) -> str:
     """The message for a file stopped after `seconds`, with what most likely made it slow:
     where it was stopped tells the Markdown from the front matter."""
     message = f"took more than {seconds:g} s to read"
-    if not _raised_in(stopped, "markdown"):
+    # Stopped in what reads the front matter; elsewhere (Markdown, or the checks of the body's
+    # shape that come before it) the body is what is long.
+    if _raised_in(stopped, "yaml", "generator.frontmatter", "generator.dates"):
         return f"{message}; shorten or simplify its front matter"
     unclosed = data.count(b"[") - data.count(b"]")
     if unclosed >= _UNCLOSED_AT_LEAST:
@@ -381,11 +383,12 @@ def could_not_read(exc: Exception, data: bytes) -> str:
             "please report this as a bug in chronoline")
 
 
-def _raised_in(exc: BaseException, package: str) -> bool:
-    """True if `exc` passed through the code of `package` (a top-level module name)."""
+def _raised_in(exc: BaseException, *modules: str) -> bool:
+    """True if `exc` passed through the code of one of `modules` or of a module inside one."""
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_globals.get("__name__", "").partition(".")[0] == package:
+        name = tb.tb_frame.f_globals.get("__name__", "")
+        if any(name == module or name.startswith(f"{module}.") for module in modules):
             return True
         tb = tb.tb_next
     return False
