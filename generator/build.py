@@ -67,6 +67,7 @@ from generator.sources import (
     SourceFiles,
     Stamp,
     discover,
+    leads_out,
     readable,
     stamp_of,
     static_files,
@@ -218,6 +219,10 @@ class Builder:
         if not (root / "content").is_dir():
             raise BuildFailed([ContentError(str(root), "has no content/ folder; put event files "
                                             "in content/, or point --source at the site's folder")])
+        if leads_out(root, "content"):
+            raise BuildFailed([ContentError("content", "is a link that leads out of the site's "
+                                            "folder, and chronoline publishes only what is "
+                                            "inside it; put the folder itself there")])
         sources = self._discover(changed)
         events = self._read_events(sources.events, config, changed)
         timeline = self._assemble(events, config)

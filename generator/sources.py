@@ -62,12 +62,17 @@ def static_files(root: Path) -> Walked:
     folder = root / STATIC
     if not folder.is_dir():
         return Walked((), (), ())
-    # A site that comes with a clone may hold a link here to anywhere (a home folder): what
-    # is published comes from inside the site's folder.
-    if root.resolve() not in folder.resolve().parents:
+    if leads_out(root, STATIC):
         return Walked((), (f"{STATIC}: skipped: it leads out of the site's folder (through a "
                            "link); put the files in it instead",), ())
     return walk(root, STATIC)
+
+
+def leads_out(root: Path, folder: str) -> bool:
+    """True when `root/folder` is, or lies under, a link that leads out of the site's folder.
+    A site that comes with a clone may hold such a link to anywhere (a home folder): what is
+    published comes from inside the site's folder."""
+    return root.resolve() not in (root / folder).resolve().parents
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from generator.build import BuildOptions, build
+from generator.cli import main
 from generator.sources import discover
 
 from conftest import build_site, event_file
@@ -154,3 +155,27 @@ def test_folders_inside_one_another_deeper_than_python_recurses_are_read(make_si
     finally:
         sys.setrecursionlimit(limit)
     assert found.events == ("content/a.md", "content/" + "d/" * 300 + "deep.md")
+
+
+def test_a_content_folder_that_leads_out_of_the_site_is_refused(tmp_path, capsys):
+    outside = tmp_path / "home" / ".ssh"
+    outside.mkdir(parents=True)
+    (outside / "id_ed25519").write_text("PRIVATE\n", encoding="utf-8")
+    (outside / "event.md").write_text(event_file(), encoding="utf-8")
+    root = tmp_path / "clone"
+    root.mkdir()
+    (root / "content").symlink_to(outside)
+    assert main(["build", "--source", str(root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("content: is a link that leads out of the site's folder, and chronoline "
+                      "publishes only what is inside it; put the folder itself there")
+    assert not (root / "site").exists()
+
+
+def test_a_content_folder_linked_inside_the_site_is_read(tmp_path):
+    root = tmp_path / "site-src"
+    (root / "events").mkdir(parents=True)
+    (root / "events" / "a.md").write_text(event_file(), encoding="utf-8")
+    (root / "content").symlink_to("events")
+    build(BuildOptions(root=root))
+    assert (root / "site" / "events" / "a" / "index.html").is_file()
