@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -286,7 +287,12 @@ class _Reader:
         if not isinstance(value.data, dict):
             self.error("extra", "must be a mapping", value.line)
             return ""
-        return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
+        problems: list[tuple[Value, str]] = []
+        plain = _plain(value, problems)
+        for bad, why in problems:
+            self.error("extra", f"{quoted(bad.data)} {why}; write it as text, in quotes, or "
+                       "leave it out", bad.line)
+        return json.dumps(plain, ensure_ascii=False, sort_keys=True) if not problems else ""
 
     def url(self, entry: dict[str, Value], key: str, field: str, line: int,
             required: bool = False) -> str:
@@ -382,17 +388,26 @@ def _inline(md: markdown.Markdown, text: str) -> str:
     return " ".join(p.strip() for p in re.findall(r"<p>(.*?)</p>", html, re.DOTALL)) or html
 
 
-def _plain(value: Value) -> object:
-    """A YAML value as plain JSON-able data, scalars typed as YAML reads them."""
+def _plain(value: Value, problems: list[tuple[Value, str]]) -> object:
+    """A YAML value as plain JSON-able data, scalars typed as YAML reads them; a number JSON
+    cannot hold (NaN, infinity, thousands of digits) is added to `problems`."""
     if isinstance(value.data, dict):
-        return {key: _plain(item) for key, item in value.data.items()}
+        return {key: _plain(item, problems) for key, item in value.data.items()}
     if isinstance(value.data, list):
-        return [_plain(item) for item in value.data]
+        return [_plain(item, problems) for item in value.data]
     kind = value.tag.rsplit(":", 1)[-1]
     if kind == "null":
         return None
     if kind in ("bool", "int", "float"):
-        return yaml.safe_load(value.data)
+        try:
+            number = yaml.safe_load(value.data)
+        except ValueError:  # past Python's limit of digits for a number read from text
+            problems.append((value, "is a number too long to carry"))
+            return None
+        if isinstance(number, float) and not math.isfinite(number):
+            problems.append((value, "is not a number JSON can hold"))
+            return None
+        return number
     return value.data
 
 

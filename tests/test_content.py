@@ -4,10 +4,13 @@ import datetime as dt
 
 import pytest
 
+from generator.build import BuildOptions, build
 from generator.content import parse_event
-from generator.errors import ContentErrors
+from generator.errors import BuildFailed, ContentErrors
 from generator.markup import make_markdown
 from generator.workers import parse_files
+
+from conftest import event_file
 
 UTC = dt.UTC
 
@@ -178,3 +181,17 @@ def test_events_parsed_together_share_their_tags_and_publishers():
     assert a.sources[0].url != b.sources[0].url
     alone = parse(text.format("c"))
     assert alone.tags == a.tags and alone.tags[0] is not a.tags[0]
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    (".nan", "'.nan' is not a number JSON can hold"),
+    ("-.inf", "'-.inf' is not a number JSON can hold"),
+    ("1.0e+999", "'1.0e+999' is not a number JSON can hold"),
+    ("9" * 5000, "'" + "9" * 60 + "'… (5,000 characters) is a number too long to carry"),
+])
+def test_extra_numbers_json_cannot_hold_are_errors_with_their_line(make_site, written, message):
+    root = make_site({"content/a.md": event_file(extra=f"\n  ok: 1\n  n: {written}")})
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(root=root))
+    assert [str(e) for e in failed.value.errors] == [
+        f"content/a.md:6: extra: {message}; write it as text, in quotes, or leave it out"]
