@@ -30,11 +30,19 @@ def check(options: BuildOptions) -> CheckReport:
     builder = Builder(options)
     try:
         builder.render()  # templates too: a broken layout is an error of the build
-        config, _sources, timeline = builder.read()
+        config, sources, timeline = builder.read()
     except BuildFailed as exc:
         return CheckReport(tuple(exc.errors), (), None)
-    found = warnings_of(timeline) + removed_for_safety(timeline, options.root, config.raw_html)
+    found = (_left_out(sources.warnings) + warnings_of(timeline)
+             + removed_for_safety(timeline, options.root, config.raw_html))
     return CheckReport((), tuple(found), timeline)
+
+
+def _left_out(warnings: tuple[str, ...]) -> list[ContentError]:
+    """What the walk of content/ and layouts/static/ left out (links out of the site, loops,
+    folders it cannot read), each `path: why`, as a build warns of it."""
+    return [ContentError(path, why) for path, _, why in
+            (warning.partition(": ") for warning in warnings)]
 
 
 def warnings_of(timeline: Timeline) -> list[ContentError]:

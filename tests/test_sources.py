@@ -179,3 +179,20 @@ def test_a_content_folder_linked_inside_the_site_is_read(tmp_path):
     (root / "content").symlink_to("events")
     build(BuildOptions(root=root))
     assert (root / "site" / "events" / "a" / "index.html").is_file()
+
+
+def test_check_warns_of_what_the_build_leaves_out(tmp_path, capsys):
+    secret = tmp_path / "secret.md"
+    secret.write_text(event_file("Secret"), encoding="utf-8")
+    root = tmp_path / "site-src"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "a.md").write_text(event_file(sources="[{url: 'https://e.org/', "
+                                                               "title: T}]"), encoding="utf-8")
+    (root / "content" / "out.md").symlink_to(secret)
+    (root / "content" / "gone.md").symlink_to(tmp_path / "nothing.md")
+    assert main(["check", "--source", str(root)]) == 0
+    assert main(["check", "--strict", "--source", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert ("warning: content/gone.md: skipped: it is a link to nothing (its target does not "
+            "exist); fix or remove it") in err
+    assert "warning: content/out.md: skipped: it is a link to a file outside content/" in err
