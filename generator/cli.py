@@ -221,9 +221,9 @@ def _init(args: argparse.Namespace) -> int:
     config = load_config(args.folder, {"title": args.title, "language": args.language})
     written, kept = init_site(args.folder, config.title, config.language, force=args.force)
     for path in written:
-        print(f"wrote {path}")
+        print(f"wrote {printable(str(path))}")
     for path in kept:
-        print(f"kept  {path} (it exists already)")
+        print(f"kept  {printable(str(path))} (it exists already)")
     print(f"Next: cd {shlex.quote(str(args.folder))} && chronoline serve")
     return 0
 
@@ -233,7 +233,7 @@ def _new(args: argparse.Namespace) -> int:
 
     config = load_config(args.source)
     path = new_event(args.source, config, args.title, args.date, args.tag, args.urls, args.draft)
-    print(path)
+    print(printable(str(path)))
     if args.edit:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
@@ -272,9 +272,9 @@ def _import(args: argparse.Namespace) -> int:
               f"  title = {json.dumps(report.title, ensure_ascii=False)}\n"
               f"  description = {json.dumps(report.text, ensure_ascii=False)}")
     for path in report.written:
-        print(f"wrote   {path}")
+        print(f"wrote   {printable(str(path))}")
     for path in report.skipped:
-        print(f"skipped {path} (it exists already)")
+        print(f"skipped {printable(str(path))} (it exists already)")
     for line in report.not_carried:
         print(f"not carried over: {line}")
     print(f"Imported {_plural(len(report.written), 'event')}, skipped "

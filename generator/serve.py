@@ -269,7 +269,7 @@ def _config_name(config: SiteConfig | None, root: Path) -> str:
 
 
 def _describe(changes: set[str]) -> str:
-    names = sorted(changes)
+    names = [printable(name) for name in sorted(changes)]  # a name may hold terminal escapes
     if len(names) <= 2:
         return ", ".join(names) + " changed"
     return f"{names[0]} and {len(names) - 1} more changed"

@@ -6,7 +6,7 @@ import os
 
 from generator.cli import main
 
-from conftest import event_file
+from conftest import Served, event_file
 
 
 def test_a_warning_escapes_a_file_name_that_would_retitle_the_terminal(make_site, tmp_path,
@@ -27,3 +27,26 @@ def test_a_command_error_escapes_a_folder_name(tmp_path, capsys):
     assert main(["build", "--source", str(folder)]) == 1
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\\x1b[31mred" in err
+
+
+def test_serve_escapes_the_name_of_a_changed_file(tmp_path):
+    root = tmp_path / "s"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "good.md").write_text(event_file("Good"), encoding="utf-8")
+    served = Served(root)
+    try:
+        mark = len(served.lines)
+        name = "\x1b]0;pwned\x07\x1b[2Jok.md"
+        (root / "content" / name).write_text(event_file("Ok"), encoding="utf-8")
+        line = served.wait_for_line(" changed", after=mark, timeout=60)
+        assert line.startswith("content/\\x1b]0;pwned\\x07\\x1b[2Jok.md changed: ")
+        assert not any("\x1b" in seen or "\x07" in seen for seen in served.lines)
+    finally:
+        served.stop()
+
+
+def test_new_escapes_the_path_it_prints(tmp_path, capsys):
+    site = tmp_path / "\x1b[2Jsite"
+    assert main(["new", "A title", "--date", "2018-07-19", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2Jsite/content/events/2018-07-19-a-title.md" in out
