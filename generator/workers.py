@@ -267,6 +267,9 @@ class TookTooLong(BaseException):
     no `except Exception` in Markdown or YAML can swallow it."""
 
 
+RAISE_AGAIN = 0.5  # seconds after which a file still read past its limit is stopped again
+
+
 class FileTimer:
     """Stops the reading of a file that takes longer than `seconds`, in the thread reading it:
     a watching thread raises TookTooLong in it (PyThreadState_SetAsyncExc), as an exception
@@ -319,17 +322,23 @@ class FileTimer:
     def _watch(self) -> None:
         with self._cond:
             while not self._closed:
-                # Each wait ends by the deadline of whichever file is read by then.
+                # Each wait ends by the deadline of whichever file is read by then: a file
+                # started during a wait of `seconds` has its deadline after that wait's end.
                 deadline = self._deadline
-                if deadline is None or self._fired:
+                if deadline is None:
                     self._cond.wait(self.seconds)
                     continue
                 left = deadline - time.monotonic()
                 if left > 0:
                     self._cond.wait(left)
-                else:  # under the lock: the file read now is the one timed
-                    self._fired = True
-                    _raise_in(self._reader, TookTooLong)
+                    continue
+                # Under the lock: the file read now is the one timed. Raised again while the
+                # file is still being read, since an exception that lands in a finalizer (a
+                # __del__ the garbage collector runs in the middle of the reading) is printed
+                # and dropped there.
+                self._fired = True
+                _raise_in(self._reader, TookTooLong)
+                self._deadline = deadline + RAISE_AGAIN
 
 
 # CPython's own way to raise an exception in another thread; other Pythons lack it, and

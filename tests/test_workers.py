@@ -328,3 +328,37 @@ def test_workers_end_with_their_parent_where_linux_s_way_is_not_had(tmp_path):
             process.wait(timeout=60)
         if worker is not None and alive(worker):
             os.kill(worker, signal.SIGKILL)
+
+
+class SpinsWhenCollected:
+    """Its finalizer runs past the time limit: the limit's first stop lands in it, where
+    Python prints an exception and drops it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __del__(self) -> None:
+        until = time.monotonic() + self.seconds
+        while time.monotonic() < until:
+            pass
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the first stop
+def test_a_stop_that_lands_in_a_finalizer_is_made_again(make_site, monkeypatch):
+    monkeypatch.setenv(FILE_SECONDS_VARIABLE, "0.2")
+    real_render = generator.content.render
+
+    def render(md, text: str) -> str:
+        if "trigger" in text:
+            SpinsWhenCollected(0.6)  # collected at once; the stop at 0.2 s lands in it
+            until = time.monotonic() + 20  # then slow in plain Python, where a stop lands
+            while time.monotonic() < until:
+                pass
+        return real_render(md, text)
+
+    monkeypatch.setattr(generator.content, "render", render)
+    root = make_site({"content/slow.md": event_file("Slow", body="trigger")})
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(root=root, jobs=1, clean=True))
+    assert [str(e) for e in failed.value.errors] == [
+        "content/slow.md: took more than 0.2 s to read; shorten it or simplify its Markdown"]
