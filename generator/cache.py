@@ -22,7 +22,9 @@ from another version of chronoline or Python, or one that cannot be read, is ign
 The header also carries a fingerprint of every class whose instances are pickled into the
 cache, found from the type hints of `Index` and `Entry`: their names, their fields in order
 and the names their `__getstate__` reads. A field added, removed, renamed, retyped or moved in
-any of them makes an older cache ignored, without a number to bump by hand.
+any of them makes an older cache ignored, without a number to bump by hand. Only the errors a
+damaged or foreign cache causes are caught (reading it fails, its signature or header differ,
+unpickling cannot read it); any other error is a bug in chronoline and stops the build.
 """
 
 from __future__ import annotations
@@ -55,8 +57,9 @@ INDEX = "index"
 FORMAT = 12
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
-_FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-             ImportError, IndexError, KeyError)
+# What unpickling raises for a stream that other code wrote: not a pickle, cut short, or naming
+# a class or module that is no longer there. Anything else it raises is a bug.
+_FOREIGN = (pickle.UnpicklingError, EOFError, AttributeError, ImportError)
 
 
 @dataclass
@@ -168,11 +171,11 @@ class Cache:
                 if not hmac.compare_digest(
                         _sign(self._secret, _shard_name(number).encode(), blob), signature):
                     return None
-                shard = pickle.loads(blob)
+                shard = _unpickle(blob)
                 if not isinstance(shard, dict):
                     return None
                 entries.update(shard)
-        except _FAILURES as exc:
+        except OSError as exc:
             log.debug("build cache entries ignored: %s", exc)
             return None
         finally:
@@ -199,17 +202,16 @@ def load(root: Path) -> Cache | None:
         return None  # see save()
     try:
         blob = (folder / INDEX).read_bytes()
-        start = len(_HEADER) + _SIGNATURE
-        if not blob.startswith(_HEADER):
-            return None  # another version of chronoline, of Python, of the classes pickled
-        if not hmac.compare_digest(_sign(secret, _HEADER, blob[start:]),
-                                   blob[len(_HEADER):start]):
-            return None
-        index = pickle.loads(blob[start:])
-        return Cache(folder, secret, index) if isinstance(index, Index) else None
-    except _FAILURES as exc:
+    except OSError as exc:
         log.debug("build cache ignored: %s", exc)
         return None
+    start = len(_HEADER) + _SIGNATURE
+    if not blob.startswith(_HEADER):
+        return None  # another version of chronoline, of Python, of the classes pickled
+    if not hmac.compare_digest(_sign(secret, _HEADER, blob[start:]), blob[len(_HEADER):start]):
+        return None
+    index = _unpickle(blob[start:])
+    return Cache(folder, secret, index) if isinstance(index, Index) else None
 
 
 def save(root: Path, index: Index, shards: dict[int, Shard]) -> None:
@@ -236,6 +238,16 @@ def save(root: Path, index: Index, shards: dict[int, Shard]) -> None:
         _write(folder / INDEX, _HEADER + _sign(secret, _HEADER, blob) + blob)
     except OSError as exc:
         log.warning("the build cache could not be written: %s", exc)
+
+
+def _unpickle(blob: bytes) -> object:
+    """What `blob` holds, or None when it is a pickle of another format: one signed with this
+    user's key, by a build of chronoline whose classes had the same shape and other names."""
+    try:
+        return pickle.loads(blob)
+    except _FOREIGN as exc:
+        log.debug("build cache ignored: %s", exc)
+        return None
 
 
 def _shard_name(number: int) -> str:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from test_incremental import CONFIGS, apply, operations, write_event
 
 import generator
+import generator.cache as cache_module
 from generator.build import BuildOptions, build
 from generator.cache import (
     CACHE_DIR,
@@ -389,3 +390,77 @@ def test_a_cache_written_before_a_model_class_changed_is_ignored(make_site, tmp_
     assert load(root) is None, "and the other way round"
     build_site(root, output=tmp_path / "clean", clean=True)
     assert tree(root / "site") == tree(tmp_path / "clean")
+
+
+def signed(blob: bytes, prefix: bytes) -> bytes:
+    """`blob` signed with this user's key, as chronoline signs what it writes."""
+    return cache_module._sign(cache_module._secret(), prefix, blob)
+
+
+def foreign_pickles() -> dict[str, bytes]:
+    """Pickles that unpickling cannot read, as those of another version of chronoline."""
+    return {"a class no longer there": b"cgenerator.model\nGone\n.",
+            "a module no longer there": b"cgenerator.gone\nThing\n.",
+            "not a pickle": b"\xff\x00 what else",
+            "cut short": pickle.dumps({b"x": "y" * 40}, protocol=pickle.HIGHEST_PROTOCOL)[:-9]}
+
+
+@pytest.mark.parametrize("kind", foreign_pickles())
+def test_a_cache_of_another_format_signed_with_the_users_key_is_ignored(make_site, kind):
+    # What an older chronoline of the same user could leave: signed with the user's own key.
+    root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B", "2019")})
+    build_site(root)
+    expected = tree(root / "site")
+    blob, index = foreign_pickles()[kind], cache_file(root)
+    header = index.read_bytes()[:index.read_bytes().index(b"\n", len(MAGIC)) + 1]
+    index.write_bytes(header + signed(blob, header) + blob)
+    shutil.rmtree(root / "site")
+    build_site(root)
+    assert tree(root / "site") == expected
+    # The same as a shard, named by a good index.
+    cache = load(root)
+    number = next(iter(cache.index.shards))
+    (root / CACHE_DIR / f"shard-{number:02x}").write_bytes(blob)
+    cache.index.shards[number] = signed(blob, f"shard-{number:02x}".encode())
+    cache.index.outputs = {}
+    save(root, cache.index, {})
+    assert load(root).entries() is None
+    shutil.rmtree(root / "site")
+    build_site(root)
+    assert tree(root / "site") == expected
+
+
+def test_a_cache_of_classes_of_another_shape_is_ignored_though_signed(make_site):
+    root = make_site({"content/a.md": event_file("A")})
+    build_site(root)
+    expected = tree(root / "site")
+    good = cache_file(root).read_bytes()
+    header = good[:good.index(b"\n", len(MAGIC)) + 1]
+    other = header[:-33] + b"0" * 32 + b"\n"  # the fingerprint of other classes
+    assert other != header and len(other) == len(header)
+    body = good[len(header) + 32:]
+    cache_file(root).write_bytes(other + signed(body, other) + body)
+    assert load(root) is None
+    shutil.rmtree(root / "site")
+    build_site(root)
+    assert tree(root / "site") == expected
+
+
+@pytest.mark.parametrize(("name", "error"), [
+    ("_sign", TypeError), ("_shard_name", KeyError), ("Cache", AttributeError),
+    ("Index", TypeError)])  # isinstance() given a function
+def test_a_bug_in_the_cache_code_stops_the_build(make_site, monkeypatch, name, error):
+    # Were it caught with the errors of a damaged cache, the cache would just be off, and no
+    # test would tell.
+    root = make_site({"content/a.md": event_file("A")})
+    build_site(root)
+    (root / "content" / "a.md").write_text(event_file("A again"), encoding="utf-8")
+
+    def broken(*args: object) -> None:
+        raise error("a bug")
+
+    monkeypatch.setattr(cache_module, name, broken)
+    with pytest.raises(error):
+        load(root).entries()
+    with pytest.raises(error):
+        build_site(root)
