@@ -18,6 +18,13 @@ or under `$XDG_CACHE_HOME`). Nothing is unpickled before its signature checks ou
 that arrives with a clone or an archive, written by anyone else, is ignored and cannot run code.
 The index holds each shard's signature, so shards of different builds are never mixed. A cache
 from another version of chronoline or Python, or one that cannot be read, is ignored too.
+
+The header also carries a fingerprint of every class whose instances are pickled into the
+cache, found from the type hints of `Index` and `Entry`: their names, their fields in order
+and the names their `__getstate__` reads. A field added, removed, renamed, retyped or moved in
+any of them makes an older cache ignored, without a number to bump by hand. Only the errors a
+damaged or foreign cache causes are caught (reading it fails, its signature or header differ,
+unpickling cannot read it); any other error is a bug in chronoline and stops the build.
 """
 
 from __future__ import annotations
@@ -29,7 +36,9 @@ import logging
 import os
 import pickle
 import sys
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+from enum import Enum
 from pathlib import Path
 
 from generator import __version__
@@ -42,14 +51,15 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
-FORMAT = 12  # 10: the exports' parts are copied from the files written, not kept here; 11: the
-# model's classes pickle their fields as a tuple; 12: HTML made before Markdown's attributes and
-# rebased links were made safe is not reused
+# Bumped only when what the cache holds changes meaning while its classes keep their fields
+# (a change of fields is seen by the fingerprint in the header). 12: HTML made before
+# Markdown's attributes and rebased links were made safe is not reused.
+FORMAT = 12
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
-_FAILURES = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-             ImportError, IndexError, KeyError)
-
+# What unpickling raises for a stream that other code wrote: not a pickle, cut short, or naming
+# a class or module that is no longer there. Anything else it raises is a bug.
+_FOREIGN = (pickle.UnpicklingError, EOFError, AttributeError, ImportError)
 
 
 @dataclass
@@ -87,6 +97,60 @@ def shard_of(digest: bytes) -> int:
     return digest[0]
 
 
+def pickled_classes(roots: tuple[type, ...]) -> list[type]:
+    """`roots` and every dataclass, enum or named tuple their fields' type hints name, however
+    deeply: the classes of what a pickle of the roots holds, in a stable order."""
+    return sorted(_hints_of_pickled(roots), key=lambda kind: (kind.__module__, kind.__qualname__))
+
+
+def _hints_of_pickled(roots: tuple[type, ...]) -> dict[type, dict[str, object]]:
+    found: dict[type, dict[str, object]] = {}
+    todo = list(roots)
+    while todo:
+        kind = todo.pop()
+        if kind in found:
+            continue
+        found[kind] = typing.get_type_hints(kind) if is_dataclass(kind) else {}
+        for hint in found[kind].values():
+            todo.extend(_classes_in(hint))
+    return found
+
+
+def _classes_in(hint: object) -> list[type]:
+    if isinstance(hint, type) and (is_dataclass(hint) or issubclass(hint, Enum)
+                                   or hasattr(hint, "_fields")):
+        return [hint]
+    return [kind for argument in typing.get_args(hint) for kind in _classes_in(argument)]
+
+
+def fingerprint(roots: tuple[type, ...]) -> str:
+    """What changes whenever a class pickled with `roots` changes shape: each one's name, its
+    fields in order with their types, and the names its own `__getstate__` and `__setstate__`
+    read (those of the model give their fields as a tuple, in an order written by hand)."""
+    found = _hints_of_pickled(roots)
+    shapes = sorted(_shape(kind, hints) for kind, hints in found.items())
+    return hashlib.blake2b("\n".join(shapes).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _shape(kind: type, hints: dict[str, object]) -> str:
+    if is_dataclass(kind):
+        parts = [f"{item.name}: {hints[item.name]!r}" for item in fields(kind)]
+    elif issubclass(kind, Enum):
+        parts = [f"{member.name} = {member.value!r}" for member in kind]
+    else:  # a named tuple
+        parts = list(kind._fields)
+    for method in ("__getstate__", "__setstate__"):
+        code = getattr(kind.__dict__.get(method), "__code__", None)
+        if code is not None:
+            parts.append(f"{method} {code.co_names}")
+    return f"{kind.__module__}.{kind.__qualname__}({', '.join(parts)})"
+
+
+# Once per process, at import: a few milliseconds, against half a second to import the build.
+_HEADER = (MAGIC + f"{__version__}/{FORMAT}/{sys.version_info[0]}.{sys.version_info[1]}/"
+           f"{fingerprint((Index, Entry))}\n".encode())
+
+
 class Cache:
     """A cache whose index was read and checked; its shards are read only when asked for."""
 
@@ -107,11 +171,11 @@ class Cache:
                 if not hmac.compare_digest(
                         _sign(self._secret, _shard_name(number).encode(), blob), signature):
                     return None
-                shard = pickle.loads(blob)
+                shard = _unpickle(blob)
                 if not isinstance(shard, dict):
                     return None
                 entries.update(shard)
-        except _FAILURES as exc:
+        except OSError as exc:
             log.debug("build cache entries ignored: %s", exc)
             return None
         finally:
@@ -138,18 +202,16 @@ def load(root: Path) -> Cache | None:
         return None  # see save()
     try:
         blob = (folder / INDEX).read_bytes()
-        header = MAGIC + _version() + b"\n"
-        start = len(header) + _SIGNATURE
-        if not blob.startswith(header):
-            return None
-        if not hmac.compare_digest(_sign(secret, header, blob[start:]),
-                                   blob[len(header):start]):
-            return None
-        index = pickle.loads(blob[start:])
-        return Cache(folder, secret, index) if isinstance(index, Index) else None
-    except _FAILURES as exc:
+    except OSError as exc:
         log.debug("build cache ignored: %s", exc)
         return None
+    start = len(_HEADER) + _SIGNATURE
+    if not blob.startswith(_HEADER):
+        return None  # another version of chronoline, of Python, of the classes pickled
+    if not hmac.compare_digest(_sign(secret, _HEADER, blob[start:]), blob[len(_HEADER):start]):
+        return None
+    index = _unpickle(blob[start:])
+    return Cache(folder, secret, index) if isinstance(index, Index) else None
 
 
 def save(root: Path, index: Index, shards: dict[int, Shard]) -> None:
@@ -172,11 +234,20 @@ def save(root: Path, index: Index, shards: dict[int, Shard]) -> None:
             signature = _sign(secret, _shard_name(number).encode(), blob)
             _write(folder / _shard_name(number), blob)
             index.shards[number] = signature
-        header = MAGIC + _version() + b"\n"
         blob = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        _write(folder / INDEX, header + _sign(secret, header, blob) + blob)
+        _write(folder / INDEX, _HEADER + _sign(secret, _HEADER, blob) + blob)
     except OSError as exc:
         log.warning("the build cache could not be written: %s", exc)
+
+
+def _unpickle(blob: bytes) -> object:
+    """What `blob` holds, or None when it is a pickle of another format: one signed with this
+    user's key, by a build of chronoline whose classes had the same shape and other names."""
+    try:
+        return pickle.loads(blob)
+    except _FOREIGN as exc:
+        log.debug("build cache ignored: %s", exc)
+        return None
 
 
 def _shard_name(number: int) -> str:
@@ -291,6 +362,3 @@ def _collect(chunks: list[bytes], value: object, digests: dict[int, bytes]) -> N
     else:  # str, int, None, and small frozen values such as a Tag
         chunks.append(repr(value).encode("utf-8") + b"\0")
 
-
-def _version() -> bytes:
-    return f"{__version__}/{FORMAT}/{sys.version_info[0]}.{sys.version_info[1]}".encode()

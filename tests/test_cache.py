@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
-from dataclasses import fields, replace
+from dataclasses import fields, is_dataclass, make_dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -14,9 +16,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import CONFIGS, apply, operations, write_event
 
+import generator
+import generator.cache as cache_module
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR, INDEX, MAGIC, Cache, Entry, flat_key, load, save, shard_of
+from generator.cache import (
+    CACHE_DIR,
+    INDEX,
+    MAGIC,
+    Cache,
+    Entry,
+    Index,
+    fingerprint,
+    flat_key,
+    load,
+    pickled_classes,
+    save,
+    shard_of,
+)
 from generator.dates import PartialDate
+from generator.exports import Layout
 from generator.model import Background, Event, Media, Source, Tag
 from generator.sources import UNSETTLED
 
@@ -272,3 +290,177 @@ def test_files_just_saved_are_told_unchanged_by_their_content(make_site, monkeyp
     assert read == [1]
     page = read_html(root / "site" / "events" / "a" / "index.html")
     assert page.h1.get_text() == "A, saved again"
+
+
+def shaped(spec: list, name: str = "Thing", **namespace: object) -> type:
+    """A dataclass named `name` in the same module whatever its fields, as a model class is
+    from one version of chronoline to the next."""
+    kind = make_dataclass(name, spec, frozen=True, namespace=namespace)
+    kind.__module__, kind.__qualname__ = "shapes", name
+    return kind
+
+
+def test_any_change_to_a_pickled_classs_fields_changes_the_fingerprint():
+    base = [("title", str), ("year", int)]
+    changed = {
+        "a field added": shaped([*base, ("era", str)]),
+        "a field removed": shaped(base[:1]),
+        "a field renamed": shaped([("name", str), ("year", int)]),
+        "the fields reordered": shaped(base[::-1]),
+        "a field's type changed": shaped([("title", str), ("year", str)]),
+        "the class renamed": shaped(base, "Other"),
+        "its state read in another order": shaped(
+            base, __getstate__=lambda self: (self.year, self.title)),
+    }
+    same = fingerprint((shaped(base),))
+    assert fingerprint((shaped(list(base)),)) == same, "the fingerprint is not the same twice"
+    prints = {how: fingerprint((kind,)) for how, kind in changed.items()}
+    assert same not in prints.values()
+    assert len(set(prints.values())) == len(prints)
+    # A class reached through a field's type counts as much as the one named.
+    inner, changed_inner = shaped(base, "Inner"), shaped([*base, ("era", str)], "Inner")
+    outer = [("inner", inner | None), ("others", tuple[inner, ...])]
+    assert fingerprint((shaped(outer, "Outer"),)) != fingerprint((shaped(
+        [("inner", changed_inner | None), ("others", tuple[changed_inner, ...])], "Outer"),))
+
+
+def test_the_fingerprint_covers_every_class_the_cache_holds(make_site):
+    root = make_site({"content/a.md": event_file(
+        "A", "2018-07-19", end="2018-08", tags="[UK]", media="{url: https://a.example/p.jpg}",
+        background="{color: '#123456'}",
+        sources="[{url: 'https://a.example/r', date: 2018-07-19}]")})
+    build_site(root)
+    cache = load(root)
+    held: set[type] = set()
+    collect_classes(held, (cache.index, cache.entries()))
+    assert {Event, PartialDate, Tag, Source, Media, Background, Layout} <= held
+    assert held <= set(pickled_classes((Index, Entry)))
+
+
+def collect_classes(held: set[type], value: object) -> None:
+    """Every class of chronoline in `value`, however deep."""
+    if type(value).__module__.startswith("generator."):
+        held.add(type(value))
+    if is_dataclass(value):
+        for item in fields(value):
+            collect_classes(held, getattr(value, item.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            collect_classes(held, item)
+    elif isinstance(value, dict):
+        for item in value.items():
+            collect_classes(held, item)
+
+
+MODEL_CHANGES = {
+    "a field added": [('    extra: str = ""', '    extra: str = ""\n    era: str = ""'),
+                      ("self.background, self.extra)", "self.background, self.extra, self.era)")],
+    "two fields swapped": [("    summary_html: str\n    body_html: str\n",
+                            "    body_html: str\n    summary_html: str\n"),
+                           ("self.summary_html,\n                self.body_html,",
+                            "self.body_html,\n                self.summary_html,")],
+}
+
+
+@pytest.mark.parametrize("change", MODEL_CHANGES)
+def test_a_cache_written_before_a_model_class_changed_is_ignored(make_site, tmp_path, change):
+    root = make_site({"content/a.md": event_file("A", body="The summary.\n\nThe rest."),
+                      "content/b.md": event_file("B", "2019")})
+    age(root)
+    build_site(root)
+    # This same chronoline, but for one change to the fields of its events.
+    copy = tmp_path / "changed"
+    shutil.copytree(Path(generator.__file__).parent, copy / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    model = copy / "generator" / "model.py"
+    text = model.read_text(encoding="utf-8")
+    for old, new in MODEL_CHANGES[change]:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    model.write_text(text, encoding="utf-8")
+    (root / "content" / "b.md").write_text(event_file("B again", "2019"), encoding="utf-8")
+    script = ("import sys; from pathlib import Path; import generator.build as b, generator.cache"
+              " as c; assert b.__file__.startswith(sys.argv[2]), b.__file__;"
+              " print(c.load(Path(sys.argv[1])) is None);"
+              " b.build(b.BuildOptions(root=Path(sys.argv[1])))")
+    done = subprocess.run([sys.executable, "-c", script, str(root), str(copy)], cwd=copy,
+                          env={**os.environ, "PYTHONPATH": str(copy)}, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout == "True\n", "the cache of the classes before the change was ignored"
+    assert load(root) is None, "and the other way round"
+    build_site(root, output=tmp_path / "clean", clean=True)
+    assert tree(root / "site") == tree(tmp_path / "clean")
+
+
+def signed(blob: bytes, prefix: bytes) -> bytes:
+    """`blob` signed with this user's key, as chronoline signs what it writes."""
+    return cache_module._sign(cache_module._secret(), prefix, blob)
+
+
+def foreign_pickles() -> dict[str, bytes]:
+    """Pickles that unpickling cannot read, as those of another version of chronoline."""
+    return {"a class no longer there": b"cgenerator.model\nGone\n.",
+            "a module no longer there": b"cgenerator.gone\nThing\n.",
+            "not a pickle": b"\xff\x00 what else",
+            "cut short": pickle.dumps({b"x": "y" * 40}, protocol=pickle.HIGHEST_PROTOCOL)[:-9]}
+
+
+@pytest.mark.parametrize("kind", foreign_pickles())
+def test_a_cache_of_another_format_signed_with_the_users_key_is_ignored(make_site, kind):
+    # What an older chronoline of the same user could leave: signed with the user's own key.
+    root = make_site({"content/a.md": event_file("A"), "content/b.md": event_file("B", "2019")})
+    build_site(root)
+    expected = tree(root / "site")
+    blob, index = foreign_pickles()[kind], cache_file(root)
+    header = index.read_bytes()[:index.read_bytes().index(b"\n", len(MAGIC)) + 1]
+    index.write_bytes(header + signed(blob, header) + blob)
+    shutil.rmtree(root / "site")
+    build_site(root)
+    assert tree(root / "site") == expected
+    # The same as a shard, named by a good index.
+    cache = load(root)
+    number = next(iter(cache.index.shards))
+    (root / CACHE_DIR / f"shard-{number:02x}").write_bytes(blob)
+    cache.index.shards[number] = signed(blob, f"shard-{number:02x}".encode())
+    cache.index.outputs = {}
+    save(root, cache.index, {})
+    assert load(root).entries() is None
+    shutil.rmtree(root / "site")
+    build_site(root)
+    assert tree(root / "site") == expected
+
+
+def test_a_cache_of_classes_of_another_shape_is_ignored_though_signed(make_site):
+    root = make_site({"content/a.md": event_file("A")})
+    build_site(root)
+    expected = tree(root / "site")
+    good = cache_file(root).read_bytes()
+    header = good[:good.index(b"\n", len(MAGIC)) + 1]
+    other = header[:-33] + b"0" * 32 + b"\n"  # the fingerprint of other classes
+    assert other != header and len(other) == len(header)
+    body = good[len(header) + 32:]
+    cache_file(root).write_bytes(other + signed(body, other) + body)
+    assert load(root) is None
+    shutil.rmtree(root / "site")
+    build_site(root)
+    assert tree(root / "site") == expected
+
+
+@pytest.mark.parametrize(("name", "error"), [
+    ("_sign", TypeError), ("_shard_name", KeyError), ("Cache", AttributeError),
+    ("Index", TypeError)])  # isinstance() given a function
+def test_a_bug_in_the_cache_code_stops_the_build(make_site, monkeypatch, name, error):
+    # Were it caught with the errors of a damaged cache, the cache would just be off, and no
+    # test would tell.
+    root = make_site({"content/a.md": event_file("A")})
+    build_site(root)
+    (root / "content" / "a.md").write_text(event_file("A again"), encoding="utf-8")
+
+    def broken(*args: object) -> None:
+        raise error("a bug")
+
+    monkeypatch.setattr(cache_module, name, broken)
+    with pytest.raises(error):
+        load(root).entries()
+    with pytest.raises(error):
+        build_site(root)
