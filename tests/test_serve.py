@@ -155,13 +155,10 @@ def small_site(tmp_path: Path) -> Path:
     return root
 
 
-def test_clean_shutdown_removes_the_served_folder(tmp_path, monkeypatch):
-    # A temporary folder of its own: other servers on this machine may make theirs meanwhile.
-    (tmp_path / "tmp").mkdir()
-    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+def test_clean_shutdown_removes_the_served_folder(tmp_path):
     served = Served(small_site(tmp_path))
     assert get(served.url)[0] == 200
-    (folder,) = (tmp_path / "tmp").glob("chronoline-serve-*")
+    (folder,) = served.tmp.glob("chronoline-serve-*")
     assert (folder / "index.html").is_file()
     assert served.stop() == 0
     assert served.lines[-1] == "Stopped."
