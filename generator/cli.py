@@ -218,7 +218,7 @@ def _serve(args: argparse.Namespace) -> int:
     from generator.serve import DevServer, ServeOptions
 
     options = ServeOptions(root=args.source, port=args.port, bind=args.bind, drafts=args.drafts,
-                           poll=args.poll, allow_hosts=tuple(args.allow_hosts))
+                           poll=args.poll, allow_hosts=tuple(args.allow_hosts), debug=args.debug)
     dev = DevServer(options, lambda line: print(line, flush=True))
     try:
         dev.start()
