@@ -6,6 +6,7 @@ import errno
 import json
 import shutil
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -331,3 +332,30 @@ def test_serve_outlives_a_folder_in_the_way_of_a_page(tmp_path):
         served.wait_for_line("content/a.md changed", after=mark)
         assert state_of(served.url)["error"] is None
         assert b"Third" in get(served.url + "events/a/")[2]
+
+
+def test_a_server_that_does_not_start_in_time_is_stopped(tmp_path, monkeypatch):
+    """A test whose server never prints its address fails without leaving the server behind."""
+    import conftest
+
+    started = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(conftest.subprocess, "Popen", Recorded)
+    with pytest.raises(AssertionError, match="no line with 'Serving at '"):
+        Served(small_site(tmp_path), start_timeout=0)
+    (process,) = started
+    assert process.poll() is not None
+
+
+def test_each_server_keeps_its_temporary_files_apart(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    with Served(small_site(one)) as first, Served(small_site(two)) as second:
+        assert first.tmp != second.tmp
+        assert len(list(first.tmp.glob("chronoline-serve-*"))) == 1
+        assert len(list(second.tmp.glob("chronoline-serve-*"))) == 1
+    assert not list(first.tmp.iterdir()) and not list(second.tmp.iterdir())
