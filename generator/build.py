@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -324,14 +323,6 @@ class Builder:
                                          if page is not before])
         else:
             pages = plan(timeline, config)
-            if self.options.once:
-                # All a single build has made by now lives to its end: the garbage collector
-                # would walk it again and again for nothing (at 10,000 events, two full
-                # collections of 30-60 ms in a build after one edit). Not in a process that
-                # lives on, such as the dev server's: what is frozen is never collected, and
-                # a reference cycle frozen while alive, such as a Jinja environment, would
-                # leak once dropped. (Collecting first would cost as much as it saves.)
-                gc.freeze()
         self._planned = (timeline, config, pages)
         return pages
 
@@ -513,11 +504,6 @@ class Builder:
                 stamp, digest, _data = todo[shown]
                 cache[shown] = (stamp, digest, event)
         self.parsed += len(todo)
-        if len(todo) >= PARALLEL_FROM:
-            # Events live until edited, and hold no reference cycles: the garbage collector
-            # would only walk them again and again. What is garbage now goes first.
-            gc.collect()
-            gc.freeze()
         if known:  # the last read's list, with the events parsed anew in their places
             events = list(self._read_list)
             for shown in todo:

@@ -29,7 +29,6 @@ unpickling cannot read it); any other error is a bug in chronoline and stops the
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import logging
@@ -159,11 +158,6 @@ class Cache:
 
     def entries(self) -> dict[bytes, Entry] | None:
         """Every entry of every shard, or None when one of them cannot be trusted."""
-        # Unpickling makes hundreds of thousands of objects and no reference cycles: the
-        # garbage collector would only scan them again and again, here and for the rest of
-        # the build, where they all stay alive. So it rests, and then leaves them be.
-        collecting = gc.isenabled()
-        gc.disable()
         entries: dict[bytes, Entry] = {}
         try:
             for number, signature in self.index.shards.items():
@@ -178,10 +172,6 @@ class Cache:
         except OSError as exc:
             log.debug("build cache entries ignored: %s", exc)
             return None
-        finally:
-            if collecting:
-                gc.enable()
-        gc.freeze()
         return entries
 
 

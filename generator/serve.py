@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import gc
 import ipaddress
 import logging
 import re
@@ -12,6 +11,7 @@ import shutil
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,7 +22,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.build import Builder, BuildOptions, count_of
 from generator.config import CONFIG_FILE, PYPROJECT_FILE, SiteConfig
-from generator.errors import BuildFailed, CommandFailed, printable
+from generator.errors import BuildFailed, CommandFailed, ContentErrors, printable
 from generator.livereload import LiveReloadServer
 from generator.output import Content, write_changes
 from generator.sources import is_ignored
@@ -45,6 +45,7 @@ class ServeOptions:
     drafts: bool = False
     poll: bool = False
     allow_hosts: tuple[str, ...] = ()  # names besides localhost and IP addresses to answer
+    debug: bool = False  # a failure the site's files did not cause is printed with its traceback
 
 
 class PortBusy(CommandFailed):
@@ -62,9 +63,7 @@ class DevServer:
         self.options = options
         self.say = say
         self.folder = Path(tempfile.mkdtemp(prefix="chronoline-serve-"))
-        # jobs=1: no worker processes are forked from a process that runs server threads.
-        self.builder = Builder(BuildOptions(root=options.root, output=self.folder,
-                                            drafts=options.drafts, jobs=1))
+        self.builder = self._new_builder()
         self.files: dict[str, Content] = {}  # pages and assets, as written
         self.data: dict[str, Content] = {}  # feeds, sitemap and exports, as written
         self.server: LiveReloadServer | None = None
@@ -100,11 +99,7 @@ class DevServer:
             if (root / name).is_dir():
                 self._observer.schedule(handler, str(root / name), recursive=True)
         self._observer.start()
-        self.rebuild(set(), first=True)
-        # What the first build made lives as long as the server; frozen, the garbage collector
-        # stops walking it at every rebuild (a pause of 0.1-0.2 s at 10,000 events).
-        gc.collect()
-        gc.freeze()
+        self._rebuild_or_report(set(), first=True)
         mount = self.builder.config.base_path if self.builder.config else "/"
         self.server = _listen(self.options, self.folder, mount, self.say)
         threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
@@ -127,10 +122,9 @@ class DevServer:
                 with self._pending_lock:
                     changes, self._pending = self._pending, set()
                 if changes:
-                    self.rebuild(changes)
+                    self._rebuild_or_report(changes)
         finally:
-            self._observer.stop()
-            self._observer.join(timeout=5)
+            self._stop_watching()
 
     def _note(self, path: str, saved: bool) -> None:
         with self._pending_lock:
@@ -143,9 +137,50 @@ class DevServer:
         self._wake.set()
 
     def close(self) -> None:
+        """Stop watching and serving, and remove the serving folder; also after a failed start."""
+        self._stop_watching()
         if self.server is not None:
             self.server.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _stop_watching(self) -> None:
+        if self._observer is not None and self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join(timeout=5)
+
+    def _rebuild_or_report(self, changes: set[str], first: bool = False) -> None:
+        """Rebuild; whatever fails (a file gone mid-read, a full disk, a bug) is shown in the
+        pages and printed, the last good site stays served, and the next save tries again."""
+        try:
+            self.rebuild(changes, first)
+        except Exception as exc:  # noqa: BLE001 - the server outlives any one rebuild
+            self._report_failure(exc, first)
+
+    def _report_failure(self, exc: Exception, first: bool) -> None:
+        text = _failure_line(exc)
+        self.say(f"{text}\nRebuild failed; serving the last good site until the next save.")
+        if not isinstance(exc, (CommandFailed, ContentErrors)):
+            self._say_traceback(exc)
+        # What the builder kept may be half updated: the next rebuild starts afresh, reads
+        # every file and writes every page that differs from what is served.
+        self.builder = self._new_builder()
+        self._read_all = True
+        self._show_error(text, first)
+
+    def _say_traceback(self, exc: Exception) -> None:
+        if self.options.debug:
+            self.say("".join(traceback.format_exception(exc)).rstrip("\n"))
+
+    def _show_error(self, text: str, first: bool) -> None:
+        if first:
+            self._first_error = text
+        elif self.server:
+            self.server.announce(error=text)
+
+    def _new_builder(self) -> Builder:
+        # jobs=1: no worker processes are forked from a process that runs server threads.
+        return Builder(BuildOptions(root=self.options.root, output=self.folder,
+                                    drafts=self.options.drafts, jobs=1))
 
     def rebuild(self, changes: set[str], first: bool = False) -> None:
         """Render, write what changed under the server's write lock, then tell the pages."""
@@ -163,10 +198,7 @@ class DevServer:
                 count = len(exc.errors)
                 self.say(f"{text}\nBuild failed: {count} problem{'s' if count != 1 else ''}; "
                          "serving the last good site until it is fixed.")
-                if first:
-                    self._first_error = text
-                elif self.server:
-                    self.server.announce(error=text)
+                self._show_error(text, first)
                 return
             written, removed = write_changes(site.files, self.files, self.folder)
             self.files = site.files
@@ -208,8 +240,9 @@ class DevServer:
                 made[name] = self.data[name] = content
             gone = {name: content for name, content in self.data.items() if name not in made}
             write_changes({}, gone, self.folder)
-        except OSError as exc:
-            self.say(f"the feeds and data exports could not be written: {exc}")
+        except Exception as exc:  # noqa: BLE001 - the pages stay served without them
+            self.say(f"the feeds and data exports could not be written: {_failure_line(exc)}")
+            self._say_traceback(exc)
             return
         self.data, self._data_due = made, False
 
@@ -262,6 +295,21 @@ def _check_hosts(names: tuple[str, ...]) -> None:
             raise CommandFailed(
                 f"--allow-host {name!r}: give a host name alone, without scheme, port or path, "
                 "such as timeline.example.test, or .example.test for that name and all below it")
+
+
+def _failure_line(exc: Exception) -> str:
+    """What to show of a failure other than BuildFailed: the message of an error the user can
+    fix, the file and the system's words for an OSError, else what went wrong and how to see
+    more."""
+    if isinstance(exc, ContentErrors):
+        return "\n".join(printable(str(error)) for error in exc.errors)
+    if isinstance(exc, CommandFailed):
+        return printable(str(exc))
+    if isinstance(exc, OSError):
+        where = f"{printable(str(exc.filename))}: " if exc.filename is not None else ""
+        return f"{where}{printable(exc.strerror or str(exc))}"
+    return (f"chronoline failed unexpectedly: {type(exc).__name__}: {printable(str(exc))} "
+            "(run serve with --debug to see where, and please report it)")
 
 
 def _config_name(config: SiteConfig | None, root: Path) -> str:

@@ -101,33 +101,61 @@ def browser():
 
 
 class Served:
-    """A `chronoline serve` subprocess on a free loopback port, and what it printed."""
+    """A `chronoline serve` subprocess on a free loopback port, and what it printed.
 
-    def __init__(self, root: Path, *args: str, port: int | None = None) -> None:
+    Its temporary files go to a folder of its own (`tmp`, beside the site), so that runs of the
+    tests side by side never see each other's; if it does not start, it is stopped at once."""
+
+    def __init__(self, root: Path, *args: str, port: int | None = None,
+                 start_timeout: float = 20) -> None:
         self.root = root
+        self.tmp = root.parent / f"{root.name}-tmp"
+        self.tmp.mkdir(exist_ok=True)
         self.lines: list[str] = []
+        self._printed = threading.Condition()
+        self._ended = False  # its output has ended: it will print no more
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--source", str(root),
              "--port", str(port or free_port()), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+            env={**os.environ, "TMPDIR": str(self.tmp)})
         threading.Thread(target=self._read, daemon=True).start()
-        line = self.wait_for_line("Serving at ")
+        try:
+            line = self.wait_for_line("Serving at ", timeout=start_timeout)
+        except BaseException:
+            self.stop()
+            raise
         self.url = line.split("Serving at ", 1)[1].split(" ", 1)[0]
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
     def _read(self) -> None:
         for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
+            with self._printed:
+                self.lines.append(line.rstrip("\n"))
+                self._printed.notify_all()
+        with self._printed:
+            self._ended = True
+            self._printed.notify_all()
 
     def wait_for_line(self, text: str, after: int = 0, timeout: float = 20) -> str:
+        """The first line from `after` on that holds `text`, as soon as it is printed."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in self.lines[after:]:
-                if text in line:
-                    return line
-            if self.process.poll() is not None and not any(text in x for x in self.lines):
-                raise AssertionError(f"serve exited: {self.lines}")
-            time.sleep(0.02)
-        raise AssertionError(f"no line with {text!r} in {self.lines}")
+        with self._printed:
+            while True:
+                for line in self.lines[after:]:
+                    if text in line:
+                        return line
+                if self._ended:
+                    raise AssertionError(f"serve exited: {self.lines}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no line with {text!r} in {self.lines}")
+                self._printed.wait(min(left, 0.5))
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -137,6 +165,55 @@ class Served:
         finally:
             if self.process.poll() is None:
                 self.process.kill()
+                self.process.wait()
+
+
+class Running:
+    """A DevServer in this process, rebuilding in a thread of its own; what it says is kept in
+    `lines`, and a test waits for a line rather than for time to pass."""
+
+    def __init__(self, root: Path, **options: object) -> None:
+        from generator.serve import DevServer, ServeOptions
+
+        self.lines: list[str] = []
+        self._said = threading.Condition()
+        self.dev = DevServer(ServeOptions(root=root, port=0, **options), self._say)
+        self._thread: threading.Thread | None = None
+        try:
+            self.dev.start()
+            self._thread = threading.Thread(target=self.dev.run, name="rebuilds", daemon=True)
+            self._thread.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _say(self, text: str) -> None:
+        with self._said:
+            self.lines.append(text)
+            self._said.notify_all()
+
+    @property
+    def url(self) -> str:
+        return self.dev.url
+
+    def wait_for_line(self, text: str, after: int = 0, timeout: float = 20) -> str:
+        with self._said:
+            if not self._said.wait_for(lambda: any(text in x for x in self.lines[after:]),
+                                       timeout):
+                raise AssertionError(f"no line with {text!r} in {self.lines}")
+            return next(x for x in self.lines[after:] if text in x)
+
+    def close(self) -> None:
+        self.dev.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=20)
+        self.dev.close()
+
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def free_port() -> int:

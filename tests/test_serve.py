@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import shutil
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -19,9 +22,11 @@ from watchdog.events import (
     FileMovedEvent,
 )
 
+import generator.build
+import generator.serve
 from generator.serve import _Changes
 
-from conftest import Served, event_file, free_port
+from conftest import Running, Served, event_file, free_port
 
 
 def get(url: str) -> tuple[int, dict, bytes]:
@@ -155,13 +160,10 @@ def small_site(tmp_path: Path) -> Path:
     return root
 
 
-def test_clean_shutdown_removes_the_served_folder(tmp_path, monkeypatch):
-    # A temporary folder of its own: other servers on this machine may make theirs meanwhile.
-    (tmp_path / "tmp").mkdir()
-    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+def test_clean_shutdown_removes_the_served_folder(tmp_path):
     served = Served(small_site(tmp_path))
     assert get(served.url)[0] == 200
-    (folder,) = (tmp_path / "tmp").glob("chronoline-serve-*")
+    (folder,) = served.tmp.glob("chronoline-serve-*")
     assert (folder / "index.html").is_file()
     assert served.stop() == 0
     assert served.lines[-1] == "Stopped."
@@ -244,3 +246,116 @@ def test_a_save_is_done_when_the_file_is_closed_or_moved_into_place(tmp_path):
     assert seen == [("content/a.md", False), ("content/a.md", False), ("content/a.md", True),
                     ("content/a.md", True), ("content/a.md", False), ("content/a.md", False),
                     ("content/b.md", True)]
+
+
+def state_of(url: str) -> dict:
+    """The dev server's state, as the pages read it: the error shown, if any."""
+    return json.loads(get(url.rstrip("/") + "/__livereload__/state")[2])
+
+
+def two_events(tmp_path: Path) -> Path:
+    root = small_site(tmp_path)
+    (root / "content" / "b.md").write_text(event_file("Bee"), encoding="utf-8")
+    return root
+
+
+def once(failure: Exception, real):
+    """`real`, except that its first call raises `failure`."""
+    calls = []
+
+    def patched(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise failure
+        return real(*args, **kwargs)
+
+    return patched
+
+
+@pytest.mark.parametrize("where, failure, line", [
+    ("generator.serve.write_changes",
+     OSError(errno.ENOSPC, "No space left on device", "events/a/index.html"),
+     "events/a/index.html: No space left on device"),
+    ("generator.build.plan", RuntimeError("a bug"),
+     "chronoline failed unexpectedly: RuntimeError: a bug (run serve with --debug to see "
+     "where, and please report it)"),
+])
+def test_any_failure_is_shown_and_the_last_good_site_stays(tmp_path, monkeypatch, where,
+                                                           failure, line):
+    root = two_events(tmp_path)
+    with Running(root, debug=True) as running:
+        module, name = where.rsplit(".", 1)
+        target = {"generator.serve": generator.serve, "generator.build": generator.build}[module]
+        monkeypatch.setattr(target, name, once(failure, getattr(target, name)))
+        mark = len(running.lines)
+        (root / "content" / "a.md").write_text(event_file("Second"), encoding="utf-8")
+        assert running.wait_for_line("Rebuild failed", after=mark) == (
+            f"{line}\nRebuild failed; serving the last good site until the next save.")
+        traceback = running.wait_for_line("Traceback (most recent call last):", after=mark)
+        assert f"{type(failure).__name__}: " in traceback.splitlines()[-1]
+        assert state_of(running.url)["error"] == line
+        status, _, body = get(running.url + "events/a/")
+        assert status == 200 and b"<h1>A</h1>" in body.replace(b"\n", b"")
+        assert f'data-error="{line}"'.encode() in body
+        mark = len(running.lines)
+        (root / "content" / "a.md").write_text(event_file("Third"), encoding="utf-8")
+        running.wait_for_line("content/a.md changed", after=mark)
+        assert state_of(running.url)["error"] is None
+        assert b"Third" in get(running.url + "events/a/")[2]
+        assert b"Bee" in get(running.url + "events/b/")[2]
+
+
+def test_serve_outlives_a_folder_in_the_way_of_a_page(tmp_path):
+    """Something else on the machine puts a file where serve writes a folder: the rebuild
+    fails and says so, the other pages are still served, and once the way is clear the next
+    save rebuilds."""
+    root = two_events(tmp_path)
+    with Served(root) as served:
+        (folder,) = served.tmp.glob("chronoline-serve-*")
+        shutil.rmtree(folder / "events" / "a")
+        (folder / "events" / "a").write_text("in the way", encoding="utf-8")
+        mark = len(served.lines)
+        (root / "content" / "a.md").write_text(event_file("Second"), encoding="utf-8")
+        served.wait_for_line("Rebuild failed", after=mark)
+        failed = served.lines.index(
+            "Rebuild failed; serving the last good site until the next save.", mark)
+        line = served.lines[failed - 1]
+        assert line == (f"{folder / 'events' / 'a'}: is a file where chronoline writes the "
+                        "folder events/a/; remove it and build again")
+        assert state_of(served.url)["error"] == line
+        status, _, body = get(served.url + "events/b/")
+        assert status == 200 and b"Bee" in body and b"data-error=" in body
+        assert served.process.poll() is None
+        (folder / "events" / "a").unlink()
+        mark = len(served.lines)
+        (root / "content" / "a.md").write_text(event_file("Third"), encoding="utf-8")
+        served.wait_for_line("content/a.md changed", after=mark)
+        assert state_of(served.url)["error"] is None
+        assert b"Third" in get(served.url + "events/a/")[2]
+
+
+def test_a_server_that_does_not_start_in_time_is_stopped(tmp_path, monkeypatch):
+    """A test whose server never prints its address fails without leaving the server behind."""
+    import conftest
+
+    started = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(conftest.subprocess, "Popen", Recorded)
+    with pytest.raises(AssertionError, match="no line with 'Serving at '"):
+        Served(small_site(tmp_path), start_timeout=0)
+    (process,) = started
+    assert process.poll() is not None
+
+
+def test_each_server_keeps_its_temporary_files_apart(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    with Served(small_site(one)) as first, Served(small_site(two)) as second:
+        assert first.tmp != second.tmp
+        assert len(list(first.tmp.glob("chronoline-serve-*"))) == 1
+        assert len(list(second.tmp.glob("chronoline-serve-*"))) == 1
+    assert not list(first.tmp.iterdir()) and not list(second.tmp.iterdir())
