@@ -90,6 +90,24 @@ class LayoutsLoader(jinja2.BaseLoader):
         return folder
 
 
+def layout_files(layouts: Path) -> list[Path]:
+    """The files of `layouts` a template may be read from, sorted, leaving out its static/
+    folder: what the build's stamp of the layouts hashes. Files through a link out of the
+    folder, and every file of a layouts folder that links out of the site, are left out: the
+    loader refuses them, and hashing them would read anything on the machine (a layouts
+    folder that linked to /usr took minutes)."""
+    try:
+        folder = layouts.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return []
+    if not folder.is_relative_to(layouts.parent.resolve()) or not layouts.is_dir():
+        return []
+    static = layouts / "static"
+    # rglob does not descend into linked folders; a linked file is followed only inside.
+    return sorted(p for p in layouts.rglob("*") if static not in p.parents and p.is_file()
+                  and p.resolve().is_relative_to(folder))
+
+
 def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | None = None,
                      ) -> jinja2.Environment:
     """A site's templates first; the theme's under their own names and as `default/NAME`.

@@ -4,12 +4,14 @@ elsewhere on the machine."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.build import BuildOptions, build
 from generator.cli import main
+from generator.errors import BuildFailed
 from tests.conftest import event_file, read_html
 
 FOOTER = '{% extends "default/base.html" %}\n{% block footer %}TEMPLATE{% endblock %}\n'
@@ -206,3 +208,30 @@ def test_the_documented_template_features_still_work(make_site, tmp_path):
     assert index.select_one("a[href='events/a/index.html']").text == "First"
     assert index.select_one("a[href='tags/alpha/index.html']") is not None
     assert (root / "site" / "assets" / "extra.css").is_file()
+
+
+@pytest.mark.parametrize("linked", ["layouts", "layouts/key.txt"])
+def test_the_build_reads_nothing_through_a_link_out_of_layouts(make_site, tmp_path, monkeypatch,
+                                                               linked):
+    """The build's stamp of the layouts hashed every file in them, also through links: a
+    layouts folder that linked to /usr made a build read 5.8 GB before any template ran."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "base.html").write_text(footer("from elsewhere"), encoding="utf-8")
+    root = make_site({**events(1), "layouts/event.html": '{% extends "default/event.html" %}'})
+    if linked == "layouts":
+        shutil.rmtree(root / "layouts")
+        (root / "layouts").symlink_to(outside)
+    else:
+        (root / linked).symlink_to(outside / "base.html")
+    read = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path) or read_bytes(path))
+
+    if linked == "layouts":
+        with pytest.raises(BuildFailed):
+            build(BuildOptions(root=root, jobs=1))
+    else:  # nothing includes the link: the build has no reason to refuse it
+        build(BuildOptions(root=root, jobs=1))
+
+    assert [path for path in read if path.resolve().is_relative_to(outside)] == []
