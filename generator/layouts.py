@@ -18,7 +18,7 @@ from generator.errors import ContentError
 from generator.i18n import translations
 from generator.markup import url_scheme
 from generator.memo import PerObject
-from generator.model import Event, Tag
+from generator.model import Event, Source, Tag, YearGroup
 from generator.pages import (
     INDEX,
     NOT_FOUND,
@@ -108,6 +108,20 @@ def layout_files(layouts: Path) -> list[Path]:
                   and p.resolve().is_relative_to(folder))
 
 
+class Sandbox(jinja2.sandbox.SandboxedEnvironment):
+    """Jinja's sandbox, quicker with chronoline's own data. For an instance of a plain class
+    its check of an attribute comes down to the name's first character, after nine isinstance
+    tests that cost the cold build of 2,000 events 160,000 calls."""
+
+    _DATA = frozenset({Event, Tag, Source, YearGroup, Page, SiteConfig, PartialDate,
+                       jinja2.environment.TemplateModule})
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        if type(obj) in self._DATA:  # exactly these: a subclass could be a function's
+            return not attr.startswith("_")
+        return super().is_safe_attribute(obj, attr, value)
+
+
 def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | None = None,
                      ) -> jinja2.Environment:
     """A site's templates first; the theme's under their own names and as `default/NAME`.
@@ -120,7 +134,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         jinja2.PrefixLoader({"default": theme}),
         theme,
     ])
-    env = jinja2.sandbox.SandboxedEnvironment(
+    env = Sandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
