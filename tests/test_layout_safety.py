@@ -5,6 +5,8 @@ elsewhere on the machine."""
 from __future__ import annotations
 
 import shutil
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.errors import BuildFailed
-from tests.conftest import event_file, read_html
+from tests.conftest import Served, event_file, read_html
 
 FOOTER = '{% extends "default/base.html" %}\n{% block footer %}TEMPLATE{% endblock %}\n'
 
@@ -235,3 +237,25 @@ def test_the_build_reads_nothing_through_a_link_out_of_layouts(make_site, tmp_pa
         build(BuildOptions(root=root, jobs=1))
 
     assert [path for path in read if path.resolve().is_relative_to(outside)] == []
+
+
+def test_serve_renders_no_linked_key_and_runs_no_code(make_site, tmp_path):
+    key = tmp_path / "id_rsa"
+    key.write_text("PRIVATE KEY TEXT", encoding="utf-8")
+    pwned = tmp_path / "PWNED"
+    root = make_site({**events(1), "layouts/base.html": footer(
+        '<pre>{% include "key.txt" %}</pre>'
+        f"{{{{ cycler.__init__.__globals__.os.system('touch {pwned}') }}}}")})
+    (root / "layouts" / "key.txt").symlink_to(key)
+    served = Served(root)
+    try:
+        assert served.wait_for_line("layouts/key.txt") == (
+            "layouts/key.txt: is a link to a file outside layouts/; copy the file into layouts/ "
+            "instead of linking to it")
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(served.url, timeout=20)
+        assert answer.value.code == 404
+        assert b"PRIVATE KEY" not in answer.value.read()
+    finally:
+        assert served.stop() == 0
+    assert not pwned.exists()
