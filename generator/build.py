@@ -34,6 +34,7 @@ from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,
     THEME_DIR,
+    layout_files,
     make_environment,
     prune_caches,
     render_page,
@@ -679,9 +680,7 @@ class Builder:
 
     def _template_stamp(self) -> tuple:
         layouts = self.options.root / "layouts"
-        static = layouts / "static"
-        found = sorted(p for p in layouts.rglob("*") if p.is_file() and static not in p.parents
-                       ) if layouts.is_dir() else []
+        found = layout_files(layouts)
         # By content: there are few layouts, and a timestamp can miss a quick second save.
         own = tuple((p.as_posix(), hashlib.blake2b(p.read_bytes()).digest()) for p in found)
         # The theme changes with chronoline's version, or when someone works on the theme.
