@@ -295,6 +295,12 @@ def _check_hosts(names: tuple[str, ...]) -> None:
             raise CommandFailed(
                 f"--allow-host {name!r}: give a host name alone, without scheme, port or path, "
                 "such as timeline.example.test, or .example.test for that name and all below it")
+        if name.startswith(".") and "." not in name.strip("."):
+            # .com would let every page under that top-level domain read the site again.
+            raise CommandFailed(
+                f"--allow-host {name!r}: would allow every name under a top-level domain, "
+                "which is what this check keeps out; name your own domain, such as "
+                ".example.test")
 
 
 def _failure_line(exc: Exception) -> str:

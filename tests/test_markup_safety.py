@@ -243,6 +243,7 @@ def test_no_dialog_opens_in_a_browser(browser, make_site):
     assert dialogs == []
 
 
+@pytest.mark.filterwarnings("ignore::bs4.MarkupResemblesLocatorWarning")  # URLs read as HTML
 def test_an_imported_slide_brings_no_script(make_site, tmp_path):
     slide = {"start_date": {"year": 2018, "month": 7, "day": 19},
              "text": {"headline": "Fence", "text": (

@@ -173,17 +173,20 @@ def test_a_request_without_host_is_answered_only_in_http_1_0(example):
         assert (reply.status, reply.body) == (400, bad), malformed
 
 
-def test_a_bad_allow_host_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize(("name", "message"), [
+    ("http://x.test:80/", "give a host name alone, without scheme, port or path, such as "
+     "timeline.example.test, or .example.test for that name and all below it"),
+    (".com", "would allow every name under a top-level domain, which is what this check keeps "
+     "out; name your own domain, such as .example.test"),
+])
+def test_a_bad_allow_host_is_a_clear_error(tmp_path, name, message):
     (tmp_path / "content").mkdir()
     done = subprocess.run(
         [sys.executable, "-m", "generator", "serve", "--source", str(tmp_path), "--port", "0",
-         "--allow-host", "http://x.test:80/"],
+         "--allow-host", name],
         capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert done.stderr == (
-        "chronoline serve: --allow-host 'http://x.test:80/': give a host name alone, without "
-        "scheme, port or path, such as timeline.example.test, or .example.test for that name "
-        "and all below it\n")
+    assert done.stderr == f"chronoline serve: --allow-host {name!r}: {message}\n"
 
 
 def test_listening_beyond_loopback_warns_once(serve):
