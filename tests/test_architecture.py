@@ -6,9 +6,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"errors", "slugs", "memo"},
+    {"errors", "slugs", "memo", "filelimit"},
     {"config", "dates", "i18n", "sources"},
-    {"model", "frontmatter", "markup", "eventfile", "importfile", "slidetext"},
+    {"model", "frontmatter", "markup", "markdownbounds", "eventfile", "importfile", "slidetext"},
     {"content", "timeline", "pages"},
     {"structured", "feeds"},
     {"exports", "sitemap"},

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content import parse_event, slow_markdown
+from generator.content import parse_event
 from generator.dates import DateError, parse_date
 from generator.errors import BuildFailed, ContentError, ContentErrors, printable, quoted
+from generator.markdownbounds import slow_markdown
 from generator.markup import make_markdown
 from tests.conftest import EXAMPLE, REPO_ROOT, build_site, event_file, read_html
 

@@ -17,7 +17,7 @@ import pytest
 import generator.content
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
-from generator.workers import FILE_SECONDS_VARIABLE, TookTooLong, took_too_long
+from generator.filelimit import FILE_SECONDS_VARIABLE, TookTooLong, took_too_long
 
 from conftest import Served, event_file
 
