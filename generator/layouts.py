@@ -33,7 +33,6 @@ from generator.structured import description, event_data, list_data, script_json
 THEME_DIR = Path(__file__).parent / "theme"
 _LINKING_TAG = re.compile(r"<(?:a|img)\s[^>]*>")  # text never holds a raw "<": it is escaped
 _URL_ATTRIBUTE = re.compile(r'\s(href|src)="([^"]*)"')
-_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 STATIC_DIR = THEME_DIR / "static"
 THEME_MACROS = THEME_DIR / "macros.html"
 
@@ -258,7 +257,7 @@ def _summary(context: jinja2.runtime.Context, event: Event) -> Markup:
 
     def rebase(match: re.Match) -> str:
         url = match.group(2)
-        if not url or url.startswith("/") or _HAS_SCHEME.match(url):
+        if not url or url.startswith("/") or url_scheme(url) is not None:
             return match.group(0)
         target = posixpath.normpath(posixpath.join(base, url))
         if url.startswith("#"):
