@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import generator.build as build_module
-import generator.cache as cache_module
+import generator.incremental.cache as cache_module
 
 from build import generate  # benchmarks/build.py: the same generated events
 

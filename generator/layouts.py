@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import traceback
@@ -335,3 +336,14 @@ def _shown(filename: str, root: Path) -> str:
         except ValueError:
             continue
     return filename
+
+
+def layouts_stamp(root: Path) -> tuple:
+    """What stands for the layouts a site is rendered with: its own, by content (there are
+    few, and a timestamp can miss a quick second save), and the theme's files by timestamp
+    (they change with chronoline's version, or when someone works on the theme)."""
+    own = tuple((path.as_posix(), hashlib.blake2b(path.read_bytes()).digest())
+                for path in layout_files(root / "layouts"))
+    theme = tuple((path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
+                  for path in sorted(THEME_DIR.rglob("*")) if path.is_file())
+    return own + theme

@@ -196,9 +196,9 @@ class DevServer:
             except BuildFailed as exc:
                 text = "\n".join(str(e) for e in exc.errors)
                 count = len(exc.errors)
+                self._show_error(text, first)  # the page shows it by the time the line does
                 self.say(f"{text}\nBuild failed: {count} problem{'s' if count != 1 else ''}; "
                          "serving the last good site until it is fixed.")
-                self._show_error(text, first)
                 return
             written, removed = write_changes(site.files, self.files, self.folder)
             self.files = site.files

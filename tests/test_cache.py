@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from test_incremental import CONFIGS, apply, operations, write_event
 
 import generator
-import generator.cache as cache_module
+import generator.incremental.cache as cache_module
 from generator.build import BuildOptions, build
-from generator.cache import (
+from generator.dates import PartialDate
+from generator.exports import Layout
+from generator.incremental.cache import (
     CACHE_DIR,
     INDEX,
     MAGIC,
@@ -27,14 +29,12 @@ from generator.cache import (
     Entry,
     Index,
     fingerprint,
-    flat_key,
     load,
     pickled_classes,
     save,
     shard_of,
 )
-from generator.dates import PartialDate
-from generator.exports import Layout
+from generator.incremental.keys import flat_key
 from generator.model import Background, Event, Media, Source, Tag
 from generator.sources import UNSETTLED
 
@@ -379,8 +379,9 @@ def test_a_cache_written_before_a_model_class_changed_is_ignored(make_site, tmp_
         text = text.replace(old, new)
     model.write_text(text, encoding="utf-8")
     (root / "content" / "b.md").write_text(event_file("B again", "2019"), encoding="utf-8")
-    script = ("import sys; from pathlib import Path; import generator.build as b, generator.cache"
-              " as c; assert b.__file__.startswith(sys.argv[2]), b.__file__;"
+    script = ("import sys; from pathlib import Path; import generator.build as b;"
+              " import generator.incremental.cache as c;"
+              " assert b.__file__.startswith(sys.argv[2]), b.__file__;"
               " print(c.load(Path(sys.argv[1])) is None);"
               " b.build(b.BuildOptions(root=Path(sys.argv[1])))")
     done = subprocess.run([sys.executable, "-c", script, str(root), str(copy)], cwd=copy,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from generator import exportfile, exports
-from generator.cache import load
 from generator.exportfile import ExportChanged, Previous, stage_export
 from generator.exports import Export, Layout, Parts, Span
+from generator.incremental.cache import load
 from generator.output import staged_path
 
 from conftest import build_site, event_file

@@ -81,7 +81,7 @@ def test_a_long_running_server_frees_the_environments_of_old_layouts(tmp_path):
     layout.parent.mkdir()
     gc.unfreeze()
     with Running(root) as running:
-        first = weakref.ref(running.dev.builder._env)
+        first = weakref.ref(running.dev.builder.memory.pages.env)
         for number in range(3):
             mark = len(running.lines)
             layout.write_text("{% extends 'base.html' %}{% block main %}Layout "

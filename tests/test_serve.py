@@ -276,7 +276,7 @@ def once(failure: Exception, real):
     ("generator.serve.write_changes",
      OSError(errno.ENOSPC, "No space left on device", "events/a/index.html"),
      "events/a/index.html: No space left on device"),
-    ("generator.build.plan", RuntimeError("a bug"),
+    ("generator.build.read_events", RuntimeError("a bug"),
      "chronoline failed unexpectedly: RuntimeError: a bug (run serve with --debug to see "
      "where, and please report it)"),
 ])

@@ -1,0 +1,133 @@
+"""Read the event files: each one's stamp, the hash of its bytes and the event parsed from it.
+
+A file is parsed only when nothing known from before stands for it: a file whose stamp is the
+one recorded, or whose bytes hash to the recorded digest, keeps the event already parsed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from generator.config import SiteConfig
+from generator.errors import ContentError
+from generator.model import Event
+from generator.sources import RECENT_NS, UNSETTLED, Stamp, stamp_of
+from generator.workers import PARALLEL_FROM, Workers, parse
+
+DIGEST_SIZE = 16  # bytes of the hash that stands for an event file
+
+
+@dataclass(frozen=True)
+class EventFile:
+    """One event file as it was read: its stamp, the hash of its bytes, the event it holds."""
+
+    stamp: Stamp
+    digest: bytes
+    event: Event
+
+
+@dataclass(frozen=True)
+class ReadEvents:
+    """What a read of the event files found."""
+
+    paths: tuple[str, ...]  # the event files looked for (from the site's folder)
+    events: list[Event]  # the events that parsed, in the order of `paths`
+    files: dict[str, EventFile]  # every file that parsed, read now or known from before
+    parsed: list[str]  # the files parsed by this read
+    errors: list[ContentError]  # every file that could not be read or parsed, by path
+    # Only the files a watcher named were looked at: the others' events are the very objects
+    # of the last read.
+    partial: bool = False
+
+    @property
+    def whole(self) -> bool:
+        """True when every file was read and parsed."""
+        return not self.errors and len(self.files) == len(self.paths)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a read may take from before instead of reading again."""
+
+    files: Mapping[str, EventFile] = field(default_factory=dict)
+    # Stamps taken a moment ago (by a check that found the output out of date).
+    stamps: Mapping[str, Stamp] = field(default_factory=dict)
+    # When a file watcher says so: the only files that may have changed since `files`.
+    changed: Collection[str] | None = None
+    # The last read, whole, of these same paths: with `changed`, only those need looking at.
+    last: ReadEvents | None = None
+
+
+def file_digest(path: str, data: bytes) -> bytes:
+    """What stands for an event file: its bytes, and its path too, since a renamed file is
+    another event (its slug, its path)."""
+    return hashlib.blake2b(path.encode() + b"\0" + data, digest_size=DIGEST_SIZE).digest()
+
+
+def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Known,
+                jobs: int, workers: Workers | None = None) -> ReadEvents:
+    """Read and parse the event files `paths`, or take them from `known`; every problem is
+    collected, none raised."""
+    last = known.last
+    partial = (known.changed is not None and last is not None and last.paths is paths
+               and last.whole)
+    files: dict[str, EventFile] = dict(last.files) if partial and last else {}
+    if workers is not None and not known.files and len(paths) >= PARALLEL_FROM:
+        workers.start()  # all to parse: fork before the files are read (see Workers)
+    look_at = [path for path in known.changed or () if path in files] if partial else paths
+    todo, errors = _to_parse(root, look_at, files, known)
+    items = [(path, data) for path, (_stamp, _digest, data) in todo.items()]
+    for path, event, problems in parse(items, config, jobs, workers):
+        errors.extend(problems)
+        if event is not None:
+            stamp, digest, _data = todo[path]
+            files[path] = EventFile(stamp, digest, event)
+    if partial and last:  # the last read's list, with the events parsed anew in their places
+        events = list(last.events)
+        for path in todo:
+            if path in files:
+                events[paths.index(path)] = files[path].event
+    else:
+        events = [files[path].event for path in paths if path in files]
+    parsed = [path for path in todo if path in files]
+    return ReadEvents(paths, events, files, parsed, sorted(errors, key=lambda e: e.path),
+                      partial)
+
+
+def _to_parse(root: str, paths: Collection[str], files: dict[str, EventFile], known: Known,
+              ) -> tuple[dict[str, tuple[Stamp, bytes, bytes]], list[ContentError]]:
+    """Fill `files` with what `known` still stands for; the others, read: stamp, digest and
+    bytes of each, and the files that could not be read."""
+    errors: list[ContentError] = []
+    todo: dict[str, tuple[Stamp, bytes, bytes]] = {}
+    before, stamps, changed = known.files, known.stamps, known.changed
+    # A file's timestamp can stay the same across two quick saves (file systems keep time in
+    # ticks of a few milliseconds), so a file changed lately is compared by content.
+    settled = time.time_ns() - RECENT_NS
+    prefix = f"{root}/"  # paths as plain strings: pathlib and os.path cost more than stat
+    for path in paths:
+        kept = before.get(path)
+        if changed is not None and kept is not None and path not in changed:
+            files[path] = kept  # the watcher saw no change
+            continue
+        try:
+            stamp = stamps.get(path) or stamp_of(os.stat(prefix + path), settled)
+            if kept is not None and kept.stamp == stamp and stamp != UNSETTLED:
+                files[path] = kept
+                continue
+            with open(prefix + path, "rb") as file:
+                data = file.read()
+        except OSError as exc:
+            errors.append(ContentError(path, f"cannot be read: {exc.strerror}"))
+            files.pop(path, None)
+            continue
+        digest = file_digest(path, data)
+        if kept is not None and kept.digest == digest:
+            files[path] = EventFile(stamp, digest, kept.event)
+        else:
+            todo[path] = (stamp, digest, data)
+            files.pop(path, None)
+    return todo, errors
