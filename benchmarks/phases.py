@@ -3,9 +3,10 @@
     python benchmarks/phases.py --events 10000 --repeat 5
 
 Builds once, then edits one event and builds again `repeat` times, in this process, with a timer
-around each phase of the Builder; prints the median of each. Phases nest: `_render_pages` holds
-`_page_key` (the output keys), `_unchanged` and `render_in_workers`, which holds the list pages
-and the exports.
+around each step of the pipeline and each piece of the incremental memory; prints the median of
+each. Phases nest: `Builder._find` holds `read_events` and `assemble`; `Builder._render_pages`
+holds `PageMemory.to_render` (which holds `Freshness.page_unchanged`, the output keys) and
+`render_pages`, which holds the list pages and the exports.
 Start-up and imports are not in these figures; `build.py` measures whole builds.
 """
 
@@ -22,12 +23,18 @@ from pathlib import Path
 
 import generator.build as build_module
 import generator.incremental.cache as cache_module
+from generator.incremental.edits import EditMemory
+from generator.incremental.freshness import Freshness
+from generator.incremental.memory import Memory
+from generator.incremental.rendered import PageMemory
 
 from build import generate  # benchmarks/build.py: the same generated events
 
-BUILDER_PHASES = ("up_to_date", "_take_cache", "_read_events", "_assemble", "_plan",
-                  "_render_pages", "_page_key", "_unchanged", "snapshot")
-MODULE_PHASES = ("load_cache", "render_in_workers", "write_site", "save_cache")
+BUILDER_PHASES = ("up_to_date", "_find", "_render_pages", "snapshot")
+MODULE_PHASES = ("load_cache", "load_settings", "read_events", "assemble", "copied_files",
+                 "output_clashes", "render_pages", "write_site", "save_cache")
+MEMORY_PHASES = ((Memory, "settle"), (EditMemory, "plan"), (PageMemory, "to_render"),
+                 (Freshness, "page_unchanged"), (cache_module.Cache, "entries"))
 
 
 def timed(totals: dict[str, float], name: str, function):
@@ -52,7 +59,8 @@ def main() -> None:
                 timed(totals, name, getattr(build_module.Builder, name)))
     for name in MODULE_PHASES:
         setattr(build_module, name, timed(totals, name, getattr(build_module, name)))
-    cache_module.Cache.entries = timed(totals, "Cache.entries", cache_module.Cache.entries)
+    for kind, name in MEMORY_PHASES:
+        setattr(kind, name, timed(totals, f"{kind.__name__}.{name}", getattr(kind, name)))
     runs: dict[str, list[float]] = collections.defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="chronoline-phases-") as folder:
         site, output = Path(folder, "site"), Path(folder, "out")

@@ -61,9 +61,9 @@ IGNORING_CASE = "where letter case is ignored (macOS, Windows)"
 
 
 def output_clashes(assets: dict[str, str], generated: Collection[str]) -> list[ContentError]:
-    """The files of content/ (shown path → output path) that would take the place of a
-    generated file or folder, or of each other, also where letter case is ignored; each named
-    with what it collides with."""
+    """The files of content/ (path from the site's folder → output path) that would take the
+    place of a generated file or folder, or of each other, also where letter case is ignored;
+    each named with what it collides with."""
     if not assets:
         return []  # spares folding thousands of paths
     files = {path.casefold(): path for path in generated}
@@ -74,8 +74,9 @@ def output_clashes(assets: dict[str, str], generated: Collection[str]) -> list[C
         while end > 0 and (folder := path[:end].casefold()) not in folders:
             folders[folder] = (path[:end], path)
             end = path.rfind("/", 0, end)
-    problems, seen = [], {}
-    for shown, path in assets.items():
+    problems: list[ContentError] = []
+    seen: dict[str, str] = {}
+    for source, path in assets.items():
         folded = path.casefold()
         message = None
         if folded in files:
@@ -89,9 +90,9 @@ def output_clashes(assets: dict[str, str], generated: Collection[str]) -> list[C
             message = f"needs a folder where the site has the file {clash}"
         elif folded in seen:
             message = f"would overwrite {seen[folded]} {IGNORING_CASE}"
-        seen.setdefault(folded, shown)
+        seen.setdefault(folded, source)
         if message is not None:
-            problems.append(ContentError(shown, f"{message}; rename or move it"))
+            problems.append(ContentError(source, f"{message}; rename or move it"))
     return problems
 
 

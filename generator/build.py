@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+
 from generator.assets import copied_files, output_clashes, placed
 from generator.config import SiteConfig, load_config
 from generator.datafiles import data_names, exports_in_memory, other_data, staged_exports
@@ -102,6 +104,7 @@ class Found:
     problem of its content."""
 
     config: SiteConfig
+    layouts: tuple  # the stamp of the layouts (see layouts_stamp)
     sources: SourceFiles
     timeline: Timeline
     problems: list[ContentError]
@@ -109,11 +112,12 @@ class Found:
 
 @dataclass(frozen=True)
 class Rendered:
-    """The last site rendered, for its data files."""
+    """A site rendered, for its data files and the snapshot of its build."""
 
     timeline: Timeline
     pages: list[Page]
     config: SiteConfig
+    freshness: Freshness | None  # the keys of its outputs, when they are recorded
 
 
 class Builder:
@@ -129,9 +133,7 @@ class Builder:
         # One build's workers live for all of it (see Workers); `chronoline check` starts them
         # for each task.
         self._workers = Workers(self._jobs()) if options.once else None
-        self._layouts: tuple = ()  # the stamp of the layouts of this render
-        self._rendered: Rendered | None = None
-        self._freshness: Freshness | None = None
+        self._rendered: Rendered | None = None  # the last good site
 
     @property
     def config(self) -> SiteConfig | None:
@@ -171,10 +173,10 @@ class Builder:
             raise
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
-        root = self.options.root
+        root, memory = self.options.root, self.memory
         found = self._find(changed)
         config, sources, timeline = found.config, found.sources, found.timeline
-        pages = self.memory.edits.plan(timeline, config)
+        pages = memory.edits.plan(timeline, config)
         copied, misnamed = copied_files(root, sources)
         theme, assets = placed(root, sources, copied)
         generated = {".nojekyll", *(page.path for page in pages), *theme, *data_names(config)}
@@ -183,11 +185,12 @@ class Builder:
             raise BuildFailed(problems)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         made: dict[str, Content] = {}
-        rendered = Rendered(timeline, pages, config)
-        files |= self._render_pages(pages, config, (
+        rendered = Rendered(timeline, pages, config, memory.freshness(self.options.keys))
+        env = memory.pages.environment(root, config, found.layouts)
+        files |= self._render_pages(pages, env, found.layouts, rendered.freshness, config, (
             lambda: made.update(self._data_files(rendered))) if data else None)
-        prune_caches(self.memory.pages.env, timeline.events)
-        files |= made | theme | {path: root / shown for shown, path in assets.items()}
+        prune_caches(env, timeline.events)
+        files |= made | theme | {path: root / source for source, path in assets.items()}
         self._rendered = rendered  # for render_data(): the last good site
         return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config),
                             copied)
@@ -196,9 +199,8 @@ class Builder:
         """Settings → discover → read events → assemble the timeline."""
         options, memory = self.options, self.memory
         changed = memory.events.changes(changed)
-        config = load_settings(options)
-        self._layouts = layouts_stamp(options.root)
-        memory.settle(config, self._layouts)
+        config, layouts = load_settings(options), layouts_stamp(options.root)
+        memory.settle(config, layouts)
         check_content_folder(options.root)
         sources = memory.events.walk(options.root, changed)
         read = read_events(str(options.root), sources.events, config,
@@ -212,22 +214,21 @@ class Builder:
                                             options.drafts, config.index_limit)
             problems += duplicates
             memory.edits.assembled(None if problems else timeline, read.events)
-        return Found(config, sources, timeline, problems)
+        return Found(config, layouts, sources, timeline, problems)
 
-    def _render_pages(self, pages: list[Page], config: SiteConfig,
+    def _render_pages(self, pages: list[Page], env: jinja2.Environment, layouts: tuple,
+                      freshness: Freshness | None, config: SiteConfig,
                       meanwhile: Callable[[], None] | None) -> dict[str, Content]:
         """Render what changed of `pages`; `meanwhile` runs while workers render, if any."""
         root, memory = self.options.root, self.memory
-        env = memory.pages.environment(root, config, self._layouts)
-        self._freshness = memory.freshness(self.options.keys)
-        plan = memory.pages.to_render(pages, memory.edits.replanned, self._freshness)
+        plan = memory.pages.to_render(pages, memory.edits.replanned, freshness)
         output = self.options.output_dir if self.options.stage else None
         if output is not None:
             for page in plan.todo:  # before any worker writes there
                 self.folders.check(page.path)
             # All of them, before any is written: a build stopped halfway removes them all.
             self.staged += [page.path for page in plan.todo]
-        rendered, problems = render_pages(plan.todo, env, config, root, self._layouts,
+        rendered, problems = render_pages(plan.todo, env, config, root, layouts,
                                           self._jobs(), output, self._workers, meanwhile)
         if problems:
             raise BuildFailed(problems)
@@ -261,7 +262,7 @@ class Builder:
             yield from kept.items()
             return
         names = data_names(config)
-        freshness = self._freshness
+        freshness = rendered.freshness
         if freshness is not None and freshness.data_unchanged(names, timeline.events):
             data.exports = data.exports_before or data.exports  # the parts where they were
             yield from dict.fromkeys(names, KEEP).items()
@@ -310,7 +311,8 @@ class Builder:
 
     def snapshot(self, site: RenderedSite) -> tuple[Index, dict[int, Shard]]:
         """What this build leaves for the next: its index, and the shards to write."""
-        freshness = self._freshness or Freshness(self.memory.site_key, {})
+        rendered = self._rendered
+        freshness = rendered and rendered.freshness or Freshness(self.memory.site_key, {})
         return self.memory.snapshot(site.files, site.sources, site.events, site.pages,
                                     site.warnings, self.options.drafts, freshness)
 

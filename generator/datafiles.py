@@ -37,8 +37,11 @@ def data_names(config: SiteConfig) -> list[str]:
 
 def exports_in_memory(timeline: Timeline, config: SiteConfig, parts: Parts | None) -> Makers:
     """The exports as bytes; `parts` keeps what was made of each event, for the next time."""
-    return {name: (lambda export=export: export(timeline, config, parts).join())
-            for name, export in EXPORTS.items()}
+    def maker(export: Callable[[Timeline, SiteConfig, Parts | None], Export],
+              ) -> Callable[[], Content]:
+        return lambda: export(timeline, config, parts).join()
+
+    return {name: maker(export) for name, export in EXPORTS.items()}
 
 
 def other_data(timeline: Timeline, pages: list[Page], config: SiteConfig,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Iterable
+from typing import Any, Generic, TypeVar
 
-Text = str | bytes  # a list item is text; an export's part, bytes ready to write
+# A list item is text; an export's part, bytes ready to write.
+Text = TypeVar("Text", str, bytes)
 
 
-class PerObject:
+class PerObject(Generic[Text]):
     """Text made from objects, looked up by a kind and the object's identity, which is cheap to
     hash where a whole event is not; the object kept beside the text proves its id was not
     reused. Unchanged events stay the same objects from rebuild to rebuild, so what was made of
@@ -18,7 +20,7 @@ class PerObject:
         self.made: set[int] = set()  # the ids of objects that text was made of here, not seeded
         self._kinds: set[Hashable] = set()
 
-    def get(self, kind: Hashable, thing: object, make: Callable[[object], Text]) -> Text:
+    def get(self, kind: Hashable, thing: Any, make: Callable[[Any], Text]) -> Text:
         key = (kind, id(thing))
         kept = self._texts.get(key)
         if kept is not None and kept[0] is thing:
@@ -46,7 +48,7 @@ class PerObject:
         if len(of) * len(self._kinds) < len(self._texts):  # the few of a build after an edit
             found = ((kind, self._texts.get((kind, number)))
                      for number in of for kind in self._kinds)
-            return [(kind, *kept) for kind, kept in found if kept is not None]
+            return [(kind, kept[0], kept[1]) for kind, kept in found if kept is not None]
         return [(kind, thing, text) for (kind, number), (thing, text) in self._texts.items()
                 if number in of]
 

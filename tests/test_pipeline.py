@@ -1,5 +1,5 @@
-"""The pipeline as a whole: every problem of the content in one run, and a build that finds
-the output as the last one left it does nothing, whatever the cache."""
+"""The pipeline as a whole: every problem of the content is found before anything is rendered,
+and reported in one run."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.build import BuildOptions, Builder
+from generator.build import Builder, BuildOptions
 
 from conftest import event_file, site_files
 

@@ -136,7 +136,7 @@ def _shape(kind: type, hints: dict[str, object]) -> str:
     elif issubclass(kind, Enum):
         parts = [f"{member.name} = {member.value!r}" for member in kind]
     else:  # a named tuple
-        parts = list(kind._fields)
+        parts = list(typing.cast(typing.Any, kind)._fields)
     for method in ("__getstate__", "__setstate__"):
         code = getattr(kind.__dict__.get(method), "__code__", None)
         if code is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from typing import Any
 
 from generator import __version__
 from generator.config import SiteConfig
@@ -46,7 +47,7 @@ def flat_key(texts: tuple[str | None, ...], events: tuple[Event | None, ...],
     return hashlib.blake2b(b"".join(chunks), digest_size=16).hexdigest()
 
 
-def _collect(chunks: list[bytes], value: object, digests: dict[int, bytes]) -> None:
+def _collect(chunks: list[bytes], value: Any, digests: dict[int, bytes]) -> None:
     # Called for every value shown on every page of the site: the most common types first,
     # and the leaves of a tuple or a dict (an event, a string, None) without a call of their
     # own, which halves the time for ten thousand event pages.

@@ -123,7 +123,7 @@ class Memory:
                 shard[digest] = entries[id(file.event)] = Entry(file.event)
         for level, event, text in items.items(entries):
             entry = entries.get(id(event))
-            if entry is not None and entry.event is event:
+            if entry is not None and entry.event is event and isinstance(level, int):
                 entry.items[level] = text
         return stored, shards
 

@@ -36,7 +36,7 @@ class PageMemory:
     def __init__(self) -> None:
         self.env: jinja2.Environment | None = None
         self.layouts: tuple = ()  # the stamp of the layouts `env` was made from
-        self.items = PerObject()  # each event's list items, for the current layouts
+        self.items: PerObject[str] = PerObject()  # each event's list items, for the layouts
         # The list items a build made of the events, until the layouts are loaded.
         self.item_seeds: list[tuple[int, Event, str]] = []
         self.pages: dict[str, tuple[Page, Content]] = {}  # rendered, in memory
@@ -51,7 +51,7 @@ class PageMemory:
     def environment(self, root: Path, config: SiteConfig, layouts: tuple) -> jinja2.Environment:
         """The environment for `layouts` (their stamp); made again when they changed."""
         if self.env is None or layouts != self.layouts:
-            self.items = PerObject()
+            self.items = PerObject[str]()
             self.items.seed_all(self.item_seeds)
             self.item_seeds = []
             self.env = make_environment(root / "layouts", config, self.items)
@@ -100,13 +100,13 @@ class DataMemory:
     def __init__(self) -> None:
         self.made_from: tuple | None = None  # (events, settings) of `files`
         self.files: dict[str, Content] = {}
-        self.parts = PerObject()  # what the exports made of each event
+        self.parts: PerObject[bytes] = PerObject()  # what the exports made of each event
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
         self.exports_before: ExportsWritten | None = None  # from the last build, on disk
         self.exports = ExportsWritten()  # and of this one
 
     def forget(self) -> None:
-        self.parts, self._sitemap, self.made_from = PerObject(), ((), b""), None
+        self.parts, self._sitemap, self.made_from = PerObject[bytes](), ((), b""), None
 
     def kept(self, timeline: Timeline, config: SiteConfig) -> dict[str, Content] | None:
         """The files the last render made, when made from the same events and settings."""
