@@ -124,12 +124,18 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
 
 
 def _check(key: str, value: object) -> str | None:
-    expected = {"raw_html": bool, "feed_limit": int, "index_limit": int}.get(key, str)
-    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        wanted = {bool: "true or false", int: "a whole number"}.get(expected, "a string")
-        return f"must be {wanted}, not {value!r}"
-    if key in ("feed_limit", "index_limit") and value < 1:
-        return f"must be 1 or more, not {value}"
+    if key == "raw_html":
+        return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
+    if key in ("feed_limit", "index_limit"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"must be a whole number, not {value!r}"
+        return f"must be 1 or more, not {value}" if value < 1 else None
+    if not isinstance(value, str):
+        return f"must be a string, not {value!r}"
+    return _check_text(key, value)
+
+
+def _check_text(key: str, value: str) -> str | None:
     if key == "cname" and value and not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", value.lower()):
         return f"must be a domain name such as \"timeline.example.org\", not {value!r}"
     if key == "order" and value not in ("oldest", "newest"):

@@ -74,12 +74,12 @@ class PartialDate:
         """The instant this date is over: the start of the next period, or the moment itself."""
         if self.moment is not None:
             return _utc(self.moment)
-        if self.day is not None:
-            first = dt.date(self.year, self.month, self.day) + dt.timedelta(days=1)
-        elif self.month is not None:
+        if self.month is None:
+            first = dt.date(self.year + 1, 1, 1)
+        elif self.day is None:
             first = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
         else:
-            first = dt.date(self.year + 1, 1, 1)
+            first = dt.date(self.year, self.month, self.day) + dt.timedelta(days=1)
         return _utc(dt.datetime(first.year, first.month, first.day, tzinfo=tz))
 
     def ends_before(self, start: PartialDate, tz: dt.tzinfo) -> bool:
@@ -111,17 +111,17 @@ class PartialDate:
 
     def display(self, locale: str, tz: dt.tzinfo) -> str:
         """Human text at this date's precision, in the site's language and time zone."""
-        precision = self.precision
-        if precision is Precision.YEAR:
+        # A part is only ever set with the coarser ones: a day with its month, a moment with both.
+        if self.moment is not None:
+            moment = self.moment.astimezone(tz)
+            day = format_date(moment.date(), "long", locale=locale)
+            clock = format_time(moment, "short", tzinfo=tz, locale=locale)
+            return f"{day}, {clock} {moment.strftime('%Z')}"
+        if self.month is None:
             return format_skeleton("y", dt.date(self.year, 1, 1), locale=locale)
-        if precision is Precision.MONTH:
+        if self.day is None:
             return format_skeleton("yMMMM", dt.date(self.year, self.month, 1), locale=locale)
-        if precision is Precision.DAY:
-            return format_date(dt.date(self.year, self.month, self.day), "long", locale=locale)
-        moment = self.moment.astimezone(tz)
-        day = format_date(moment.date(), "long", locale=locale)
-        clock = format_time(moment, "short", tzinfo=tz, locale=locale)
-        return f"{day}, {clock} {moment.strftime('%Z')}"
+        return format_date(dt.date(self.year, self.month, self.day), "long", locale=locale)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -216,6 +216,7 @@ def _checked(year: int, month: int | None = None, day: int | None = None) -> Par
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"month {month} does not exist")
     if day is not None:
+        assert month is not None, "a day is read only with its month"
         try:
             dt.date(year, month, day)
         except ValueError:

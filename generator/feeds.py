@@ -79,7 +79,7 @@ def json_feed(timeline: Timeline, config: SiteConfig) -> bytes:
     items = []
     for event in newest(timeline, config.feed_limit):
         url = public_url(config, event_path(event))
-        item = {"id": url, "url": url, "title": event.title,
+        item: dict[str, object] = {"id": url, "url": url, "title": event.title,
                 "content_html": event_html(event, config, heading),
                 "summary": to_text(event.summary_html),
                 "date_published": timestamp(event.date, tz)}

@@ -33,9 +33,8 @@ def load(path: Path) -> dict:
     if not text.strip():
         raise ImportFailed(f"{path}: is empty; export the timeline again, as TimelineJS JSON "
                            "or as a TimelineJS spreadsheet saved as CSV")
-    if text.lstrip().startswith(("{", "[")):
-        data = _from_json(text, path)
-    elif (data := from_csv(text, path)) is None:
+    data = _from_json(text, path) if text.lstrip().startswith(("{", "[")) else from_csv(text, path)
+    if data is None:
         raise ImportFailed(f"{path}: is neither TimelineJS JSON nor a TimelineJS spreadsheet "
                            "saved as CSV (with columns such as Year and Headline)")
     if len(data["events"]) > MAX_SLIDES:
@@ -109,7 +108,7 @@ def _deeper_than(data: object, limit: int) -> bool:
 def from_legacy(timeline: dict) -> dict:
     """TimelineJS 2's `timeline` object in TimelineJS3's shape; what has the wrong type stays
     as it was, for the slides' reader to report."""
-    title = _legacy_slide(timeline)
+    title = _legacy_fields(timeline)
     title.pop("start_date")
     eras = timeline.get("era")
     return {"title": title, "events": [_legacy_slide(d) for d in timeline["date"]],
@@ -117,8 +116,10 @@ def from_legacy(timeline: dict) -> dict:
 
 
 def _legacy_slide(slide: object) -> object:
-    if not isinstance(slide, dict):
-        return slide
+    return _legacy_fields(slide) if isinstance(slide, dict) else slide
+
+
+def _legacy_fields(slide: dict) -> dict:
     data = {key: value for key, value in slide.items() if key not in (
         "startDate", "endDate", "headline", "text", "tag", "asset", "date", "era", "type")}
     asset = slide.get("asset")
@@ -143,7 +144,9 @@ def from_csv(text: str, path: Path) -> dict | None:
     """A TimelineJS sheet saved as CSV, read as TimelineJS reads it; None if it is not one."""
     # Any line ends (Excel for the Mac wrote CR alone), and the delimiter Excel writes where
     # the decimal mark is a comma.
-    header = _FIRST_LINE.match(text).group()
+    first_line = _FIRST_LINE.match(text)
+    assert first_line is not None  # the pattern matches the empty line too
+    header = first_line.group()
     delimiter = max((",", ";", "\t"), key=header.count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:

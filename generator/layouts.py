@@ -8,6 +8,7 @@ import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, cast
 
 import jinja2
 import jinja2.sandbox
@@ -147,7 +148,10 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         auto_reload=False,
     )
     env.globals["range"] = _range
-    env.install_gettext_translations(translations(config.language), newstyle=True)
+    # The i18n extension adds this method to the environment at run time, where Jinja's
+    # type hints cannot see it.
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        translations(config.language), newstyle=True)
     locale = config.language.replace("-", "_")
     tz = config.tzinfo
     shown: dict[PartialDate, str] = {}  # Babel is slow, and a date reads the same each time
@@ -193,7 +197,7 @@ class Fragments:
     def __init__(self, env: jinja2.Environment, items: PerObject) -> None:
         self._env = env
         self._items = items
-        self._macros: jinja2.runtime.TemplateModule | None = None
+        self._macros: _Macros | None = None
         # An event is listed at a heading level of each list's own: on the timeline, its
         # year's page and its tags' pages. The theme's event_item only prints its level, in
         # the heading's tags, so its items are made once with LEVEL_MARK and serve every
@@ -215,17 +219,26 @@ class Fragments:
     def item(self, event: Event, level: int) -> str:
         """The list item of `event` with ROOT_MARK for its way back to the site root, and, when
         `any_level`, LEVEL_MARK for its heading level."""
-        if self.any_level:
-            return self._items.get(ANY_LEVEL, event, lambda e: self._make(e, LEVEL_MARK))
-        return self._items.get(level, event, lambda e: self._make(e, level))
+        kind, shown = (ANY_LEVEL, LEVEL_MARK) if self.any_level else (level, level)
+        text = self._items.get(kind, event, lambda _: self._make(event, shown))
+        assert isinstance(text, str)  # this memo holds list items only, made by _make
+        return text
 
     def _make(self, event: Event, level: int | str) -> str:
         # The macros are imported once, with the context of a page whose way back to the
         # root is a mark: importing them for each item cost more than the item itself.
         if self._macros is None:
-            self._macros = self._env.get_template("macros.html").make_module(
-                {"page": _MARKED_PAGE})
+            module = self._env.get_template("macros.html").make_module({"page": _MARKED_PAGE})
+            # A template's macros are attributes Jinja sets on its module at run time; the
+            # theme's macros.html, and a site's that replaces it, defines event_item.
+            self._macros = cast(_Macros, module)
         return f"{self._macros.event_item(event, level)}\n"
+
+
+class _Macros(Protocol):
+    """The macros of macros.html that the list items are made with."""
+
+    def event_item(self, event: Event, level: int | str) -> str: ...
 
 
 _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)
@@ -233,7 +246,9 @@ _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)
 
 def prune_caches(env: jinja2.Environment, events: tuple[Event, ...]) -> None:
     """Let the environment's caches drop what no longer belongs to the timeline."""
-    env.globals["fragments"].prune(events)
+    fragments = env.globals["fragments"]
+    assert isinstance(fragments, Fragments)  # make_environment put it there
+    fragments.prune(events)
 
 
 @jinja2.pass_context

@@ -49,6 +49,8 @@ KEEPALIVE_SECONDS = 15
 WRITE_CHUNK = 64 * 1024  # a socket timeout bounds each write: this much must go in that time
 _NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")  # punycode, as browsers send it
 _PORT = re.compile(r"(:[0-9]*)?")
+# What socketserver hands a server for each request: a datagram server's is a pair.
+Request = socket.socket | tuple[bytes, socket.socket]
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,13 @@ class LiveReloadServer(ThreadingHTTPServer):
         # Pages served by an earlier run of the server reload when they reconnect to this one.
         self.session = secrets.token_hex(4)
 
+    @property
+    def address(self) -> tuple[str, int]:
+        """The IP address and port it listens on (the one the system chose, for port 0)."""
+        host = self.server_address[0]
+        assert isinstance(host, str)  # an IP socket's address gives its host as text
+        return host, self.server_port
+
     def writing(self) -> contextlib.AbstractContextManager[None]:
         """Hold requests back while the folder is rewritten."""
         return self.lock.writing()
@@ -162,10 +171,11 @@ class LiveReloadServer(ThreadingHTTPServer):
         # A closed tab or a dropped connection is normal while authoring: no traceback.
         log.debug("request from %s failed", client_address, exc_info=True)
 
-    def process_request(self, request: socket.socket, client_address: tuple) -> None:
+    def process_request(self, request: Request, client_address: tuple) -> None:
         # Beyond the cap, the connection waits here and the ones after it wait unaccepted in
         # the listen queue, costing no thread; one that waits too long gets a 503.
         if not self._take_slot():
+            assert isinstance(request, socket.socket)  # a TCP server's requests are sockets
             return _turn_away(request)
         try:
             super().process_request(request, client_address)
@@ -173,7 +183,7 @@ class LiveReloadServer(ThreadingHTTPServer):
             self._slots.release()
             raise
 
-    def process_request_thread(self, request: socket.socket, client_address: tuple) -> None:
+    def process_request_thread(self, request: Request, client_address: tuple) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -198,7 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         # The socket's timeout bounds every read and write, so a silent client is let go.
-        self.timeout = self.server.limits.timeout
+        self.request.settimeout(self.server.limits.timeout)
         super().setup()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)

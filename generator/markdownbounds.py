@@ -73,10 +73,10 @@ def _nesting(text: str) -> tuple[int, str] | None:
     else:
         if text.count(">") + text.count("\n") <= MAX_NESTING_MARKS:
             return None  # too few lines and quote marks for the bound below
-        marks = len(re.findall(_NESTER, "".join(_NESTING_PREFIX.findall(text))))
-        if marks <= MAX_NESTING_MARKS:
+        count = len(re.findall(_NESTER, "".join(_NESTING_PREFIX.findall(text))))
+        if count <= MAX_NESTING_MARKS:
             return None
-        return 0, (f"{marks:,} list items and quote marks (>) in all; at most "
+        return 0, (f"{count:,} list items and quote marks (>) in all; at most "
                    f"{MAX_NESTING_MARKS:,}")
     return _line_of(text, match.start()), f"{what} nested {depth:,} deep; at most {MAX_NESTING}"
 

@@ -162,7 +162,9 @@ class _SafeFencedBlocks(FencedBlockPreprocessor):
                 self._removed().append(Removal(key, value or "",
                                                "a fenced block may set only an id, classes "
                                                "and a language"))
-        return super().handle_attrs(kept)
+        # types-Markdown still says every value is a str; Python-Markdown reads None as a
+        # key given without a value.
+        return super().handle_attrs(kept)  # type: ignore[arg-type]
 
     def _removed(self) -> list[Removal]:
         for extension in self.md.registeredExtensions:

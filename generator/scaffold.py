@@ -51,7 +51,8 @@ def init_site(folder: Path, title: str, language: str, force: bool = False,
         ".gitignore": "site/\n.chronoline-cache/\n",
         ".github/workflows/pages.yml": WORKFLOW.read_text(encoding="utf-8"),
     }
-    written, kept = [], []
+    written: list[Path] = []
+    kept: list[Path] = []
     for name, text in files.items():
         path = folder / name
         (written if write_new(path, text) else kept).append(path)

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from generator.build import Builder, BuildOptions, count_of
@@ -72,7 +73,7 @@ class DevServer:
         self._pending_lock = threading.Lock()
         self._wake = threading.Event()
         self._first_error: str | None = None
-        self._observer: Observer | None = None
+        self._observer: BaseObserver | None = None
         self._stop = threading.Event()
         self._warnings: tuple[str, ...] = ()
         self._data_due = False  # the pages changed since the feeds and exports were written
@@ -80,13 +81,18 @@ class DevServer:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{self.server.mount}"
+        server = self._listening()
+        host, port = server.address
+        return f"http://{host}:{port}{server.mount}"
 
     @property
     def exposed(self) -> bool:
         """Whether the server listens on an address other machines can reach."""
-        return not ipaddress.ip_address(self.server.server_address[0]).is_loopback
+        return not ipaddress.ip_address(self._listening().address[0]).is_loopback
+
+    def _listening(self) -> LiveReloadServer:
+        assert self.server is not None, "start() makes the server"
+        return self.server
 
     def start(self) -> None:
         """Watch, build, then listen; a broken first build still serves, with its error shown.
@@ -205,11 +211,12 @@ class DevServer:
         # The pages first, then the reload; the feeds and exports once the edits pause: at ten
         # thousand events they are tens of megabytes, which the browser does not show, and
         # making them while it reloads would slow its request down.
-        recovered = self.server is not None and self.server.error is not None
-        if not first and (written or removed or recovered):
+        server = self.server  # None only during the first build, before it listens
+        recovered = server is not None and server.error is not None
+        if server is not None and not first and (written or removed or recovered):
             styles_only = bool(written) and not removed and not recovered and all(
                 p.endswith(".css") for p in written)
-            self.server.announce(styles_only=styles_only)
+            server.announce(styles_only=styles_only)
         self._data_due = True
         if first:
             self.write_data()

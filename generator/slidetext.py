@@ -7,7 +7,10 @@ import warnings
 from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from markdownify import MarkdownConverter, strip_pre
+
+# markdownify's own type hints (its __init__.pyi) leave out strip_pre and the converter's
+# methods that a converter of one's own overrides and calls: the ignores below are for those.
+from markdownify import MarkdownConverter, strip_pre  # type: ignore[attr-defined]
 
 # Elements inside one another. Real slides nest fewer than ten; Python's stack (markdownify
 # converts by recursion) and the Markdown it would write set the bound.
@@ -40,7 +43,7 @@ def to_markdown(html: str) -> tuple[str, tuple[str, ...]]:
         # markdownify counts a head's rows once per row; a Markdown table has one head row
         if len(head.find_all("tr", recursive=False)) > 1:
             head.name = "tbody"
-    converter = _SafeConverter(notes, heading_style="ATX", bullets="-")
+    converter = _SafeConverter(notes)
     return converter.convert_soup(soup).strip(), tuple(notes)
 
 
@@ -78,15 +81,16 @@ def _flatten_below(soup: BeautifulSoup, limit: int) -> bool:
 class _SafeConverter(MarkdownConverter):
     """markdownify, writing only links it checked and text that stays text."""
 
-    def __init__(self, notes: list[str], **options: object) -> None:
-        super().__init__(**options)
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__(heading_style="ATX", bullets="-")
         self.notes = notes
         self.numbers: dict[int, int] = {}
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         # Backslashes first, so that each one after this is an escape of ours: a slide's
         # own "\`" must not cancel the escape of its backtick.
-        text = super().escape(text.replace("\\", "\\\\"), parent_tags)
+        text = super().escape(  # type: ignore[misc]
+            text.replace("\\", "\\\\"), parent_tags)
         text = _ENTITY.sub("&amp;", text)
         text = _TAG_START.sub("&lt;", text)
         return _MARKUP.sub(lambda m: "\\" + m.group(), text)
@@ -129,7 +133,8 @@ class _SafeConverter(MarkdownConverter):
     def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         # On one line: in a quotation or a list, a line of code that starts with ">" or "-"
         # would end the code span and go on as Markdown (or HTML, with raw_html = true).
-        return super().convert_code(el, " ".join(text.splitlines()), parent_tags)
+        return super().convert_code(  # type: ignore[misc]
+            el, " ".join(text.splitlines()), parent_tags)
 
     convert_kbd = convert_samp = convert_code
 
@@ -147,7 +152,7 @@ class _SafeConverter(MarkdownConverter):
     def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         parent = el.parent
         if parent is None or parent.name != "ol":
-            return super().convert_li(el, text, parent_tags)
+            return super().convert_li(el, text, parent_tags)  # type: ignore[misc]
         # markdownify counts an item's earlier siblings for its number, once per item: a list
         # of 10,000 items took 16 s. Counted here once per list.
         if id(el) not in self.numbers:
