@@ -41,24 +41,9 @@ from generator.layouts import (
 )
 from generator.memo import PerObject
 from generator.model import Event, Timeline
-from generator.output import (
-    BUILDING,
-    KEEP,
-    MANIFEST,
-    STAGED,
-    Content,
-    Folders,
-    Keep,
-    Staged,
-    abandon_staging,
-    begin_staging,
-    check_output,
-    end_staging,
-    exclusive,
-    stage,
-    unstage,
-    write_site,
-)
+from generator.output import KEEP, Content, Keep, write_site
+from generator.outputfolder import BUILDING, MANIFEST, Folders, check_output
+from generator.outputlock import exclusive
 from generator.pages import EVENT_PAGE_SHOWS, Page, plan
 from generator.sitemap import robots, sitemap
 from generator.sources import (
@@ -71,6 +56,15 @@ from generator.sources import (
     readable,
     stamp_of,
     static_files,
+)
+from generator.staging import (
+    STAGED,
+    Staged,
+    abandon_staging,
+    begin_staging,
+    end_staging,
+    stage,
+    unstage,
 )
 from generator.timeline import assemble, replace_events, same_place
 from generator.workers import (

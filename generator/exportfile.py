@@ -13,7 +13,8 @@ from typing import BinaryIO
 from generator.errors import CommandFailed
 from generator.exports import Export, Layout, Part, Parts, Span
 from generator.model import Event
-from generator.output import no_follow, open_new, staged_path
+from generator.outputfiles import no_follow, open_new
+from generator.staging import staged_path
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class ExportChanged(CommandFailed):
 def stage_export(make: Callable[[Parts | None], Export], output: Path, path: str,
                  previous: Previous | None = None, digests: dict[int, bytes] | None = None,
                  ) -> tuple[bool, Layout]:
-    """Stage the export that `make` makes beside `path` in `output`, as `output.stage` does,
+    """Stage the export that `make` makes beside `path` in `output`, as `staging.stage` does,
     unless the file there holds it already (then False); and where each part landed.
 
     When the file there is the one the last build wrote (`previous`: its size and time, as

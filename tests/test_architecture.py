@@ -6,9 +6,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"errors", "slugs", "memo", "filelimit"},
-    {"config", "dates", "i18n", "sources"},
-    {"model", "frontmatter", "markup", "markdownbounds", "eventfile", "importfile", "slidetext"},
+    {"errors", "slugs", "memo", "filelimit", "outputfiles"},
+    {"config", "dates", "i18n", "sources", "outputfolder"},
+    {"model", "frontmatter", "markup", "markdownbounds", "eventfile", "importfile", "slidetext",
+     "staging", "outputlock"},
     {"content", "timeline", "pages"},
     {"structured", "feeds"},
     {"exports", "sitemap"},

@@ -15,7 +15,7 @@ from generator import exportfile, exports
 from generator.cache import load
 from generator.exportfile import ExportChanged, Previous, stage_export
 from generator.exports import Export, Layout, Parts, Span
-from generator.output import staged_path
+from generator.staging import staged_path
 
 from conftest import build_site, event_file
 
