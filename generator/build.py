@@ -28,8 +28,8 @@ from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, ContentError, ContentErrors
-from generator.exportfile import Previous, positions, stage_export
-from generator.exports import Export, Layout, Parts, events_json, icalendar, timelinejs
+from generator.exportformats import Export, Layout, Parts, events_json, icalendar, timelinejs
+from generator.exportstaging import Previous, positions, stage_export
 from generator.feeds import atom, json_feed
 from generator.layouts import (
     STATIC_DIR,

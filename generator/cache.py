@@ -42,7 +42,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import SiteConfig
-from generator.exports import Layout
+from generator.exportformats import Layout
 from generator.model import Event, YearGroup
 from generator.sources import Stamp
 

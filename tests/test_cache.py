@@ -34,7 +34,7 @@ from generator.cache import (
     shard_of,
 )
 from generator.dates import PartialDate
-from generator.exports import Layout
+from generator.exportformats import Layout
 from generator.model import Background, Event, Media, Source, Tag
 from generator.sources import UNSETTLED
 

@@ -474,8 +474,8 @@ def test_the_cache_writes_nothing_through_a_link_in_its_folder(make_site, tmp_pa
 def test_export_positions_outside_the_file_are_not_read(tmp_path):
     from array import array
 
-    from generator.exportfile import Previous, stage_export
-    from generator.exports import Export, Layout
+    from generator.exportformats import Export, Layout
+    from generator.exportstaging import Previous, stage_export
     from generator.staging import staged_path
 
     old = tmp_path / "data.json"
