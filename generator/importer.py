@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.content import parse_event
 from generator.dates import parse_date
 from generator.errors import ContentErrors
-from generator.eventfile import event_text, file_name, write_new
+from generator.eventwriter import event_text, file_name, write_new
 from generator.importfile import ImportFailed, blank, load
 from generator.importvalues import (
     clean,

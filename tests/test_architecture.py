@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles"},
     {"config", "dates", "i18n", "sources", "outputfolder"},
-    {"model", "frontmatter", "markup", "markdownbounds", "eventfile", "importfile", "slidetext",
+    {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importfile", "slidetext",
      "staging", "outputlock"},
     {"content", "timeline", "pages", "importvalues"},
     {"structured", "feeds", "slides"},
