@@ -10,7 +10,7 @@ from generator.content import parse_event
 from generator.dates import parse_date
 from generator.errors import ContentErrors
 from generator.eventwriter import event_text, file_name, write_new
-from generator.importfile import ImportFailed, blank, load
+from generator.importformats import ImportFailed, blank, load
 from generator.importvalues import (
     clean,
     kind_of,

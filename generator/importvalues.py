@@ -9,7 +9,7 @@ import re
 from typing import overload
 
 from generator.frontmatter import CONTROL
-from generator.importfile import blank
+from generator.importformats import blank
 
 # Tags are `[^<>]*`, not `[^>]*`: a text of many "<" then took time in the square of its length.
 _BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|li|ul|ol|h[1-6]|blockquote|tr|td|th)\b[^<>]*>", re.I)
@@ -32,7 +32,7 @@ def clean(value: object) -> tuple[object, set[str], int]:
     """`value` without what no event file may hold, what was removed, and its characters.
     Control characters go (TimelineJS shows them as nothing, and a build refuses a file with
     them), half surrogate pairs become U+FFFD, and numbers that are not finite become null.
-    `value` nests at most importfile.MAX_NESTING deep, so recursion is safe."""
+    `value` nests at most importformats.MAX_NESTING deep, so recursion is safe."""
     if isinstance(value, str):
         removed = set(CONTROL.findall(value))
         text = _SURROGATE.sub("\ufffd", CONTROL.sub("", value)) if removed or \

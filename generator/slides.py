@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 
 from generator.content import COLOR, NOT_IN_URLS
 from generator.dates import DateError, parse_date
-from generator.importfile import PARTS, blank
+from generator.importformats import PARTS, blank
 from generator.importvalues import (
     clean,
     kind_of,

@@ -8,8 +8,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles"},
     {"config", "dates", "i18n", "sources", "outputfolder"},
-    {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importfile", "slidetext",
-     "staging", "outputlock"},
+    {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
+     "slidetext", "staging", "outputlock"},
     {"content", "timeline", "pages", "importvalues"},
     {"structured", "feeds", "slides"},
     {"exportformats", "sitemap"},
