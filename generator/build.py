@@ -27,6 +27,17 @@ from generator.cache import (
 from generator.cache import load as load_cache
 from generator.cache import save as save_cache
 from generator.config import SiteConfig, load_config
+from generator.discover import (
+    RECENT_NS,
+    UNSETTLED,
+    SourceFiles,
+    Stamp,
+    discover,
+    leads_out,
+    readable,
+    stamp_of,
+    static_files,
+)
 from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.exportformats import Export, Layout, Parts, events_json, icalendar, timelinejs
 from generator.exportstaging import Previous, positions, stage_export
@@ -46,17 +57,6 @@ from generator.outputfolder import BUILDING, MANIFEST, Folders, check_output
 from generator.outputlock import exclusive
 from generator.pages import EVENT_PAGE_SHOWS, Page, plan
 from generator.sitemap import robots, sitemap
-from generator.sources import (
-    RECENT_NS,
-    UNSETTLED,
-    SourceFiles,
-    Stamp,
-    discover,
-    leads_out,
-    readable,
-    stamp_of,
-    static_files,
-)
 from generator.staging import (
     STAGED,
     Staged,

@@ -42,9 +42,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import SiteConfig
+from generator.discover import Stamp
 from generator.exportformats import Layout
 from generator.model import Event, YearGroup
-from generator.sources import Stamp
 
 log = logging.getLogger(__name__)
 

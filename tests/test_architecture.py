@@ -7,7 +7,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles"},
-    {"config", "dates", "i18n", "sources", "outputfolder"},
+    {"config", "dates", "i18n", "discover", "outputfolder"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock"},
     {"content", "timeline", "pages", "importvalues"},

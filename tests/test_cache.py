@@ -34,9 +34,9 @@ from generator.cache import (
     shard_of,
 )
 from generator.dates import PartialDate
+from generator.discover import UNSETTLED
 from generator.exportformats import Layout
 from generator.model import Background, Event, Media, Source, Tag
-from generator.sources import UNSETTLED
 
 from conftest import build_site, event_file, read_html, site_files
 
