@@ -16,7 +16,7 @@ LAYERS = [
     {"layouts", "output", "cache"},
     {"workers", "exportstaging"},
     {"build", "livereload"},
-    {"importer", "new", "check", "scaffold", "links"},
+    {"importer", "new", "check", "scaffold", "linkcheck"},
     {"serve"},
     {"cli"},
     {"__main__"},
