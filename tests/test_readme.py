@@ -21,3 +21,11 @@ def test_ci_runs_the_readme_test_command():
     _, test_command = readme_commands()
     ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert any(line.startswith(test_command) for line in ci.splitlines())
+
+
+def test_readme_names_every_module_of_the_package():
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Development", 1)[1].split("\n## ", 1)[0]
+    modules = {path.stem for path in (REPO_ROOT / "generator").glob("*.py")}
+    unnamed = sorted(m for m in modules - {"__init__", "__main__"} if f"`{m}`" not in section)
+    assert unnamed == []
