@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
-from generator.content import COLOR, NOT_IN_URLS
+from generator.content import COLOR
 from generator.dates import DateError, parse_date
+from generator.fieldreader import NOT_IN_URLS
 from generator.importformats import PARTS, blank
 from generator.importvalues import (
     clean,
