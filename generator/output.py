@@ -75,12 +75,7 @@ def write_site(files: dict[str, Content], output: Path, tidy: bool = False,
     existing = None if tidy else clear_leftovers(output, staged)
     written_before = _manifest(output)
     files = {**files, MANIFEST: "".join(f"{p}\n" for p in sorted(files)).encode("utf-8")}
-    # A file the build kept (KEEP) was checked by the build; here it only has to be there.
-    vanished = [] if existing is None else [
-        p for p, c in files.items() if c is KEEP and p not in existing]
-    if vanished:
-        raise OutputError(f"{output / vanished[0]}: was removed while the site was being built; "
-                          "build again")
+    _check_kept(files, existing, output)
     gone = written_before - set(files)
     _check_manifest(output, gone)
     for path in gone:
@@ -92,6 +87,29 @@ def write_site(files: dict[str, Content], output: Path, tidy: bool = False,
                    {p for p in gone if os.path.lexists(output / p)})
     if not changed and not stale:
         return WriteReport(0, 0)
+    ready = _write_aside(files, changed, staged, output, folders)
+    with _finishing():
+        _move_into_place(ready)
+        for path in stale:
+            _remove_stale(output, path)
+    return WriteReport(len([p for p in changed if p != MANIFEST]), len(stale))
+
+
+def _check_kept(files: dict[str, Content], existing: set[str] | None, output: Path) -> None:
+    """A file the build kept (KEEP) was checked by the build; here it only has to be there
+    (`existing`: the files found in `output`, if it was walked)."""
+    vanished = [] if existing is None else [
+        p for p, c in files.items() if c is KEEP and p not in existing]
+    if vanished:
+        raise OutputError(f"{output / vanished[0]}: was removed while the site was being built; "
+                          "build again")
+
+
+def _write_aside(files: dict[str, Content], changed: list[str], staged: set[str], output: Path,
+                 folders: Folders) -> list[tuple[Path, Path]]:
+    """Write each changed file beside its target under the temporary name (a staged one is
+    there already); every (temporary, target) pair, to be renamed. On any failure, every
+    temporary file and the folders made for them are removed."""
     made: list[Path] = []  # folders this write created, removed again if it fails
     ready = [(temporary_path(output / path), output / path) for path in sorted(staged)]
     try:
@@ -112,11 +130,7 @@ def write_site(files: dict[str, Content], output: Path, tidy: bool = False,
         for folder in [*reversed(made), *((output / path).parent for path in staged)]:
             remove_empty_parents(folder, output.parent)
         raise
-    with _finishing():
-        _move_into_place(ready)
-        for path in stale:
-            _remove_stale(output, path)
-    return WriteReport(len([p for p in changed if p != MANIFEST]), len(stale))
+    return ready
 
 
 def _check_manifest(output: Path, gone: set[str]) -> None:
