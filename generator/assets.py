@@ -9,10 +9,7 @@ import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from generator.errors import ContentError
-from generator.layouts import STATIC_DIR
-from generator.output import Content
-from generator.sources import (
+from generator.discover import (
     RECENT_NS,
     UNSETTLED,
     SourceFiles,
@@ -21,6 +18,9 @@ from generator.sources import (
     stamp_of,
     static_files,
 )
+from generator.errors import ContentError
+from generator.layouts import STATIC_DIR
+from generator.output import Content
 
 ASSETS = "assets"
 

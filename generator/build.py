@@ -16,6 +16,7 @@ import jinja2
 from generator.assets import copied_files, output_clashes, placed
 from generator.config import SiteConfig, load_config
 from generator.datafiles import data_names, exports_in_memory, other_data, staged_exports
+from generator.discover import SourceFiles, Stamp, discover, leads_out
 from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.incremental.cache import Cache, Index, Shard
 from generator.incremental.cache import load as load_cache
@@ -26,24 +27,13 @@ from generator.incremental.memory import Memory
 from generator.incremental.uptodate import event_stamps, files_as_recorded, output_as_recorded
 from generator.layouts import layouts_stamp, prune_caches
 from generator.model import Timeline
-from generator.output import (
-    KEEP,
-    STAGED,
-    Content,
-    Folders,
-    abandon_staging,
-    begin_staging,
-    check_output,
-    end_staging,
-    exclusive,
-    stage,
-    unstage,
-    write_site,
-)
+from generator.output import KEEP, Content, write_site
+from generator.outputfolder import Folders, check_output
+from generator.outputlock import exclusive
 from generator.pages import Page
 from generator.reading import read_events
 from generator.rendering import render_pages
-from generator.sources import SourceFiles, Stamp, discover, leads_out
+from generator.staging import STAGED, abandon_staging, begin_staging, end_staging, stage, unstage
 from generator.timeline import assemble
 from generator.workers import Workers
 

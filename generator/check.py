@@ -112,7 +112,7 @@ def removed_for_safety(timeline: Timeline, root: Path, raw_html: bool) -> list[C
 def _removals(md: markdown.Markdown, document: Document, lines: list[str],
               ) -> Iterator[tuple[str, int | None, Removal]]:
     for field, value in _texts(document.fields):
-        render(md, value.data)
+        render(md, str(value.data))
         for removal in removals(md):
             yield field, value.line, removal
     render(md, document.body)

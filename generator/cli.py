@@ -271,7 +271,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from generator.links import check_links
+    from generator.linkcheck import check_links
 
     report = check(BuildOptions(root=args.source, drafts=args.drafts))
     errors, warnings = list(report.errors), list(report.warnings)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import math
 import re
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 import markdown
 import yaml
 
-from generator.dates import DATE_FORMS, ENGLISH, DateError, MonthNames, PartialDate, parse_date
+from generator.dates import ENGLISH, MonthNames
 from generator.errors import ContentError, ContentErrors, quoted, shortened
-from generator.frontmatter import CONTROL, Document, Value, split
+from generator.fieldreader import MAX_SLUG_LENGTH, FieldReader, did_you_mean
+from generator.frontmatter import CONTROL, Value, split
 from generator.markdownbounds import slow_markdown
 from generator.markup import render
 from generator.model import Background, Event, Media, Source, Tag
@@ -29,7 +28,6 @@ SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
-NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
 
 # Bounds that no real timeline reaches, each far above the largest real value, so that one
 # file cannot stall a build or fill a disk (docs/limits in the README says the same numbers).
@@ -39,10 +37,6 @@ MAX_FILE_BYTES = 1_000_000
 MAX_TAGS = 100  # each tag is a page listing the event: tags × events is the site's size
 MAX_SOURCES = 100  # every listing of the event shows them all
 MAX_TAG_LENGTH = 100
-MAX_SLUG_LENGTH = 100  # a slug is a folder name; file systems stop at 255 bytes
-MAX_TEXT = {"title": 500, "display_date": 200, "summary": 5_000, "slug": MAX_SLUG_LENGTH,
-            "publisher": 500, "caption": 2_000, "credit": 2_000, "alt": 2_000,
-            "color": 100, "url": 2_000, "archive_url": 2_000}
 
 
 def decode(data: bytes, path: str) -> str:
@@ -75,26 +69,13 @@ def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo,
     return _Reader(path, document, tz, months, {} if shared is None else shared).event(md)
 
 
-class _Reader:
-    """Checks one document's fields, collecting every problem before raising."""
-
-    def __init__(self, path: str, document: Document, tz: dt.tzinfo, months: MonthNames,
-                 shared: dict) -> None:
-        self.path = path
-        self.doc = document
-        self.fields = document.fields
-        self.tz = tz
-        self.months = months
-        self.shared = shared
-        self.errors: list[ContentError] = []
-
-    def error(self, field: str, message: str, line: int | None) -> None:
-        self.errors.append(ContentError(self.path, message, line, field))
+class _Reader(FieldReader):
+    """Checks an event file's fields: which it has, and each one's rules."""
 
     def event(self, md: markdown.Markdown) -> Event:
         for key, value in self.fields.items():
             if key not in EVENT_KEYS:
-                self.error(shortened(key), "unknown key" + _did_you_mean(key, EVENT_KEYS),
+                self.error(shortened(key), "unknown key" + did_you_mean(key, EVENT_KEYS),
                            value.line)
         title = self.text("title", required=True)
         date = self.date("date", required=True)
@@ -112,6 +93,7 @@ class _Reader:
         self.markdown_shape("body", self.doc.body, self.doc.body_line)
         if self.errors:
             raise ContentErrors(sorted(self.errors, key=lambda e: e.line or 0))
+        assert date is not None  # a file without a date has an error
         body_html = render(md, self.doc.body)
         if not summary_html:
             match = _FIRST_PARAGRAPH.search(body_html)
@@ -134,41 +116,6 @@ class _Reader:
         line = first_line + offset if first_line is not None else None
         self.error(field, message, line)
         return False
-
-    def line(self, key: str) -> int | None:
-        value = self.fields.get(key)
-        return value.line if value else None
-
-    def text(self, key: str, required: bool = False, fields: dict | None = None,
-             prefix: str = "") -> str:
-        value: Value | None = (fields if fields is not None else self.fields).get(key)
-        blank = isinstance(value.data, str) and not value.data.strip() if value else True
-        if value is None or value.is_null or blank:
-            if required:
-                line = value.line if value else self.doc.body_line - 1
-                self.error(key, f"is missing; add a line '{key}: ...' to the front matter", line)
-            return ""
-        if not isinstance(value.data, str):
-            self.error(key, "must be plain text, not a list or mapping", value.line)
-            return ""
-        text = value.data.strip()
-        if len(text) > MAX_TEXT.get(key, len(text)):
-            self.error(prefix + key, f"is {len(text):,} characters long; at most "
-                       f"{MAX_TEXT[key]:,}: shorten it", value.line)
-            return ""
-        return text
-
-    def date(self, key: str, required: bool = False, fields: dict | None = None,
-             prefix: str = "") -> PartialDate | None:
-        fields = fields if fields is not None else self.fields
-        raw = self.text(key, required=required, fields=fields)
-        if not raw:
-            return None
-        try:
-            return parse_date(raw, self.tz, self.months)
-        except DateError as exc:
-            self.error(prefix + key, f"{exc}; write it as {DATE_FORMS}", fields[key].line)
-            return None
 
     def tags(self) -> tuple[Tag, ...]:
         value = self.fields.get("tags")
@@ -231,7 +178,7 @@ class _Reader:
             for key, sub in entry.items():
                 if key not in SOURCE_KEYS:
                     self.error(f"{field}.{shortened(key)}", "unknown key"
-                               + _did_you_mean(key, SOURCE_KEYS),
+                               + did_you_mean(key, SOURCE_KEYS),
                                sub.line)
             url = self.url(entry, "url", field, item.line, required=True)
             archive = self.url(entry, "archive_url", field, item.line)
@@ -242,19 +189,6 @@ class _Reader:
             if url:
                 sources.append(Source(url, title, publisher, date, archive, item.line))
         return tuple(sources)
-
-    def mapping(self, key: str, known: tuple[str, ...]) -> dict[str, Value] | None:
-        value = self.fields.get(key)
-        if value is None or value.is_null:
-            return None
-        if not isinstance(value.data, dict):
-            self.error(key, f"must be a mapping of {', '.join(known)}", value.line)
-            return None
-        for name, sub in value.data.items():
-            if name not in known:
-                self.error(f"{key}.{shortened(name)}", "unknown key"
-                           + _did_you_mean(name, known), sub.line)
-        return value.data
 
     def media(self, md: markdown.Markdown) -> Media | None:
         entry = self.mapping("media", MEDIA_KEYS)
@@ -295,35 +229,10 @@ class _Reader:
                        "leave it out", bad.line)
         return json.dumps(plain, ensure_ascii=False, sort_keys=True) if not problems else ""
 
-    def url(self, entry: dict[str, Value], key: str, field: str, line: int,
-            required: bool = False) -> str:
-        value = entry.get(key)
-        if value is None or value.is_null or not str(value.data).strip():
-            if required:
-                self.error(f"{field}.{key}", "is missing; add 'url: https://...'", line)
-            return ""
-        text = str(value.data).strip()
-        if len(text) > MAX_TEXT[key]:
-            self.error(f"{field}.{key}", f"is {len(text):,} characters long; a link may have at "
-                       f"most {MAX_TEXT[key]:,}", value.line)
-            return ""
-        parts = urlsplit(text)
-        if not isinstance(value.data, str) or parts.scheme.lower() not in ("http", "https") \
-                or not parts.hostname:
-            self.error(f"{field}.{key}", f"{quoted(text)} is not an http(s) link; "
-                       "write the full address, starting with https://", value.line)
-            return ""
-        if bad := NOT_IN_URLS.search(text):
-            shown = "a space" if bad.group().isspace() else repr(bad.group())
-            self.error(f"{field}.{key}", f"{quoted(text)} holds {shown}, which a link cannot; "
-                       f"write it as %{ord(bad.group()):02X}", value.line)
-            return ""
-        return text
-
     def slug(self) -> str:
         value = self.fields.get("slug")
         written = self.text("slug")
-        if written:
+        if written and value is not None:
             if "/" in written or "\\" in written or ".." in written:
                 self.error("slug", f"{quoted(written)} would leave the output folder; "
                            "use letters, digits and hyphens only", value.line)
@@ -366,15 +275,7 @@ class _Reader:
         if not value.tag.endswith(":bool"):
             self.error("draft", f"must be true or false, not {quoted(value.data)}", value.line)
             return False
-        return value.data.lower() in ("true", "yes", "on")
-
-
-def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
-    match = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    if match:
-        return f"; did you mean '{match[0]}'?"
-    return "; known keys: " + ", ".join(known)
-
+        return str(value.data).lower() in ("true", "yes", "on")
 
 
 # A background colour: hex, or a colour name (letters only, so it is safe in a style attribute).
@@ -401,7 +302,7 @@ def _plain(value: Value, problems: list[tuple[Value, str]]) -> object:
         return None
     if kind in ("bool", "int", "float"):
         try:
-            number = yaml.safe_load(value.data)
+            number = yaml.safe_load(str(value.data))
         except ValueError:  # past Python's limit of digits for a number read from text
             problems.append((value, "is a number too long to carry"))
             return None

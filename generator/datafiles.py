@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import SiteConfig
-from generator.exportfile import Previous, positions, stage_export
-from generator.exports import Export, Layout, Parts, events_json, icalendar, timelinejs
+from generator.exportformats import Export, Layout, Parts, events_json, icalendar, timelinejs
+from generator.exportstaging import Previous, positions, stage_export
 from generator.feeds import atom, json_feed
 from generator.model import Timeline
-from generator.output import KEEP, STAGED, Content
+from generator.output import KEEP, Content
 from generator.pages import Page
 from generator.reading import DIGEST_SIZE
 from generator.sitemap import robots, sitemap
+from generator.staging import STAGED
 
 # The data exports, each made of one part per event (see exports.Export).
 EXPORTS: dict[str, Callable[[Timeline, SiteConfig, Parts | None], Export]] = {

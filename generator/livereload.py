@@ -1,10 +1,10 @@
 """A development HTTP server that reloads open pages when told to.
 
-It knows nothing of chronoline: it serves a folder, waits while its owner rewrites that folder
-(`with server.writing():`), and tells every open page to reload (`server.announce()`) or to
-show an error (`server.announce(error=...)`). Pages learn of changes through one
-Server-Sent Events stream per browser, shared by all its tabs through a SharedWorker, since a
-browser allows only six connections per host over HTTP/1.1.
+It knows nothing of chronoline (it imports only a generic lock): it serves a folder, waits
+while its owner rewrites that folder (`with server.writing():`), and tells every open page to
+reload (`server.announce()`) or to show an error (`server.announce(error=...)`). Pages learn of
+changes through one Server-Sent Events stream per browser, shared by all its tabs through a
+SharedWorker, since a browser allows only six connections per host over HTTP/1.1.
 
 It answers only requests addressed to this machine by a name no other site can point at
 (`localhost`, an IP address) or by a name its owner allows: a page on another site that
@@ -26,12 +26,14 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
+
+from generator.readwritelock import ReadWriteLock
 
 log = logging.getLogger(__name__)
 
@@ -60,42 +62,6 @@ class Limits:
     timeout: float = 10.0  # seconds a read (the request line, a header) or a write may take
     connections: int = 128  # one thread each; an event stream holds one per browser
     wait: float = 5.0  # how long a connection beyond the cap waits for a slot before a 503
-
-
-class ReadWriteLock:
-    """Many readers at once, or one writer; a waiting writer holds back new readers."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._waiting_writers = 0
-
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._condition:
-            self._condition.wait_for(lambda: not self._writing and not self._waiting_writers)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._readers -= 1
-                self._condition.notify_all()
-
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._condition:
-            self._waiting_writers += 1
-            self._condition.wait_for(lambda: not self._writing and not self._readers)
-            self._waiting_writers -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._writing = False
-                self._condition.notify_all()
 
 
 class LiveReloadServer(ThreadingHTTPServer):

@@ -8,10 +8,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
-from generator.content import NOT_IN_URLS, parse_event
+from generator.content import parse_event
 from generator.dates import DateError, MonthNames, parse_date
 from generator.errors import CommandFailed, ContentErrors
-from generator.eventfile import event_text, file_name, write_new
+from generator.eventwriter import event_text, file_name, write_new
+from generator.fieldreader import NOT_IN_URLS
 from generator.frontmatter import CONTROL
 from generator.markup import make_markdown
 from generator.slugs import slugify

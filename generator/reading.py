@@ -12,9 +12,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
+from generator.discover import RECENT_NS, UNSETTLED, Stamp, stamp_of
 from generator.errors import ContentError
 from generator.model import Event
-from generator.sources import RECENT_NS, UNSETTLED, Stamp, stamp_of
 from generator.workers import PARALLEL_FROM, Workers, parse
 
 DIGEST_SIZE = 16  # bytes of the hash that stands for an event file

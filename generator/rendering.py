@@ -12,8 +12,9 @@ import jinja2
 from generator.config import SiteConfig
 from generator.errors import ContentError
 from generator.layouts import render_page
-from generator.output import KEEP, STAGED, Keep, Staged, stage
+from generator.output import KEEP, Keep
 from generator.pages import Page
+from generator.staging import STAGED, Staged, stage
 from generator.workers import PARALLEL_FROM, RenderResults, Workers, render_in_workers
 from generator.workers import render_pages as render_here
 

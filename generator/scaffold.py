@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from generator.errors import CommandFailed
-from generator.eventfile import event_text, write_new
+from generator.eventwriter import event_text, write_new
 from generator.frontmatter import CONTROL
 
 WORKFLOW = Path(__file__).parent / "starter" / "pages.yml"

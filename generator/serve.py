@@ -23,10 +23,10 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.build import Builder, BuildOptions, count_of
 from generator.config import CONFIG_FILE, PYPROJECT_FILE, SiteConfig
+from generator.discover import is_ignored
 from generator.errors import BuildFailed, CommandFailed, ContentErrors, printable
 from generator.livereload import LiveReloadServer
 from generator.output import Content, write_changes
-from generator.sources import is_ignored
 
 log = logging.getLogger(__name__)
 

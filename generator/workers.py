@@ -34,8 +34,9 @@ from generator.filelimit import (
 from generator.layouts import make_environment, render_page, template_error
 from generator.markup import make_markdown
 from generator.model import Event
-from generator.output import KEEP, STAGED, Keep, Staged, stage
+from generator.output import KEEP, Keep
 from generator.pages import Page
+from generator.staging import STAGED, Staged, stage
 
 RenderResult = bytes | Keep | Staged | ContentError | None  # None: an error not of a template
 RenderResults = list[tuple[Page, RenderResult]]

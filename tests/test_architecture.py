@@ -8,14 +8,16 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"errors", "slugs", "memo", "filelimit"},
-    {"config", "dates", "i18n", "sources"},
-    {"model", "frontmatter", "markup", "markdownbounds", "eventfile", "importfile", "slidetext"},
+    {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock"},
+    {"config", "dates", "i18n", "discover", "outputfolder"},
+    {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
+     "slidetext", "staging", "outputlock"},
+    {"fieldreader", "importvalues"},
     {"content", "timeline", "pages"},
-    {"structured", "feeds"},
-    {"exports", "sitemap"},
+    {"structured", "feeds", "slides"},
+    {"exportformats", "sitemap"},
     {"layouts", "output"},
-    {"workers", "exportfile", "assets"},
+    {"workers", "exportstaging", "assets"},
     # The steps of the pipeline that the ones below do not already make.
     {"reading"},
     {"rendering", "datafiles"},
@@ -27,7 +29,7 @@ LAYERS = [
     {"incremental.memory"},
     # The pipeline in order, fed by the incremental memory.
     {"build", "livereload"},
-    {"importer", "new", "check", "scaffold", "links"},
+    {"importer", "new", "check", "scaffold", "linkcheck"},
     {"serve"},
     {"cli"},
     {"__main__"},

@@ -19,7 +19,8 @@ import generator.workers
 from generator.build import NO_BASE_URL, BuildOptions, build
 from generator.config import load_config
 from generator.errors import BuildFailed
-from generator.output import TEMPORARY, OutputError
+from generator.outputfiles import TEMPORARY
+from generator.outputfolder import OutputError
 
 from conftest import REPO_ROOT, build_site, event_file, read_html, site_files, slug_of
 

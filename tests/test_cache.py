@@ -20,7 +20,8 @@ import generator
 import generator.incremental.cache as cache_module
 from generator.build import BuildOptions, build
 from generator.dates import PartialDate
-from generator.exports import Layout
+from generator.discover import UNSETTLED
+from generator.exportformats import Layout
 from generator.incremental.cache import (
     CACHE_DIR,
     INDEX,
@@ -36,7 +37,6 @@ from generator.incremental.cache import (
 )
 from generator.incremental.keys import flat_key
 from generator.model import Background, Event, Media, Source, Tag
-from generator.sources import UNSETTLED
 
 from conftest import build_site, event_file, read_html, site_files
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import exportfile, exports
-from generator.exportfile import ExportChanged, Previous, stage_export
-from generator.exports import Export, Layout, Parts, Span
+from generator import exportformats, exportstaging
+from generator.exportformats import Export, Layout, Parts, Span
+from generator.exportstaging import ExportChanged, Previous, stage_export
 from generator.incremental.cache import load
-from generator.output import staged_path
+from generator.staging import staged_path
 
 from conftest import build_site, event_file
 
@@ -32,12 +32,12 @@ def count_parts_made(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """The slugs of the events whose parts the exports make, by the function that makes them."""
     made: dict[str, list[str]] = {"_record": [], "_slide": [], "_vevent": []}
     for name in made:
-        original = getattr(exports, name)
+        original = getattr(exportformats, name)
 
         def counted(event, *args, _original=original, _name=name):
             made[_name].append(event.slug)
             return _original(event, *args)
-        monkeypatch.setattr(exports, name, counted)
+        monkeypatch.setattr(exportformats, name, counted)
     return made
 
 
@@ -127,7 +127,7 @@ def test_an_export_that_cannot_be_read_is_made_again_whole(make_site, monkeypatc
         if str(path) == target:
             raise PermissionError(13, "Permission denied", path)
         return open(path, *args, **kwargs)
-    monkeypatch.setattr(exportfile, "open", guarded, raising=False)
+    monkeypatch.setattr(exportstaging, "open", guarded, raising=False)
     made = count_parts_made(monkeypatch)
     build_site(root)
     assert sorted(made["_record"]) == [f"e{n}" for n in range(6)]

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.output import BUILDING, MANIFEST, TEMPORARY
+from generator.outputfiles import TEMPORARY
+from generator.outputfolder import BUILDING, MANIFEST
 
 from conftest import event_file
 

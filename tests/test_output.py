@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import KEEP, MANIFEST, STAGED, TEMPORARY, OutputError, write_site
+from generator.output import KEEP, write_site
+from generator.outputfiles import TEMPORARY
+from generator.outputfolder import MANIFEST, OutputError
+from generator.staging import STAGED
 
 from conftest import site_files
 

@@ -18,15 +18,9 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.output import (
-    BUILDING,
-    MANIFEST,
-    PAUSE_AFTER_RENAME,
-    TEMPORARY,
-    OutputError,
-    unsafe_entry,
-    write_changes,
-)
+from generator.output import PAUSE_AFTER_RENAME, write_changes
+from generator.outputfiles import TEMPORARY
+from generator.outputfolder import BUILDING, MANIFEST, OutputError, unsafe_entry
 
 from conftest import event_file
 
@@ -480,9 +474,9 @@ def test_the_cache_writes_nothing_through_a_link_in_its_folder(make_site, tmp_pa
 def test_export_positions_outside_the_file_are_not_read(tmp_path):
     from array import array
 
-    from generator.exportfile import Previous, stage_export
-    from generator.exports import Export, Layout
-    from generator.output import staged_path
+    from generator.exportformats import Export, Layout
+    from generator.exportstaging import Previous, stage_export
+    from generator.staging import staged_path
 
     old = tmp_path / "data.json"
     old.write_bytes(b"[old]")

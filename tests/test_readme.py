@@ -42,3 +42,11 @@ def test_mypy_checks_the_package_from_pyproject():
         project = tomllib.load(file)
     assert project["tool"]["mypy"]["files"] == ["generator"]
     assert "mypy" in " ".join(project["project"]["optional-dependencies"]["test"])
+
+
+def test_readme_names_every_module_of_the_package():
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Development", 1)[1].split("\n## ", 1)[0]
+    modules = {path.stem for path in (REPO_ROOT / "generator").rglob("*.py")}
+    unnamed = sorted(m for m in modules - {"__init__", "__main__"} if f"`{m}`" not in section)
+    assert unnamed == []

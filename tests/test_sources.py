@@ -13,7 +13,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.sources import discover
+from generator.discover import discover
 
 from conftest import build_site, event_file
 

@@ -41,9 +41,9 @@ from enum import Enum
 from pathlib import Path
 
 from generator import __version__
-from generator.exports import Layout
+from generator.discover import Stamp
+from generator.exportformats import Layout
 from generator.model import Event
-from generator.sources import Stamp
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from generator.discover import SourceFiles, Stamp, discover
 from generator.reading import EventFile, Known, ReadEvents
-from generator.sources import SourceFiles, Stamp, discover
 
 
 class EventMemory:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from generator.incremental.keys import flat_key, output_key
 from generator.model import Event
-from generator.output import KEEP, MANIFEST, Content
+from generator.output import KEEP, Content
+from generator.outputfolder import MANIFEST
 from generator.pages import EVENT_PAGE_SHOWS, Page
 
 Recorded = tuple[str, int, int]  # an output's key, its size and its timestamp as written

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.datafiles import ExportsWritten
+from generator.discover import UNSETTLED, Stamp
 from generator.incremental.cache import Cache, Entry, Index, Shard, shard_of
 from generator.incremental.edits import EditMemory
 from generator.incremental.events import EventMemory
@@ -15,7 +16,6 @@ from generator.incremental.keys import site_key
 from generator.incremental.rendered import DataMemory, PageMemory
 from generator.output import Content
 from generator.reading import EventFile
-from generator.sources import UNSETTLED, Stamp
 
 
 class Memory:

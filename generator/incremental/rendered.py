@@ -15,9 +15,10 @@ from generator.incremental.freshness import Freshness
 from generator.layouts import make_environment
 from generator.memo import PerObject
 from generator.model import Event, Timeline
-from generator.output import KEEP, Content, Staged
+from generator.output import KEEP, Content
 from generator.pages import Page
 from generator.sitemap import sitemap
+from generator.staging import Staged
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.discover import RECENT_NS, UNSETTLED, Stamp, stamp_of
 from generator.incremental.cache import Index
-from generator.output import BUILDING, MANIFEST
+from generator.outputfolder import BUILDING, MANIFEST
 from generator.reading import file_digest
-from generator.sources import RECENT_NS, UNSETTLED, Stamp, stamp_of
 
 # Event files a build with nothing to do compares by content, when their timestamps changed or
 # were too recent to trust. Past this many (a checkout, a `touch` of all), the build reads the

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from generator.errors import CommandFailed
-from generator.exports import Export, Layout, Part, Parts, Span
+from generator.exportformats import Export, Layout, Part, Parts, Span
 from generator.model import Event
-from generator.output import no_follow, open_new, staged_path
+from generator.outputfiles import no_follow, open_new
+from generator.staging import staged_path
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class ExportChanged(CommandFailed):
 def stage_export(make: Callable[[Parts | None], Export], output: Path, path: str,
                  previous: Previous | None = None, digests: dict[int, bytes] | None = None,
                  ) -> tuple[bool, Layout]:
-    """Stage the export that `make` makes beside `path` in `output`, as `output.stage` does,
+    """Stage the export that `make` makes beside `path` in `output`, as `staging.stage` does,
     unless the file there holds it already (then False); and where each part landed.
 
     When the file there is the one the last build wrote (`previous`: its size and time, as
@@ -72,10 +73,8 @@ def stage_export(make: Callable[[Parts | None], Export], output: Path, path: str
             reuse = Reuse(previous, digests)
         try:
             written, layout = _write(make(reuse), old, temporary)
-            if reuse is not None:
-                now = os.fstat(old.fileno())
-                if (now.st_size, now.st_mtime_ns) != (seen.st_size, seen.st_mtime_ns):
-                    raise ExportChanged(f"{target} changed while the build read it; build again")
+            if reuse is not None and _changed_since(old, seen):
+                raise ExportChanged(f"{target} changed while the build read it; build again")
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             if exc.filename is not None and exc.filename != str(temporary):
@@ -98,14 +97,14 @@ def _write(export: Export, old: BinaryIO | None, temporary: Path) -> tuple[bool,
     Every part is written, even once the file proves the same as the old one: that is known
     only at its end, and the exports change whenever an event does."""
     starts, sizes = array("q"), array("q")
-    # The old file is compared as the new one is written, until they differ.
-    same = old is not None
+    # The old file, compared as the new one is written, until they differ (then None).
+    matching = old
     position = 0
     with open_new(temporary) as file:
         def put(data: bytes) -> None:
-            nonlocal position, same
-            if same and _read(old, position, len(data)) != data:
-                same = False
+            nonlocal position, matching
+            if matching is not None and _read(matching, position, len(data)) != data:
+                matching = None
             file.write(data)
             position += len(data)
 
@@ -117,6 +116,8 @@ def _write(export: Export, old: BinaryIO | None, temporary: Path) -> tuple[bool,
             first = False
             starts.append(position)
             if isinstance(part, Span):
+                if old is None:  # Reuse makes spans only of a file the build opened
+                    raise ValueError("a part kept in a file, and no file to copy it from")
                 data = _read(old, part.start, part.size)
                 if len(data) != part.size:
                     raise ExportChanged(f"{old.name} changed while the build read it; "
@@ -130,8 +131,16 @@ def _write(export: Export, old: BinaryIO | None, temporary: Path) -> tuple[bool,
                 put(part)
             sizes.append(position - starts[-1])
         put(export.tail)
-    same = same and os.fstat(old.fileno()).st_size == position
-    return not same, Layout(starts, sizes)
+    unchanged = matching is not None and os.fstat(matching.fileno()).st_size == position
+    return not unchanged, Layout(starts, sizes)
+
+
+def _changed_since(file: BinaryIO | None, seen: os.stat_result | None) -> bool:
+    """True when the file opened (if any) is no longer as `seen` found it."""
+    if file is None or seen is None:
+        return False
+    now = os.fstat(file.fileno())
+    return (now.st_size, now.st_mtime_ns) != (seen.st_size, seen.st_mtime_ns)
 
 
 def _open(target: str) -> BinaryIO | None:

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import overload
 
 from generator.errors import CommandFailed
 
@@ -20,7 +21,7 @@ PARTS = ("year", "month", "day", "hour", "minute", "second")
 # spaces that does not match fails at once (the pattern before took 2^n steps to fail).
 _LEGACY_DATE = re.compile(r"-?\d+\s*(?:,\s*(?:-?\d+\s*)?)*")
 _TIME = re.compile(r"(\d{1,2})(?:[:.]?(\d{2})(?:[:.](\d{2}))?)?\s*(?:([ap])\.?m\.?)?", re.I)
-_FIRST_LINE = re.compile(r"[^\r\n]*")
+_LINE_END = re.compile(r"[\r\n]")
 
 
 class ImportFailed(CommandFailed):
@@ -115,6 +116,13 @@ def from_legacy(timeline: dict) -> dict:
             "eras": [_legacy_slide(e) for e in eras] if isinstance(eras, list) else eras}
 
 
+# A slide's fields stay a mapping; anything else is left as it was.
+@overload
+def _legacy_slide(slide: dict) -> dict: ...
+@overload
+def _legacy_slide(slide: object) -> object: ...
+
+
 def _legacy_slide(slide: object) -> object:
     return _legacy_fields(slide) if isinstance(slide, dict) else slide
 
@@ -144,9 +152,7 @@ def from_csv(text: str, path: Path) -> dict | None:
     """A TimelineJS sheet saved as CSV, read as TimelineJS reads it; None if it is not one."""
     # Any line ends (Excel for the Mac wrote CR alone), and the delimiter Excel writes where
     # the decimal mark is a comma.
-    first_line = _FIRST_LINE.match(text)
-    assert first_line is not None  # the pattern matches the empty line too
-    header = first_line.group()
+    header = _LINE_END.split(text, maxsplit=1)[0]
     delimiter = max((",", ";", "\t"), key=header.count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:

@@ -16,7 +16,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate, Precision
 from generator.i18n import translations
 from generator.markup import absolute_links, is_safe_url, to_text, url_scheme
-from generator.model import Event, Timeline
+from generator.model import Event, Media, Timeline
 from generator.pages import event_path, public_url
 
 
@@ -43,7 +43,7 @@ class Layout:
 
 class Parts(Protocol):
     """Where the exports get each event's part: made now, kept from the last render (the dev
-    server's memo.PerObject), or copied from the file the last build wrote (exportfile.Reuse)."""
+    server's memo.PerObject), or copied from the file the last build wrote (exportstaging.Reuse)."""
 
     def get(self, kind: str, event: Event, make: Callable[[Event], bytes]) -> Part: ...
 
@@ -102,7 +102,7 @@ def _slide(event: Event, config: SiteConfig) -> dict:
     if event.display_date:
         slide["display_date"] = escape(event.display_date)
     if event.media:
-        slide["media"] = _media(event)
+        slide["media"] = _media(event.media)
     if event.background:
         slide["background"] = {k: v for k, v in asdict(event.background).items() if v}
     # What an imported slide carried beyond chronoline's fields goes back where it was,
@@ -143,8 +143,7 @@ def _inert(value: object, key: str) -> object:
     return escape(value, quote=False) if "<" in value else value
 
 
-def _media(event: Event) -> dict:
-    media = event.media
+def _media(media: Media) -> dict:
     data = {"url": media.url, "caption": media.caption_html, "credit": media.credit_html}
     if media.alt:
         data["alt"] = media.alt
@@ -201,7 +200,7 @@ def _record(event: Event, config: SiteConfig) -> dict:
                      "archive_url": s.archive_url} for s in event.sources],
         "source_file": event.path,
         "display_date": event.display_date or None,
-        "media": _media(event) if event.media else None,
+        "media": _media(event.media) if event.media else None,
         "background": asdict(event.background) if event.background else None,
         "extra": _extra(event) or None,
     }

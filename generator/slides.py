@@ -1,0 +1,243 @@
+"""One TimelineJS slide → the fields of one event file, each thing left out noted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlsplit
+
+from generator.content import COLOR
+from generator.dates import DateError, parse_date
+from generator.fieldreader import NOT_IN_URLS
+from generator.importformats import PARTS, blank
+from generator.importvalues import (
+    clean,
+    kind_of,
+    mapping,
+    mapping_or_empty,
+    plain,
+    removed_note,
+    scalar,
+    short,
+    slide_label,
+)
+from generator.slidetext import to_markdown
+from generator.slugs import slugify
+
+_READ = {"start_date", "end_date", "text", "media", "group", "display_date", "background",
+         "unique_id"}  # slide keys with a place in an event file; the rest goes to `extra`
+MAX_SLIDE_CHARS = 100_000  # in all of a slide's text; a spreadsheet cell holds at most 50,000
+MAX_NAME = 100  # a group or unique_id becomes a folder name, which a file system bounds
+# Longer, these are no longer a headline, a date shown or a caption, and a page shows them whole.
+MAX_TITLE, MAX_DISPLAY_DATE, MAX_CAPTION = 300, 100, 1_000
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide as event-file fields: dates as ISO text, text as Markdown."""
+
+    title: str
+    date: str
+    end: str = ""
+    display_date: str = ""
+    slug: str = ""
+    tags: tuple[str, ...] = ()
+    media: dict | None = None
+    background: dict | None = None
+    extra: dict | None = None
+    body: str = ""
+
+
+class Skip(Exception):
+    """Why a slide, or a part of one, cannot be carried over."""
+
+
+def read_title_slide(raw: object, notes: list[str]) -> dict:
+    if not isinstance(raw, dict):
+        if not blank(raw):
+            notes.append(f"the title slide was left out: it is {kind_of(raw)}, not a mapping "
+                         "of fields")
+        return {}
+    title, removed, size = clean(raw)
+    if size > MAX_SLIDE_CHARS:
+        notes.append(f"the title slide was left out: it holds {size:,} characters of text; "
+                     f"chronoline imports at most {MAX_SLIDE_CHARS:,} from one slide")
+        return {}
+    if removed:
+        notes.append(f"the title slide: {removed_note(removed)}")
+    for part in ("media", "background"):
+        if not blank(mapping_or_empty(title.get(part)).get("url")):
+            notes.append(f"the title slide's {part} was left out: the site's title is text only")
+    return title
+
+
+def read_slide(raw: object, notes: list[str]) -> Slide:
+    if not isinstance(raw, dict):
+        raise Skip(f"it is {kind_of(raw)}, not a mapping of fields")
+    label, (date, start_extra) = slide_label(raw), _date(raw.get("start_date"))
+    text, media, background = (mapping(raw, key, label, notes)
+                               for key in ("text", "media", "background"))
+    shown = scalar(raw.get("display_date"), label, "display_date", notes) \
+        or scalar(start_extra.pop("display_date", None), label, "display_date", notes)
+    extra = {key: value for key, value in raw.items() if key not in _READ}
+    extra.update(start_date=start_extra, text=_other(text, "headline", "text"),
+                 background=_other(background, "url", "color"))
+    body = _markdown(scalar(text.get("text"), label, "text", notes), label, notes)
+    title = plain(scalar(text.get("headline"), label, "headline", notes))
+    if not title:
+        title = _fallback_title(text.get("text"), media.get("caption"))
+        notes.append(f"the slide of {date} has no headline; it was titled '{title}'")
+    elif len(title) > MAX_TITLE:
+        title = short(title, MAX_TITLE)
+        notes.append(f"{label}: its headline was shortened to {MAX_TITLE} characters")
+    shown = _bounded(plain(shown), MAX_DISPLAY_DATE, label, "display_date", notes)
+    slide = Slide(title, date, display_date=shown, body=body,
+                  slug=slugify(_name(raw.get("unique_id"), label, "unique_id", notes)))
+    slide = _end(slide, raw.get("end_date"), extra, label, notes)
+    if group := _name(raw.get("group"), label, "group", notes):
+        slide = replace(slide, tags=(group,))
+    slide = _media(slide, media, extra, label, notes)
+    color = plain(scalar(background.get("color"), label, "background colour", notes))
+    if color and not COLOR.fullmatch(color):
+        notes.append(f"{label}: its background colour '{short(color)}' was left out: "
+                     "not a colour")
+        color = ""
+    backdrop = _drop_blank({"url": _url(background.get("url"), label, "background", notes),
+                            "color": color})
+    return replace(slide, background=backdrop or None, extra=_drop_blank(extra) or None)
+
+
+def _end(slide: Slide, raw: object, extra: dict, label: str, notes: list[str]) -> Slide:
+    """`slide` with the end date `raw`, when it is one and does not end before the start."""
+    end = _drop_blank(raw) if isinstance(raw, dict) else raw
+    try:
+        if blank(end):
+            return slide
+        iso, extra["end_date"] = _date(end)
+        if parse_date(iso, dt.UTC).ends_before(parse_date(slide.date, dt.UTC), dt.UTC):
+            raise Skip(f"{iso} ends before {slide.date} begins")
+        return replace(slide, end=iso)
+    except Skip as exc:
+        notes.append(f"{label}: its end date was left out: {exc}")
+        return slide
+
+
+def _media(slide: Slide, media: dict, extra: dict, label: str, notes: list[str]) -> Slide:
+    embed = str(scalar(media.get("url"), label, "media", notes) or "").strip()
+    if embed.startswith("<blockquote"):  # TimelineJS shows such "media" as a quotation
+        quote_text = "\n".join("> " + line if line else ">"
+                               for line in _markdown(embed, label, notes).splitlines())
+        return replace(slide, body=f"{slide.body}\n\n{quote_text}".strip())
+    if embed.startswith("<"):
+        notes.append(f"{label}: its media, an HTML embed ('{short(embed)}'), was left out")
+        return slide
+    if not (url := _url(embed, label, "media", notes)):
+        return slide
+    caption = scalar(media.get("caption"), label, "media caption", notes)
+    credit = scalar(media.get("credit"), label, "media credit", notes)
+    alt = scalar(media.get("alt"), label, "media alt text", notes)
+    extra["media"] = _other(media, "url", "caption", "credit", "alt")
+    return replace(slide, media=_drop_blank({
+        "url": url,
+        "caption": _bounded(_markdown(caption, label, notes), MAX_CAPTION, label,
+                            "media caption", notes),
+        "credit": _bounded(_markdown(credit, label, notes), MAX_CAPTION, label,
+                           "media credit", notes),
+        "alt": _bounded(plain(alt) or plain(caption), MAX_CAPTION, label, "media alt text",
+                        notes)}))
+
+
+def _bounded(text: str, limit: int, label: str, what: str, notes: list[str]) -> str:
+    if len(text) <= limit:
+        return text
+    notes.append(f"{label}: its {what} was left out: it is longer than {limit:,} characters")
+    return ""
+
+
+def _date(raw: object) -> tuple[str, dict]:
+    """A TimelineJS date object → ISO text exactly as precise as it was, and its other keys."""
+    if not isinstance(raw, dict):
+        raise Skip("it has no date" if blank(raw) else f"{short(repr(raw))} is not a date")
+    values: list[int] = []
+    for part in PARTS:
+        if blank(raw.get(part)):
+            break
+        number = raw[part]
+        number = int(number) if isinstance(number, float) and number.is_integer() else number
+        try:
+            if isinstance(number, (dict, list, bool, float)):
+                raise ValueError
+            values.append(int(str(number).strip()))
+        except ValueError:
+            raise Skip(f"its {part} {short(repr(number))} is not a whole number") from None
+    if not values:
+        raise Skip("its date has no year")
+    if values[0] < 1:
+        raise Skip("dates before year 1 are not supported yet")
+    if values[0] > 9998:
+        raise Skip("dates after year 9998 are not supported")
+    text = f"{values[0]:04d}" + "".join(f"-{value:02d}" for value in values[1:3])
+    if len(values) > 3:  # a time: minutes always, seconds when the slide gave them
+        clock = (values[3:] + [0])[: max(2, len(values) - 3)]
+        text += "T" + ":".join(f"{value:02d}" for value in clock)
+    try:
+        parse_date(text, dt.UTC)
+    except DateError as exc:
+        raise Skip(short(str(exc), 200)) from None
+    return text, {k: v for k, v in raw.items() if k not in PARTS}
+
+
+def _name(value: object, label: str, what: str, notes: list[str]) -> str:
+    """A group or unique_id as plain text, if it makes a URL; else "" (and a note)."""
+    text = plain(scalar(value, label, what, notes))
+    slug = slugify(text)
+    if text and not slug:
+        notes.append(f"{label}: its {what} '{short(text)}' was left out: it has no letters "
+                     "or digits")
+        return ""
+    if max(len(text), len(slug)) > MAX_NAME:
+        notes.append(f"{label}: its {what} '{short(text)}' was left out: it is longer than "
+                     f"{MAX_NAME} characters, as written or in a URL")
+        return ""
+    return text
+
+
+def _fallback_title(text_html: object, caption: object) -> str:
+    """A title for a slide without a headline: its text's first sentence, or its caption."""
+    text = plain(text_html) or plain(caption) or "Untitled"
+    return short(re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0], 80)
+
+
+def _markdown(value: object, label: str, notes: list[str]) -> str:
+    """HTML → Markdown that stays text on any site; what it leaves out is noted."""
+    if blank(value):
+        return ""
+    text, left_out = to_markdown(str(value))
+    notes += [f"{label}: {line}" for line in left_out]
+    return text
+
+
+def _url(value: object, label: str, what: str, notes: list[str]) -> str:
+    """An http(s) URL, protocol-relative ones made https; anything else is noted and dropped."""
+    text = "" if blank(value) or isinstance(value, (dict, list)) else str(value).strip()
+    text = "https:" + text if text.startswith("//") else text
+    try:
+        parts = urlsplit(text)
+        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return NOT_IN_URLS.sub(lambda m: quote(m.group()), text)
+    except ValueError:
+        pass
+    if text:
+        notes.append(f"{label}: its {what} '{short(text)}' was left out: not an http(s) link")
+    return ""
+
+
+def _other(data: dict, *known: str) -> dict:
+    return {key: value for key, value in data.items() if key not in known}
+
+
+def _drop_blank(data: dict) -> dict:
+    """`data` without empty values, nested mappings included."""
+    kept = {k: _drop_blank(v) if isinstance(v, dict) else v for k, v in data.items()}
+    return {k: v for k, v in kept.items() if not blank(v)}
