@@ -164,14 +164,14 @@ class DevServer:
 
     def _report_failure(self, exc: Exception, first: bool) -> None:
         text = _failure_line(exc)
-        self.say(f"{text}\nRebuild failed; serving the last good site until the next save.")
-        if not isinstance(exc, (CommandFailed, ContentErrors)):
-            self._say_traceback(exc)
         # What the builder kept may be half updated: the next rebuild starts afresh, reads
         # every file and writes every page that differs from what is served.
         self.builder = self._new_builder()
         self._read_all = True
-        self._show_error(text, first)
+        self._show_error(text, first)  # the page shows it by the time the line does
+        self.say(f"{text}\nRebuild failed; serving the last good site until the next save.")
+        if not isinstance(exc, (CommandFailed, ContentErrors)):
+            self._say_traceback(exc)
 
     def _say_traceback(self, exc: Exception) -> None:
         if self.options.debug:
