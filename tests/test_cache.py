@@ -78,7 +78,7 @@ def test_the_cache_is_used_and_clean_builds_without_it(make_site):
     age(root)
     build_site(root)
     cache = load(root)
-    digest = cache.index.digests["content/a.md"]
+    digest = cache.index.event_files["content/a.md"]
     entry = cache.entries()[digest]
     doctored = Entry(replace(entry.event, title="What the cache says"), entry.items)
     cache.index.outputs = {}
@@ -118,7 +118,7 @@ def test_one_edit_rewrites_only_the_shards_of_that_event(make_site):
     after = load(root).index
     rewritten = {name for name, inode in shards.items()
                  if (root / CACHE_DIR / name).stat().st_ino != inode}
-    old, new = before.digests["content/e7.md"], after.digests["content/e7.md"]
+    old, new = before.event_files["content/e7.md"], after.event_files["content/e7.md"]
     assert rewritten <= {f"shard-{shard_of(old):02x}", f"shard-{shard_of(new):02x}"}
     assert after.shards.keys() - {shard_of(new)} == before.shards.keys() - {shard_of(old)}
     assert load(root).entries()[new].event.title == "E7 again"

@@ -69,7 +69,7 @@ def test_where_each_part_lies_is_noted_for_the_next_build(make_site):
     root = make_site(many_events())
     build_site(root)
     index = load(root).index
-    by_digest = {digest: path for path, digest in index.digests.items()}
+    by_digest = {digest: path for path, digest in index.event_files.items()}
     paths = [by_digest[index.order[start:start + 16]] for start in range(0, len(index.order), 16)]
     assert paths == [f"content/e{n}.md" for n in range(6)]
     files = exported(root / "site")

@@ -72,7 +72,7 @@ class Index:
     events: int = 0
     pages: int = 0
     warnings: tuple[str, ...] = ()
-    digests: dict[str, bytes] = field(default_factory=dict)  # event file → hash of it
+    event_files: dict[str, bytes] = field(default_factory=dict)  # event file → hash of it
     shards: dict[int, bytes] = field(default_factory=dict)  # shard → its file's signature
     # Where each event's part lies in each export the build wrote (see exportfile): the
     # hashes of the events' files in the exports' order, and each export's layout.

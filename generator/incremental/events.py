@@ -36,12 +36,12 @@ class EventMemory:
     def walk(self, root: Path, changed: Collection[str] | None) -> SourceFiles:
         """What lies under content/; when a watcher's changed files are all known and still
         there, the last walk, which spares walking ten thousand files again."""
-        known = self.sources
-        if changed is not None and known is not None and all(
-                (root / path).is_file() if path in known.events or path in known.assets
+        last = self.sources
+        if changed is not None and last is not None and all(
+                (root / path).is_file() if path in last.events or path in last.assets
                 else not (root / path).exists()  # made and gone again: an editor's temporary
                 for path in changed if path.startswith("content/")):
-            return known
+            return last
         walked, self.walked = self.walked, None
         self.sources = walked if walked is not None else discover(root)
         return self.sources

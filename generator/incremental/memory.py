@@ -68,7 +68,7 @@ class Memory:
             self.data.exports_before = ExportsWritten(index.order, index.exports)
         self.events.files = {
             path: EventFile(index.sources.get(path, UNSETTLED), digest, entries[digest].event)
-            for path, digest in index.digests.items() if digest in entries}
+            for path, digest in index.event_files.items() if digest in entries}
         self._entries = entries
         shards: dict[int, Shard] = {}
         for digest, entry in entries.items():
@@ -91,14 +91,14 @@ class Memory:
         on disk (the index names the others as they are)."""
         stored, shards = self._shards()
         sources = dict(copied)
-        digests = {}
+        event_files = {}
         for path, file in self.events.files.items():
-            sources[path], digests[path] = file.stamp, file.digest
+            sources[path], event_files[path] = file.stamp, file.digest
         output = self.output.resolve()
         written = freshness.written(files.items(), output)
         exports = self.data.exports
         return Index(self.site_key, str(output), drafts, sources, written, events, pages,
-                     warnings, digests, stored, exports.order, exports.layouts), shards
+                     warnings, event_files, stored, exports.order, exports.layouts), shards
 
     def _shards(self) -> tuple[dict[int, bytes], dict[int, Shard]]:
         """The signatures of the shards on disk that hold what they would hold now, and the
@@ -113,8 +113,8 @@ class Memory:
         entries: dict[int, Entry] = {}  # id(event) → its entry, in the shards to write
         shards: dict[int, Shard] = {}
         for number, files in members.items():
-            signature, digests = self._stored.get(number, (b"", frozenset()))
-            if digests == files.keys() and not any(id(file.event) in items.made
+            signature, held = self._stored.get(number, (b"", frozenset()))
+            if held == files.keys() and not any(id(file.event) in items.made
                                                    for file in files.values()):
                 stored[number] = signature
                 continue

@@ -60,7 +60,7 @@ def files_as_recorded(index: Index, root: Path, output: Path, found: dict[str, S
             return False
     # An event file changed lately, or when the last build read it, may hold what that
     # build read: that is told by its content (after a quick edit and a build, the next).
-    return all(_same_file(root, path, index.digests.get(path)) for path in differ)
+    return all(_same_file(root, path, index.event_files.get(path)) for path in differ)
 
 
 def _same_file(root: Path, path: str, digest: bytes | None) -> bool:
