@@ -117,7 +117,7 @@ def run() -> int:
     gc.freeze()
     status = main()
     # As the process ends, Python runs a last full collection over all the command made, for
-    # nothing: 70-110 ms after a build of 10,000 events. Frozen, it is left alone.
+    # nothing (a tenth of a second after a build of 10,000 events). Frozen, it is left alone.
     gc.freeze()
     return status
 
@@ -125,7 +125,8 @@ def run() -> int:
 @contextlib.contextmanager
 def _no_full_collection() -> Iterator[None]:
     """No full collection during a build: nearly all a build makes lives to its end, so each
-    full pass (30-60 ms at 10,000 events, a few per build) would walk it for nothing. The young
+    full pass (several per build, each tens of milliseconds at 10,000 events) would walk it for
+    nothing. The young
     generations are still collected, so short-lived reference cycles are freed. Only for the
     command's own process: the library leaves the collector as its caller set it, and `serve`
     keeps Python's defaults, since it lives on and must free what it drops."""
