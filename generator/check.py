@@ -23,6 +23,7 @@ class CheckReport:
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
     timeline: Timeline | None
+    events: int = 0  # event files found, whether or not they could be read
 
 
 def check(options: BuildOptions) -> CheckReport:
@@ -32,10 +33,11 @@ def check(options: BuildOptions) -> CheckReport:
         builder.render()  # templates too: a broken layout is an error of the build
         config, sources, timeline = builder.read()
     except BuildFailed as exc:
-        return CheckReport(tuple(exc.errors), (), None)
+        read = builder.memory.events.last
+        return CheckReport(tuple(exc.errors), (), None, len(read.paths) if read else 0)
     found = (_left_out(sources.warnings) + warnings_of(timeline)
              + removed_for_safety(timeline, options.root, config.raw_html))
-    return CheckReport((), tuple(found), timeline)
+    return CheckReport((), tuple(found), timeline, len(timeline.events))
 
 
 def _left_out(warnings: tuple[str, ...]) -> list[ContentError]:

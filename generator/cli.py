@@ -283,7 +283,7 @@ def _check(args: argparse.Namespace) -> int:
     _print_errors(errors)
     _print_errors(warnings, "warning: " if not args.strict else "")
     problems = len(errors) + (len(warnings) if args.strict else 0)
-    events = len(report.timeline.events) if report.timeline else 0
+    events = report.events
     print(f"Checked {_plural(events, 'event')}: {_plural(len(errors), 'error')}, "
           f"{_plural(len(warnings), 'warning')}", file=sys.stderr if problems else sys.stdout)
     return 1 if problems else 0

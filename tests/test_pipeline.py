@@ -52,7 +52,7 @@ def test_check_and_the_library_report_them_all_too(make_site):
     root = three_problems(make_site)
     result = run("check", cwd=root)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1].endswith(": 3 errors, 0 warnings"), result.stderr
+    assert result.stderr.splitlines()[-1] == "Checked 4 events: 3 errors, 0 warnings", result.stderr
     builder = Builder(BuildOptions(root=root))
     try:
         builder.render()
