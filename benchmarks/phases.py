@@ -4,7 +4,7 @@
 
 Builds once, then edits one event and builds again `repeat` times, in this process, with a timer
 around each step of the pipeline and each piece of the incremental memory; prints the median of
-each. Phases nest: `Builder._find` holds `read_events` and `assemble`; `Builder._render_pages`
+each. Phases nest: `Builder._read_site` holds `read_events` and `assemble`; `Builder._render_pages`
 holds `PageMemory.to_render` (which holds `Freshness.page_unchanged`, the output keys) and
 `render_pages`, which holds the list pages and the exports.
 Start-up and imports are not in these figures; `build.py` measures whole builds.
@@ -30,7 +30,7 @@ from generator.incremental.rendered import PageMemory
 
 from build import generate  # benchmarks/build.py: the same generated events
 
-BUILDER_PHASES = ("up_to_date", "_find", "_render_pages", "snapshot")
+BUILDER_PHASES = ("up_to_date", "_read_site", "_render_pages", "snapshot")
 MODULE_PHASES = ("load_cache", "load_settings", "read_events", "assemble", "copied_files",
                  "output_clashes", "render_pages", "write_site", "save_cache")
 MEMORY_PHASES = ((Memory, "settle"), (EditMemory, "plan"), (PageMemory, "to_render"),

@@ -1,6 +1,9 @@
 """The pipeline: settings → discover → read events → assemble the timeline → plan pages →
 render → write. Each step is a function that returns what the next one takes; what a rebuild
-may reuse from the last one comes from `incremental.Memory`, which the steps never see."""
+may reuse from the last one comes from `incremental.Memory`, which the steps never see.
+
+`build()` is `chronoline build`; `Builder._read_site()` and `Builder._render()` are the steps in
+order, and docs/architecture.md draws the whole picture."""
 
 from __future__ import annotations
 
@@ -88,6 +91,39 @@ class RenderedSite:
     sources: dict[str, Stamp] = field(default_factory=dict)  # files copied, as they were found
 
 
+def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> BuildReport:
+    """Build the site under `options.root` into its output folder, or raise BuildFailed; the
+    cache on disk spares reading and rendering what did not change since the last build.
+    Another build of the same output folder is waited for (`waiting` is called to say so),
+    or, when `options.wait` is false, stops this one with an OutputError."""
+    started = time.perf_counter()
+    output = options.output_dir
+    check_output(output, options.root)  # before rendering: workers stage pages in it
+    with exclusive(output, waiting, options.wait):
+        cache = None if options.clean else load_cache(options.root)
+        builder = Builder(replace(options, keys=True, stage=True, once=True), cache)
+        if cache is not None and builder.up_to_date(cache.index):
+            index = cache.index
+            return BuildReport(index.events, index.pages, 0, 0, _since(started), index.warnings)
+        staging = begin_staging(output)
+        # The folder the last finished build wrote, with no build stopped in it since, holds
+        # no staged file to clear: the write need not walk it.
+        tidy = (staging.fresh and cache is not None
+                and cache.index.output == str(output.resolve()))
+        try:
+            site = builder.render()
+            report = write_site(site.files, output, tidy, builder.folders)
+        except BaseException:
+            with contextlib.suppress(OSError):  # never in the way of the error that stopped it
+                builder.discard_staged()
+            abandon_staging(staging)
+            raise
+        end_staging(staging)
+        save_cache(options.root, *builder.snapshot(site))
+    return BuildReport(site.events, site.pages, report.written, report.removed,
+                       _since(started), site.warnings)
+
+
 @dataclass(frozen=True)
 class Found:
     """What a read of the site found: its settings, its files, its timeline, and every
@@ -135,7 +171,7 @@ class Builder:
         """Read the settings and every event into a timeline, or raise BuildFailed with every
         problem found; nothing is rendered. `changed`, from a file watcher, names the only
         files that changed since the last read (paths from the site's folder)."""
-        found = self._find(changed)
+        found = self._read_site(changed)
         if found.problems:
             raise BuildFailed(found.problems)
         return found.config, found.sources, found.timeline
@@ -164,7 +200,7 @@ class Builder:
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
         root, memory = self.options.root, self.memory
-        found = self._find(changed)
+        found = self._read_site(changed)
         config, sources, timeline = found.config, found.sources, found.timeline
         pages = memory.edits.plan(timeline, config)
         copied, misnamed = copied_files(root, sources)
@@ -185,7 +221,7 @@ class Builder:
         return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config),
                             copied)
 
-    def _find(self, changed: Collection[str] | None) -> Found:
+    def _read_site(self, changed: Collection[str] | None) -> Found:
         """Settings → discover → read events → assemble the timeline."""
         options, memory = self.options, self.memory
         changed = memory.events.changes(changed)
@@ -308,39 +344,6 @@ class Builder:
 
     def _jobs(self) -> int:
         return self.options.jobs or os.cpu_count() or 1
-
-
-def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> BuildReport:
-    """Build the site under `options.root` into its output folder, or raise BuildFailed; the
-    cache on disk spares reading and rendering what did not change since the last build.
-    Another build of the same output folder is waited for (`waiting` is called to say so),
-    or, when `options.wait` is false, stops this one with an OutputError."""
-    started = time.perf_counter()
-    output = options.output_dir
-    check_output(output, options.root)  # before rendering: workers stage pages in it
-    with exclusive(output, waiting, options.wait):
-        cache = None if options.clean else load_cache(options.root)
-        builder = Builder(replace(options, keys=True, stage=True, once=True), cache)
-        if cache is not None and builder.up_to_date(cache.index):
-            index = cache.index
-            return BuildReport(index.events, index.pages, 0, 0, _since(started), index.warnings)
-        staging = begin_staging(output)
-        # The folder the last finished build wrote, with no build stopped in it since, holds
-        # no staged file to clear: the write need not walk it.
-        tidy = (staging.fresh and cache is not None
-                and cache.index.output == str(output.resolve()))
-        try:
-            site = builder.render()
-            report = write_site(site.files, output, tidy, builder.folders)
-        except BaseException:
-            with contextlib.suppress(OSError):  # never in the way of the error that stopped it
-                builder.discard_staged()
-            abandon_staging(staging)
-            raise
-        end_staging(staging)
-        save_cache(options.root, *builder.snapshot(site))
-    return BuildReport(site.events, site.pages, report.written, report.removed,
-                       _since(started), site.warnings)
 
 
 def load_settings(options: BuildOptions) -> SiteConfig:
