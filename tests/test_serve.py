@@ -74,8 +74,13 @@ def test_serves_under_the_base_url_path_with_the_reload_script(serve_example):
 
 def test_nothing_is_written_to_site_or_to_disk_with_the_script(serve_example):
     assert not (serve_example.root / "site").exists()
-    served = [line for line in serve_example.lines if "Serving" in line]
-    assert served
+    (folder,) = serve_example.tmp.glob("chronoline-serve-*")
+    written = {p.relative_to(folder).as_posix(): p.read_bytes()
+               for p in folder.rglob("*") if p.is_file()}
+    assert "index.html" in written and "events/day/index.html" in written
+    assert [path for path, data in written.items() if b"__livereload__" in data] == []
+    for path in ("", "events/day/"):  # the script is added as the pages are served
+        assert b'<script src="/__livereload__/client.js"' in get(serve_example.url + path)[2]
 
 
 def test_missing_pages_get_the_sites_404_page(serve_example):
@@ -353,9 +358,12 @@ def test_a_server_that_does_not_start_in_time_is_stopped(tmp_path, monkeypatch):
 
 
 def test_each_server_keeps_its_temporary_files_apart(tmp_path):
-    one, two = tmp_path / "one", tmp_path / "two"
-    with Served(small_site(one)) as first, Served(small_site(two)) as second:
-        assert first.tmp != second.tmp
-        assert len(list(first.tmp.glob("chronoline-serve-*"))) == 1
-        assert len(list(second.tmp.glob("chronoline-serve-*"))) == 1
-    assert not list(first.tmp.iterdir()) and not list(second.tmp.iterdir())
+    one, two, three = tmp_path / "one", tmp_path / "two", tmp_path / "three"
+    with (Served(small_site(one)) as first, Served(small_site(two)) as second,
+          Running(small_site(three)) as third):  # the command's server, and the library's
+        servers = (first, second, third)
+        assert len({server.tmp for server in servers}) == 3
+        for server in servers:
+            (folder,) = server.tmp.glob("chronoline-serve-*")
+            assert (folder / "events" / "a" / "index.html").is_file()
+    assert [list(server.tmp.iterdir()) for server in servers] == [[], [], []]
