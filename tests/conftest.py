@@ -8,10 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,33 @@ def _own_user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The key that signs build caches lives in the user's cache folder: the tests get one of
     their own, and so do the commands they start."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_temporary_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Temporary files, of this process and of the commands it starts, go to a folder of this
+    run's own: two runs on one machine never see each other's, and what a failing test
+    leaves is removed with the run's other folders."""
+    folder = str(tmp_path_factory.mktemp("tmp"))
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"], tempfile.tempdir = folder, folder
+    yield
+    tempfile.tempdir = None
+    if before is None:
+        del os.environ["TMPDIR"]
+    else:
+        os.environ["TMPDIR"] = before
+
+
+@contextmanager
+def temporary_files_in(folder: Path) -> Iterator[None]:
+    """Within the block, this process makes its temporary files in `folder`."""
+    before = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
 
 
 @pytest.fixture
@@ -170,14 +199,18 @@ class Served:
 
 class Running:
     """A DevServer in this process, rebuilding in a thread of its own; what it says is kept in
-    `lines`, and a test waits for a line rather than for time to pass."""
+    `lines`, and a test waits for a line rather than for time to pass. Like `Served`, it
+    builds into a folder under `tmp`, beside the site, and removes it when closed."""
 
     def __init__(self, root: Path, **options: object) -> None:
         from generator.serve import DevServer, ServeOptions
 
         self.lines: list[str] = []
         self._said = threading.Condition()
-        self.dev = DevServer(ServeOptions(root=root, port=0, **options), self._say)
+        self.tmp = root.parent / f"{root.name}-tmp"
+        self.tmp.mkdir(exist_ok=True)
+        with temporary_files_in(self.tmp):
+            self.dev = DevServer(ServeOptions(root=root, port=0, **options), self._say)
         self._thread: threading.Thread | None = None
         try:
             self.dev.start()

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -148,11 +147,11 @@ def test_check_reports_errors_and_warnings_without_building(make_site):
 
 
 class _Answers(http.server.BaseHTTPRequestHandler):
-    """200, 301, 404, 500, and a path that never answers."""
+    """200, 301, 404, 500, and a path that never answers (until the server is stopped)."""
 
     def do_HEAD(self) -> None:  # noqa: N802
         if self.path == "/never":
-            time.sleep(5)
+            self.server.stopping.wait()
             return
         status = {"/ok": 200, "/moved": 301, "/gone": 404, "/broken": 500, "/head-refused": 405}
         code = status.get(self.path, 404)
@@ -175,8 +174,10 @@ class _Answers(http.server.BaseHTTPRequestHandler):
 def link_server():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
     server.daemon_threads = True
+    server.stopping = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.stopping.set()
     server.shutdown()
     server.server_close()
 

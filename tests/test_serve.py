@@ -74,8 +74,13 @@ def test_serves_under_the_base_url_path_with_the_reload_script(serve_example):
 
 def test_nothing_is_written_to_site_or_to_disk_with_the_script(serve_example):
     assert not (serve_example.root / "site").exists()
-    served = [line for line in serve_example.lines if "Serving" in line]
-    assert served
+    (folder,) = serve_example.tmp.glob("chronoline-serve-*")
+    written = {p.relative_to(folder).as_posix(): p.read_bytes()
+               for p in folder.rglob("*") if p.is_file()}
+    assert "index.html" in written and "events/day/index.html" in written
+    assert [path for path, data in written.items() if b"__livereload__" in data] == []
+    for path in ("", "events/day/"):  # the script is added as the pages are served
+        assert b'<script src="/__livereload__/client.js"' in get(serve_example.url + path)[2]
 
 
 def test_missing_pages_get_the_sites_404_page(serve_example):
@@ -146,8 +151,7 @@ def test_a_broken_file_is_reported_and_the_last_good_site_stays(serve_example):
     day.write_text("---\ntitle: A day\ndate: 2018-07-19\nsoruces: []\n---\n", encoding="utf-8")
     line = serve_example.wait_for_line("soruces", after=mark)
     assert line == "content/events/day.md:4: soruces: unknown key; did you mean 'sources'?"
-    state = json.loads(get(serve_example.url.split("/timeline/")[0] + "/__livereload__/state")[2])
-    assert state["error"] == line
+    assert error_shown(serve_example.url) == line
     status, _, body = get(serve_example.url + "events/day/")
     assert status == 200 and b"The report came out." in body
     assert b'data-error="content/events/day.md:4: soruces' in body
@@ -253,6 +257,19 @@ def state_of(url: str) -> dict:
     return json.loads(get(url.rstrip("/") + "/__livereload__/state")[2])
 
 
+def error_shown(url: str, timeout: float = 20) -> str:
+    """The error the pages are told of, read from the event stream they listen to, as soon as
+    there is one: serve prints a failure a moment before it tells the pages."""
+    deadline = time.monotonic() + timeout
+    with socket.create_connection(("127.0.0.1", port_of(url)), timeout=timeout) as sock:
+        sock.sendall(b"GET /__livereload__/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        stream = sock.makefile("rb")
+        while time.monotonic() < deadline and (line := stream.readline()):
+            if line.startswith(b"data: ") and (error := json.loads(line[6:])["error"]):
+                return error
+    raise AssertionError("the pages were never told of an error")
+
+
 def two_events(tmp_path: Path) -> Path:
     root = small_site(tmp_path)
     (root / "content" / "b.md").write_text(event_file("Bee"), encoding="utf-8")
@@ -293,7 +310,7 @@ def test_any_failure_is_shown_and_the_last_good_site_stays(tmp_path, monkeypatch
             f"{line}\nRebuild failed; serving the last good site until the next save.")
         traceback = running.wait_for_line("Traceback (most recent call last):", after=mark)
         assert f"{type(failure).__name__}: " in traceback.splitlines()[-1]
-        assert state_of(running.url)["error"] == line
+        assert error_shown(running.url) == line
         status, _, body = get(running.url + "events/a/")
         assert status == 200 and b"<h1>A</h1>" in body.replace(b"\n", b"")
         assert f'data-error="{line}"'.encode() in body
@@ -322,7 +339,7 @@ def test_serve_outlives_a_folder_in_the_way_of_a_page(tmp_path):
         line = served.lines[failed - 1]
         assert line == (f"{folder / 'events' / 'a'}: is a file where chronoline writes the "
                         "folder events/a/; remove it and build again")
-        assert state_of(served.url)["error"] == line
+        assert error_shown(served.url) == line
         status, _, body = get(served.url + "events/b/")
         assert status == 200 and b"Bee" in body and b"data-error=" in body
         assert served.process.poll() is None
@@ -353,9 +370,12 @@ def test_a_server_that_does_not_start_in_time_is_stopped(tmp_path, monkeypatch):
 
 
 def test_each_server_keeps_its_temporary_files_apart(tmp_path):
-    one, two = tmp_path / "one", tmp_path / "two"
-    with Served(small_site(one)) as first, Served(small_site(two)) as second:
-        assert first.tmp != second.tmp
-        assert len(list(first.tmp.glob("chronoline-serve-*"))) == 1
-        assert len(list(second.tmp.glob("chronoline-serve-*"))) == 1
-    assert not list(first.tmp.iterdir()) and not list(second.tmp.iterdir())
+    one, two, three = tmp_path / "one", tmp_path / "two", tmp_path / "three"
+    with (Served(small_site(one)) as first, Served(small_site(two)) as second,
+          Running(small_site(three)) as third):  # the command's server, and the library's
+        servers = (first, second, third)
+        assert len({server.tmp for server in servers}) == 3
+        for server in servers:
+            (folder,) = server.tmp.glob("chronoline-serve-*")
+            assert (folder / "events" / "a" / "index.html").is_file()
+    assert [list(server.tmp.iterdir()) for server in servers] == [[], [], []]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -67,16 +68,11 @@ def port_of(url: str) -> int:
 
 
 class Serving(Served):
-    """`chronoline serve` as a subprocess, killed even when it fails to start."""
+    """`chronoline serve` as a subprocess (stopped by `Served` if it fails to start), and its
+    port."""
 
     def __init__(self, root: Path, *args: str) -> None:
-        try:
-            super().__init__(root, *args)
-        except BaseException:
-            if hasattr(self, "process"):
-                self.process.kill()
-                self.process.wait()
-            raise
+        super().__init__(root, *args)
         self.port = port_of(self.url)
 
 
@@ -180,13 +176,16 @@ def test_a_request_without_host_is_answered_only_in_http_1_0(example):
      "out; name your own domain, such as .example.test"),
 ])
 def test_a_bad_allow_host_is_a_clear_error(tmp_path, name, message):
-    (tmp_path / "content").mkdir()
+    root, tmp = tmp_path / "s", tmp_path / "tmp"
+    (root / "content").mkdir(parents=True)
+    tmp.mkdir()
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "serve", "--source", str(tmp_path), "--port", "0",
+        [sys.executable, "-m", "generator", "serve", "--source", str(root), "--port", "0",
          "--allow-host", name],
-        capture_output=True, text=True, timeout=60)
+        capture_output=True, text=True, timeout=60, env={**os.environ, "TMPDIR": str(tmp)})
     assert done.returncode == 1
     assert done.stderr == f"chronoline serve: --allow-host {name!r}: {message}\n"
+    assert list(tmp.iterdir()) == [], "a server that does not start leaves no folder"
 
 
 def test_listening_beyond_loopback_warns_once(serve):
@@ -364,17 +363,22 @@ def test_a_slow_reader_gets_the_whole_of_a_large_file(tmp_path):
         assert parse(received).body == data
 
 
-def test_stopping_does_not_wait_for_a_connection_beyond_the_cap(tmp_path, monkeypatch):
-    server = LiveReloadServer(("127.0.0.1", 0), tmp_path,
-                              limits=Limits(timeout=60, connections=1, wait=60))
-    asked = threading.Semaphore(0)
-    take_slot = server._take_slot
+class Counted(LiveReloadServer):
+    """Releases `accepted` as each connection is accepted, before it waits for a slot."""
 
-    def counted() -> bool:
-        asked.release()
-        return take_slot()
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepted = threading.Semaphore(0)
 
-    monkeypatch.setattr(server, "_take_slot", counted)
+    def process_request(self, request: socket.socket, client_address: tuple) -> None:
+        self.accepted.release()
+        super().process_request(request, client_address)
+
+
+def test_stopping_does_not_wait_for_a_connection_beyond_the_cap(tmp_path):
+    server = Counted(("127.0.0.1", 0), tmp_path, limits=Limits(timeout=60, connections=1,
+                                                               wait=60))
+    asked = server.accepted
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sockets = idle_sockets(server.server_address[1], 2)
     try:
