@@ -150,9 +150,14 @@ def could_not_read(exc: Exception, data: bytes) -> str:
         return f"could not be read: its Markdown is nested too deeply{deep}; flatten it"
     if isinstance(exc, MemoryError):
         return "could not be read: it needs more memory than there is; shorten it"
+    return (f"could not be read: {described(exc)}; simplify the file, and please report this "
+            "as a bug in chronoline")
+
+
+def described(exc: BaseException) -> str:
+    """`exc` for a message: its type, and the start of what it says, if anything."""
     detail = str(exc)[:200]
-    return (f"could not be read: {type(exc).__name__}: {detail}; simplify the file, and "
-            "please report this as a bug in chronoline")
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def _raised_in(exc: BaseException, *modules: str) -> bool:
