@@ -111,6 +111,8 @@ _SET_ASYNC_EXC = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetA
 
 def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
     """Raise `exception` in `thread` at its next instruction; None withdraws one not raised."""
+    if _SET_ASYNC_EXC is None:  # never so: without it, no FileTimer watches (see __enter__)
+        return
     # Arguments converted here, not through argtypes: the function object is shared.
     _SET_ASYNC_EXC(ctypes.c_ulong(thread),
                    None if exception is None else ctypes.py_object(exception))

@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 RenderResult = bytes | Keep | Staged | ContentError
 RenderResults = list[tuple[Page, RenderResult]]
 PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
+# A spawned worker (macOS, Windows) imports chronoline and its libraries anew: it takes more
+# files to be worth it (see benchmarks/workers.py and the README).
+SPAWN_FROM = 500
 RENDER_CHUNK = 500  # pages sent to a worker at a time: a few megabytes pickled
 # Files a worker parses at a time: a worker keeps the memory its largest chunk took. At 30,000
 # events, chunks of 3,750 files left each worker 50-62 MB; chunks of 500, 26-36 MB.
@@ -58,8 +61,9 @@ START_METHOD_VARIABLE = "CHRONOLINE_START_METHOD"
 
 def use_workers(jobs: int, count: int, platform: str = sys.platform) -> bool:
     """Whether `count` event files, or event pages, are parsed or rendered in `jobs` worker
-    processes on `platform` rather than in this one: only where workers are forked (Linux)."""
-    return jobs >= 2 and count >= PARALLEL_FROM and platform == "linux"
+    processes on `platform` rather than in this one: where workers are forked (Linux), from
+    PARALLEL_FROM on; elsewhere, where they are spawned, from SPAWN_FROM on."""
+    return jobs >= 2 and count >= (PARALLEL_FROM if platform == "linux" else SPAWN_FROM)
 
 
 def start_method() -> str:
@@ -172,8 +176,9 @@ def _submit(pool: ProcessPoolExecutor, function: Callable, chunks: list[list],
         try:
             futures.append(pool.submit(function, chunk, *args))
         except BrokenProcessPool as exc:  # a worker had already ended: the others fail alike
-            futures.append(failed := Future())
+            failed: Future = Future()
             failed.set_exception(exc)
+            futures.append(failed)
     return futures
 
 

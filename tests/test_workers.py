@@ -22,6 +22,13 @@ import generator.workers
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed, ContentErrors
 from generator.filelimit import FILE_SECONDS_VARIABLE, TookTooLong, took_too_long
+from generator.workers import (
+    PARALLEL_FROM,
+    SPAWN_FROM,
+    START_METHOD_VARIABLE,
+    start_method,
+    use_workers,
+)
 
 from conftest import Served, event_file, read_html
 
@@ -544,3 +551,42 @@ def test_any_exception_a_template_raises_is_an_error_naming_its_line(make_site, 
         "<h1>{{ page.title }}</h1>\n{{ 1 // (0 if page.title == 'E42' else 1) }}\n")})
     assert build_errors(root, where) == [
         "layouts/event.html:2: template: integer division or modulo by zero"]
+
+
+def test_the_start_method_is_the_platform_s_unless_one_is_named(monkeypatch):
+    monkeypatch.delenv(START_METHOD_VARIABLE, raising=False)
+    assert start_method() == ("fork" if sys.platform == "linux" else "spawn")
+    monkeypatch.setenv(START_METHOD_VARIABLE, "spawn")
+    assert start_method() == "spawn"
+    monkeypatch.setenv(START_METHOD_VARIABLE, "no such way")
+    assert start_method() == ("fork" if sys.platform == "linux" else "spawn")
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
+def test_spawned_workers_build_the_same_site(make_site, monkeypatch, whole_site):
+    # As on macOS and Windows, where workers are spawned: each imports chronoline anew.
+    monkeypatch.setenv(START_METHOD_VARIABLE, "spawn")
+    started: list[str] = []
+    real_pool = generator.workers.ProcessPoolExecutor
+
+    def pool(*args: object, **kwargs: object):
+        started.append(kwargs["mp_context"].get_start_method())
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(generator.workers, "ProcessPoolExecutor", pool)
+    assert contents(built_with_workers(make_site)) == whole_site
+    assert started == ["spawn"]
+
+
+@pytest.mark.parametrize(("jobs", "count", "platform", "used"), [
+    (2, PARALLEL_FROM, "linux", True),
+    (2, PARALLEL_FROM - 1, "linux", False),
+    (1, 100_000, "linux", False),
+    (2, SPAWN_FROM, "darwin", True),  # spawned: each worker imports chronoline anew
+    (2, SPAWN_FROM - 1, "darwin", False),
+    (8, 100_000, "win32", True),
+    (1, 100_000, "win32", False),
+])
+def test_workers_are_used_for_enough_files_and_spawned_ones_for_more(jobs, count, platform,
+                                                                     used):
+    assert use_workers(jobs, count, platform) is used
