@@ -96,8 +96,11 @@ class Workers:
         if self._pool is None and use_workers(self.jobs, count):
             pool = self.pool()
             # Forked, the first task starts them all at once; spawned, each starts one.
-            for _ in range(self.jobs):
-                pool.submit(int)
+            try:
+                for _ in range(self.jobs):
+                    pool.submit(int)
+            except BrokenProcessPool:  # one ended already: the first task starts others
+                self.close()
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

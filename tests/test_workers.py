@@ -590,3 +590,13 @@ def test_spawned_workers_build_the_same_site(make_site, monkeypatch, whole_site)
 def test_workers_are_used_for_enough_files_and_spawned_ones_for_more(jobs, count, platform,
                                                                      used):
     assert use_workers(jobs, count, platform) is used
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
+def test_workers_that_end_as_they_start_leave_the_whole_build_to_this_process(
+        make_site, monkeypatch, whole_site, caplog):
+    monkeypatch.setattr(generator.workers, "die_with_parent", lambda parent: dies())
+    assert contents(built_with_workers(make_site)) == whole_site
+    assert [record.getMessage().split(" (")[0] for record in caplog.records] == [
+        "250 event files left unfinished by worker processes",
+        "250 event pages left unfinished by worker processes"]
