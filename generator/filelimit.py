@@ -111,6 +111,8 @@ _SET_ASYNC_EXC = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetA
 
 def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
     """Raise `exception` in `thread` at its next instruction; None withdraws one not raised."""
+    if _SET_ASYNC_EXC is None:  # never so: without it, no FileTimer watches (see __enter__)
+        return
     # Arguments converted here, not through argtypes: the function object is shared.
     _SET_ASYNC_EXC(ctypes.c_ulong(thread),
                    None if exception is None else ctypes.py_object(exception))
@@ -150,9 +152,14 @@ def could_not_read(exc: Exception, data: bytes) -> str:
         return f"could not be read: its Markdown is nested too deeply{deep}; flatten it"
     if isinstance(exc, MemoryError):
         return "could not be read: it needs more memory than there is; shorten it"
+    return (f"could not be read: {described(exc)}; simplify the file, and please report this "
+            "as a bug in chronoline")
+
+
+def described(exc: BaseException) -> str:
+    """`exc` for a message: its type, and the start of what it says, if anything."""
     detail = str(exc)[:200]
-    return (f"could not be read: {type(exc).__name__}: {detail}; simplify the file, and "
-            "please report this as a bug in chronoline")
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def _raised_in(exc: BaseException, *modules: str) -> bool:

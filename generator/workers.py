@@ -1,10 +1,13 @@
-"""Worker processes, one per core: parsing event files and rendering event pages."""
+"""Worker processes, one per core: parsing event files and rendering event pages. Whatever
+befalls a worker (it ends abruptly, raises, or answers for fewer files than it was given),
+every file and page it had is parsed or rendered in this process instead: none is lost."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import ctypes.util
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -12,7 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,12 +25,13 @@ import jinja2
 from generator.config import SiteConfig
 from generator.content import parse_event
 from generator.dates import MonthNames
-from generator.errors import BuildFailed, ContentError, ContentErrors
+from generator.errors import ContentError, ContentErrors
 from generator.filelimit import (
     FILE_SECONDS,
     FileTimer,
     TookTooLong,
     could_not_read,
+    described,
     file_seconds,
     took_too_long,
 )
@@ -38,13 +42,39 @@ from generator.output import KEEP, Keep
 from generator.pages import Page
 from generator.staging import STAGED, Staged, stage
 
-RenderResult = bytes | Keep | Staged | ContentError | None  # None: an error not of a template
+log = logging.getLogger(__name__)
+
+RenderResult = bytes | Keep | Staged | ContentError
 RenderResults = list[tuple[Page, RenderResult]]
 PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers cost a start-up
+# A spawned worker (macOS, Windows) imports chronoline and its libraries anew: it takes more
+# files to be worth it (see benchmarks/workers.py and the README).
+SPAWN_FROM = 500
 RENDER_CHUNK = 500  # pages sent to a worker at a time: a few megabytes pickled
 # Files a worker parses at a time: a worker keeps the memory its largest chunk took. At 30,000
 # events, chunks of 3,750 files left each worker 50-62 MB; chunks of 500, 26-36 MB.
 PARSE_CHUNK = 500
+# Names a start method (fork, spawn, forkserver) for the workers in place of the platform's,
+# to measure one against another (benchmarks/workers.py); it does not decide whether workers
+# are used.
+START_METHOD_VARIABLE = "CHRONOLINE_START_METHOD"
+
+
+def use_workers(jobs: int, count: int, platform: str = sys.platform) -> bool:
+    """Whether `count` event files, or event pages, are parsed or rendered in `jobs` worker
+    processes on `platform` rather than in this one: where workers are forked (Linux), from
+    PARALLEL_FROM on; elsewhere, where they are spawned, from SPAWN_FROM on."""
+    return jobs >= 2 and count >= (PARALLEL_FROM if platform == "linux" else SPAWN_FROM)
+
+
+def start_method() -> str:
+    """How worker processes start: forked on Linux; elsewhere spawned, the one way that is
+    safe on macOS (its system libraries do not survive a fork) and had on Windows. Or what
+    START_METHOD_VARIABLE names."""
+    named = os.environ.get(START_METHOD_VARIABLE, "")
+    if named in multiprocessing.get_all_start_methods():
+        return named
+    return "fork" if sys.platform == "linux" else "spawn"
 
 
 class Workers:
@@ -62,11 +92,16 @@ class Workers:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
 
-    def start(self) -> None:
-        """Fork the workers now, where they are forked (Linux), if there are to be any."""
-        forked = _process_context().get_start_method() == "fork"
-        if self.jobs >= 2 and self._pool is None and forked:
-            self.pool().submit(int)  # with fork, the first task forks them all, at once
+    def start(self, count: int = PARALLEL_FROM) -> None:
+        """Start the workers now, if `count` files are worth them (see use_workers)."""
+        if self._pool is None and use_workers(self.jobs, count):
+            pool = self.pool()
+            # Forked, the first task starts them all at once; spawned, each starts one.
+            try:
+                for _ in range(self.jobs):
+                    pool.submit(int)
+            except BrokenProcessPool:  # one ended already: the first task starts others
+                self.close()
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -74,31 +109,25 @@ class Workers:
         return self._pool
 
     def close(self) -> None:
+        """Stop the workers and wait for them to end; a later task starts new ones."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
 
 @contextlib.contextmanager
-def _pool(workers: Workers | None, jobs: int, task: str) -> Iterator[ProcessPoolExecutor]:
-    """The build's workers, or, without them, a pool for this one task. A worker that ends
-    abruptly (the system kills it, most often for want of memory) fails the build with one
-    clear line saying what it was doing, not a traceback."""
-    try:
-        if workers is not None:  # stopped by their Builder, once its render is done or failed
-            yield workers.pool()
-            return
-        with _new_pool(jobs) as pool:
-            yield pool
-    except BrokenProcessPool:
-        message = (f"a worker process {task} ended abruptly (killed, perhaps for want of "
-                   "memory); build again, and if it happens again, look for an unusually "
-                   "large event file")
-        raise BuildFailed([ContentError("content/", message)]) from None
+def _pool(workers: Workers | None, jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """The build's workers (stopped by their Builder), or, without them, a pool for one task."""
+    if workers is not None:
+        yield workers.pool()
+        return
+    with _new_pool(jobs) as pool:
+        yield pool
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=_process_context(),
+    return ProcessPoolExecutor(max_workers=jobs,
+                               mp_context=multiprocessing.get_context(start_method()),
                                initializer=die_with_parent, initargs=(os.getpid(),))
 
 
@@ -144,37 +173,114 @@ def _exit_after(sentinel: int) -> None:
     os._exit(1)
 
 
+def _submit(pool: ProcessPoolExecutor, function: Callable, chunks: list[list],
+            args: tuple) -> list[Future]:
+    futures: list[Future] = []
+    for chunk in chunks:
+        try:
+            futures.append(pool.submit(function, chunk, *args))
+        except BrokenProcessPool as exc:  # a worker had already ended: the others fail alike
+            failed: Future = Future()
+            failed.set_exception(exc)
+            futures.append(failed)
+    return futures
+
+
+def _answers(futures: list[Future], pool: ProcessPoolExecutor, workers: Workers | None,
+             ) -> tuple[list[list | None], str | None]:
+    """What the workers answered for each chunk, None for one they did not finish; and why
+    one went unfinished."""
+    answers: list[list | None] = []
+    broken, why = False, None
+    for future in futures:
+        try:
+            answers.append(future.result())
+        except BrokenProcessPool:
+            answers.append(None)
+            broken, why = True, "one ended abruptly, killed perhaps for want of memory"
+        # Whatever a worker raised is raised here too: SystemExit must not end this process.
+        except (Exception, SystemExit) as exc:
+            log.debug("a worker process failed", exc_info=exc)
+            answers.append(None)
+            why = why or f"one failed: {described(exc)}"
+    if broken:
+        # A pool ends its other workers once one has ended; wait for them, lest one still
+        # stage a page while this process stages it again.
+        if workers is not None:
+            workers.close()
+        else:
+            pool.shutdown(cancel_futures=True)
+    return answers, why
+
+
+def _say_done_here(count: int, what: str, why: str | None) -> None:
+    log.warning("%d %s left unfinished by worker processes%s; this process did them instead",
+                count, what, f" ({why})" if why else "")
+
+
 def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,
           workers: Workers | None = None) -> list[ParseResult]:
-    """Parse event files; many of them in worker processes, one per core."""
+    """Parse event files; many of them in worker processes, one per core. One result per file,
+    whatever befalls the workers."""
     task = (config.raw_html, config.timezone, config.language, file_seconds())
-    if jobs < 2 or len(items) < PARALLEL_FROM:
+    if not use_workers(jobs, len(items)):
         return parse_files(items, *task)
     # A few chunks per worker evens out their loads (and see PARSE_CHUNK).
     size = min(-(-len(items) // (jobs * 4)), PARSE_CHUNK)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with _pool(workers, jobs, "reading event files") as pool:
-        results = pool.map(parse_files, chunks, *([value] * len(chunks) for value in task))
-        return [result for chunk in results for result in chunk]
+    with _pool(workers, jobs) as pool:
+        answers, why = _answers(_submit(pool, parse_files, chunks, task), pool, workers)
+    results: list[ParseResult] = []
+    unfinished: list[tuple[str, bytes]] = []
+    for chunk, answer in zip(chunks, answers, strict=True):
+        by_path = {result[0]: result for result in answer or ()}
+        for item in chunk:
+            if item[0] in by_path:
+                results.append(by_path[item[0]])
+            else:
+                unfinished.append(item)
+    if unfinished:
+        _say_done_here(len(unfinished), "event files", why)
+        results += parse_files(unfinished, *task)
+    return results
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page], config: SiteConfig, root: Path,
                  output: Path | None = None) -> RenderResults:
-    """Each page's bytes, or the template error it met (None: an error not of a template).
-    With an output folder, each page is staged there as soon as it is rendered (see `stage`),
-    and comes back as STAGED, or KEEP when the folder holds it already."""
+    """Each page's bytes, or the error it met: a template's, or one naming the page. With an
+    output folder, each page is staged there as soon as it is rendered (see `stage`), and
+    comes back as STAGED, or KEEP when the folder holds it already."""
     results: RenderResults = []
     for page in pages:
-        try:
-            data = render_page(env, page, config).encode("utf-8")
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-            results.append((page, template_error(exc, root)))
-            continue
-        if output is not None:
-            results.append((page, STAGED if stage(data, output, page.path) else KEEP))
-        else:
-            results.append((page, data))
+        result = _render(env, page, config, root, output)
+        if isinstance(result, Exception):
+            log.debug("%s could not be rendered", page.path, exc_info=result)
+            result = _not_rendered(page, result)
+        results.append((page, result))
     return results
+
+
+def _render(env: jinja2.Environment, page: Page, config: SiteConfig, root: Path,
+            output: Path | None) -> RenderResult | Exception:
+    """The page rendered (and staged, with `output`), the template error it met, or what it
+    raised that no template is to blame for: chronoline's own failure."""
+    try:
+        data = render_page(env, page, config).encode("utf-8")
+    except MemoryError as exc:  # not the template's doing; another process may have enough
+        return exc
+    except Exception as exc:  # noqa: BLE001 (a template's, if raised in one: see template_error)
+        return template_error(exc, root) or exc
+    if output is None:
+        return data
+    return STAGED if stage(data, output, page.path) else KEEP
+
+
+def _not_rendered(page: Page, exc: Exception) -> ContentError:
+    if isinstance(exc, MemoryError):
+        return ContentError(page.path, "could not be rendered: it needs more memory than "
+                                       "there is")
+    return ContentError(page.path, f"could not be rendered: {described(exc)}; please report "
+                                   "this as a bug in chronoline")
 
 
 # A rendering worker's Jinja environment, made at its first page (an environment cannot be
@@ -191,20 +297,26 @@ def _environment(config: SiteConfig, root: Path, layouts: object) -> jinja2.Envi
 
 
 def _render_chunk(pages: list[Page], config: SiteConfig, root: Path, layouts: object,
-                  output: Path | None) -> list[tuple[str, RenderResult]]:
-    """Render some pages; with an output folder, stage them there and answer STAGED or, for a
-    page the folder holds already, KEEP: only a few bytes go back, not the pages."""
+                  output: Path | None) -> list[tuple[str, RenderResult | None]]:
+    """Render some pages in a worker; with an output folder, stage them there and answer
+    STAGED or, for a page the folder holds already, KEEP: only a few bytes go back, not the
+    pages. None for a page whose failure no template is to blame for: the main process
+    renders it again, and says what went wrong if it goes wrong there too."""
     env = _environment(config, root, layouts)
-    return [(page.path, result) for page, result in render_pages(env, pages, config, root,
-                                                                  output)]
+    answer: list[tuple[str, RenderResult | None]] = []
+    for page in pages:
+        result = _render(env, page, config, root, output)
+        answer.append((page.path, None if isinstance(result, Exception) else result))
+    return answer
 
 
 def render_in_workers(pages: list[Page], config: SiteConfig, root: Path, layouts: object,
                       jobs: int, output: Path | None, meanwhile: Callable[[], RenderResults],
                       workers: Workers | None = None) -> tuple[RenderResults, RenderResults]:
-    """Render `pages` in worker processes while this one runs `meanwhile`; both results.
-    `layouts` stands for the layouts as they are (their files' stamp): a worker that
-    rendered with others makes its environment again."""
+    """Render `pages` in worker processes while this one runs `meanwhile`; both results, with
+    one result for each of `pages`, whatever befalls the workers. `layouts` stands for the
+    layouts as they are (their files' stamp): a worker that rendered with others makes its
+    environment again."""
     if not pages:
         return meanwhile(), []
     # The pages go to the workers pickled, a chunk at a time; each worker frees its chunk once
@@ -212,11 +324,26 @@ def render_in_workers(pages: list[Page], config: SiteConfig, root: Path, layouts
     # copy every memory page holding one.)
     size = min(-(-len(pages) // (jobs * 4)), RENDER_CHUNK)
     chunks = [pages[start:start + size] for start in range(0, len(pages), size)]
-    with _pool(workers, jobs, "rendering event pages") as pool:
-        done = pool.map(_render_chunk, chunks, *([value] * len(chunks)
-                                                 for value in (config, root, layouts, output)))
+    with _pool(workers, jobs) as pool:
+        futures = _submit(pool, _render_chunk, chunks, (config, root, layouts, output))
         here = meanwhile()
-        by_path = {path: result for chunk in done for path, result in chunk}
+        answers, why = _answers(futures, pool, workers)
+    by_path: dict[str, RenderResult] = {}
+    unfinished: list[Page] = []
+    for chunk, answer in zip(chunks, answers, strict=True):
+        answered = dict(answer or ())
+        for page in chunk:
+            result = answered.get(page.path)
+            if isinstance(result, (bytes, Keep, Staged, ContentError)):
+                by_path[page.path] = result
+            else:
+                unfinished.append(page)
+    if unfinished:
+        _say_done_here(len(unfinished), "event pages", why)
+        # Rendered as a worker would: with an environment of the layouts alone.
+        env = make_environment(root / "layouts", config)
+        by_path.update((page.path, result) for page, result in render_pages(
+            env, unfinished, config, root, output))
     return here, [(page, by_path[page.path]) for page in pages]
 
 
@@ -241,7 +368,9 @@ def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
                 finally:
                     timer.stop()
             except ContentErrors as exc:
-                results.append((shown, None, exc.errors))
+                # With no error in it, the file would be neither an event nor a problem.
+                results.append((shown, None, exc.errors or [
+                    ContentError(shown, could_not_read(exc, data))]))
                 continue
             except TookTooLong as stopped:
                 message = took_too_long(seconds, data, stopped)
@@ -253,10 +382,3 @@ def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
             results.append((shown, None, [ContentError(shown, message)]))
             md = make_markdown(raw_html)  # one stopped halfway may hold half a document
     return results
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers at once on Linux; elsewhere the platform's default is the safe one.
-    if sys.platform == "linux":
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
