@@ -15,7 +15,7 @@ from generator.config import SiteConfig
 from generator.discover import RECENT_NS, UNSETTLED, Stamp, stamp_of
 from generator.errors import ContentError
 from generator.model import Event
-from generator.workers import PARALLEL_FROM, Workers, parse
+from generator.workers import Workers, parse
 
 DIGEST_SIZE = 16  # bytes of the hash that stands for an event file
 
@@ -75,8 +75,8 @@ def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Kn
     partial = (known.changed is not None and last is not None and last.paths is paths
                and last.whole)
     files: dict[str, EventFile] = dict(last.files) if partial and last else {}
-    if workers is not None and not known.files and len(paths) >= PARALLEL_FROM:
-        workers.start()  # all to parse: fork before the files are read (see Workers)
+    if workers is not None and not known.files:
+        workers.start(len(paths))  # all to parse: start before the files are read (Workers)
     look_at = [path for path in known.changed or () if path in files] if partial else paths
     todo, errors = _to_parse(root, look_at, files, known)
     items = [(path, data) for path, (_stamp, _digest, data) in todo.items()]

@@ -3,7 +3,6 @@ the pages that list events in this process, where each event's list item is made
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,11 +10,10 @@ import jinja2
 
 from generator.config import SiteConfig
 from generator.errors import ContentError
-from generator.layouts import render_page
-from generator.output import KEEP, Keep
+from generator.output import Keep
 from generator.pages import Page
-from generator.staging import STAGED, Staged, stage
-from generator.workers import PARALLEL_FROM, RenderResults, Workers, render_in_workers
+from generator.staging import Staged
+from generator.workers import RenderResults, Workers, render_in_workers, use_workers
 from generator.workers import render_pages as render_here
 
 Rendered = bytes | Keep | Staged  # a page in memory, or staged in the output folder
@@ -26,13 +24,11 @@ def render_pages(pages: list[Page], env: jinja2.Environment, config: SiteConfig,
                  workers: Workers | None = None, meanwhile: Callable[[], None] | None = None,
                  ) -> tuple[dict[str, Rendered], list[ContentError]]:
     """Each page rendered, by path, and the template errors met; with `output`, pages are
-    staged there (see `output.stage`). `meanwhile` runs here while workers render, if any.
+    staged there (see `staging.stage`). `meanwhile` runs here while workers render, if any.
     `layouts` stands for the layouts as they are (see `render_in_workers`)."""
     alone = [page for page in pages if page.template != "event.html"]
     shared = [page for page in pages if page.template == "event.html"]
-    # Only where workers are forked (Linux): started anew, each would import and load all
-    # again, and that path is not tested.
-    if jobs < 2 or len(shared) < PARALLEL_FROM or sys.platform != "linux":
+    if not use_workers(jobs, len(shared)):
         alone, shared = pages, []
 
     def here() -> RenderResults:
@@ -48,12 +44,6 @@ def render_pages(pages: list[Page], env: jinja2.Environment, config: SiteConfig,
     for page, result in [*done, *by_workers]:
         if isinstance(result, (bytes, Keep, Staged)):
             rendered[page.path] = result
-        elif result is None:
-            # Not a template's fault: rendered again here, where such an error keeps its
-            # traceback; the page is never left out.
-            data = render_page(env, page, config).encode("utf-8")
-            rendered[page.path] = data if output is None else (
-                STAGED if stage(data, output, page.path) else KEEP)
         elif result not in problems:
             problems.append(result)
     return rendered, problems
