@@ -180,7 +180,7 @@ class Builder:
                ) -> RenderedSite:
         """Render the whole site, or raise BuildFailed with every problem found. The files
         are in memory, except with `stage`, where most are staged in the output folder (see
-        `output.stage`) and stand as STAGED or KEEP. With `data` false, the feeds, sitemap
+        `staging.stage`) and stand as STAGED or KEEP. With `data` false, the feeds, sitemap
         and exports are left for `render_data()`: the dev server shows the pages first.
         `changed`: as for `read()`."""
         self.staged = []

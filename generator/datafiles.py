@@ -19,7 +19,7 @@ from generator.reading import DIGEST_SIZE
 from generator.sitemap import robots, sitemap
 from generator.staging import STAGED
 
-# The data exports, each made of one part per event (see exports.Export).
+# The data exports, each made of one part per event (see exportformats.Export).
 EXPORTS: dict[str, Callable[[Timeline, SiteConfig, Parts | None], Export]] = {
     "timeline.json": timelinejs, "events.json": events_json, "events.ics": icalendar}
 

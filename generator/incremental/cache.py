@@ -74,7 +74,7 @@ class Index:
     warnings: tuple[str, ...] = ()
     event_files: dict[str, bytes] = field(default_factory=dict)  # event file → hash of it
     shards: dict[int, bytes] = field(default_factory=dict)  # shard → its file's signature
-    # Where each event's part lies in each export the build wrote (see exportfile): the
+    # Where each event's part lies in each export the build wrote (see exportstaging): the
     # hashes of the events' files in the exports' order, and each export's layout.
     order: bytes = b""
     exports: dict[str, Layout] = field(default_factory=dict)
