@@ -85,7 +85,7 @@ def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Kn
         if event is not None:
             stamp, digest, _data = todo[path]
             files[path] = EventFile(stamp, digest, event)
-    if partial and last:  # the last read's list, with the events parsed anew in their places
+    if partial and last and not errors:  # the last list, with the events parsed anew in it
         events = list(last.events)
         for path in todo:
             if path in files:

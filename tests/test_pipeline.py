@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from generator.build import Builder, BuildOptions
+from generator.errors import BuildFailed
 
 from conftest import event_file, site_files
 
@@ -53,12 +54,8 @@ def test_check_and_the_library_report_them_all_too(make_site):
     result = run("check", cwd=root)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == "Checked 4 events: 3 errors, 0 warnings", result.stderr
-    builder = Builder(BuildOptions(root=root))
-    try:
-        builder.render()
-    except Exception as exc:  # noqa: BLE001 - the test reads what the error holds
-        paths = sorted(error.path for error in exc.errors)  # type: ignore[attr-defined]
-    assert paths == ["content/a.md", "content/c.md", "content/index.html"]
+    assert sorted(problems_of(Builder(BuildOptions(root=root)))) == [
+        "content/a.md", "content/c.md", "content/index.html"]
 
 
 def test_a_fixed_site_builds_after_a_failed_run(make_site):
@@ -71,3 +68,29 @@ def test_a_fixed_site_builds_after_a_failed_run(make_site):
     assert result.returncode == 0, result.stderr
     assert (root / "site" / "events" / "once" / "index.html").is_file()
     assert not (root / "site" / "index.html").read_text(encoding="utf-8").count("old home")
+
+
+def test_a_rebuild_after_an_edit_reports_what_a_fresh_build_reports(make_site):
+    """One save breaks a.md and gives b.md the slug a.md had: the dev server's rebuild, which
+    reads only the files the watcher named, reports a.md alone, as a fresh build does; no stale
+    copy of a.md's last event is left to clash with b.md."""
+    root = make_site({"content/a.md": event_file("A", "2001-01-01", slug="x"),
+                      "content/b.md": event_file("B", "2002-01-01", slug="y"),
+                      "content/c.md": event_file("C", "2003-01-01", slug="c")})
+    options = BuildOptions(root=root, output=root / "out", jobs=1)
+    kept = Builder(options)
+    kept.render(data=False)
+    (root / "content" / "a.md").write_text("---\ntitle: A\nslug: z\n---\nBody.\n",
+                                           encoding="utf-8")
+    (root / "content" / "b.md").write_text(event_file("B", "2002-01-01", slug="x"),
+                                           encoding="utf-8")
+    assert problems_of(kept, changed={"content/a.md", "content/b.md"}) == problems_of(
+        Builder(options)) == ["content/a.md"]
+
+
+def problems_of(builder: Builder, **options: object) -> list[str]:
+    try:
+        builder.render(data=False, **options)  # type: ignore[arg-type]
+    except BuildFailed as exc:
+        return [error.path for error in exc.errors]
+    return []
