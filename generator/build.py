@@ -24,6 +24,7 @@ from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.incremental.cache import Cache, Index, Shard
 from generator.incremental.cache import load as load_cache
 from generator.incremental.cache import save as save_cache
+from generator.incremental.edits import Replanned, Swapped
 from generator.incremental.freshness import Freshness
 from generator.incremental.keys import site_key
 from generator.incremental.memory import Memory
@@ -33,7 +34,7 @@ from generator.model import Timeline
 from generator.output import KEEP, Content, write_site
 from generator.outputfolder import Folders, check_output
 from generator.outputlock import exclusive
-from generator.pages import Page
+from generator.pages import Page, plan
 from generator.reading import read_events
 from generator.rendering import render_pages
 from generator.staging import STAGED, abandon_staging, begin_staging, end_staging, stage, unstage
@@ -55,7 +56,7 @@ class BuildOptions:
     clean: bool = False  # build without the cache on disk (a fresh one is still written)
     keys: bool = False  # key each output by its inputs, for the cache on disk
     stage: bool = False  # pages and data files are written beside the output's as they are made
-    once: bool = False  # one render, whose results live as long as the process (see _plan)
+    once: bool = False  # one render: its worker processes live as long as it (see Workers)
     jobs: int | None = None  # worker processes for many files (default: one per core)
     wait: bool = True  # for another build of the same output folder to end (else fail)
 
@@ -133,11 +134,12 @@ class Found:
     layouts: tuple  # the stamp of the layouts (see layouts_stamp)
     sources: SourceFiles
     timeline: Timeline
+    swapped: Swapped | None  # the timeline is the last one with edited events swapped in
     problems: list[ContentError]
 
 
 @dataclass(frozen=True)
-class Rendered:
+class SiteMade:
     """A site rendered, for its data files and the snapshot of its build."""
 
     timeline: Timeline
@@ -159,7 +161,7 @@ class Builder:
         # One build's workers live for all of it (see Workers); `chronoline check` starts them
         # for each task.
         self._workers = Workers(self._jobs()) if options.once else None
-        self._rendered: Rendered | None = None  # the last good site
+        self._last_site: SiteMade | None = None
 
     @property
     def config(self) -> SiteConfig | None:
@@ -198,11 +200,40 @@ class Builder:
                 self.discard_staged()
             raise
 
+    def _read_site(self, changed: Collection[str] | None) -> Found:
+        """Settings → discover → read events → assemble the timeline."""
+        options, memory = self.options, self.memory
+        changed = memory.events.changes(changed)
+        config, layouts = load_settings(options), layouts_stamp(options.root)
+        memory.settle(config, layouts)
+        check_content_folder(options.root)
+        sources = memory.events.last_walk(options.root, changed) or discover(options.root)
+        read = read_events(str(options.root), sources.events, config,
+                           memory.events.known(changed), self._jobs(), self._workers)
+        memory.events.keep(sources, read)
+        memory.seed_items()
+        problems = list(read.errors)
+        swapped = memory.edits.swap(read)
+        if swapped is not None:
+            timeline = swapped.timeline
+        else:
+            timeline, duplicates = assemble(read.events, config.tzinfo, config.order == "newest",
+                                            options.drafts, config.index_limit)
+            problems += duplicates
+            if problems:
+                memory.edits.failed()
+            else:
+                memory.edits.assembled(timeline, read.events)
+        return Found(config, layouts, sources, timeline, swapped, problems)
+
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
+        """The site read → plan pages → check → render pages and data files."""
         root, memory = self.options.root, self.memory
         found = self._read_site(changed)
         config, sources, timeline = found.config, found.sources, found.timeline
-        pages = memory.edits.plan(timeline, config)
+        replanned = memory.edits.replan(found.swapped, config)
+        pages = replanned.pages if replanned else plan(timeline, config)
+        memory.edits.keep_plan(timeline, config, pages)
         copied, misnamed = copied_files(root, sources)
         theme, assets = placed(root, sources, copied)
         generated = {".nojekyll", *(page.path for page in pages), *theme, *data_names(config)}
@@ -211,55 +242,34 @@ class Builder:
             raise BuildFailed(problems)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         made: dict[str, Content] = {}
-        rendered = Rendered(timeline, pages, config, memory.freshness(self.options.keys))
+        site = SiteMade(timeline, pages, config, memory.freshness(self.options.keys))
         env = memory.pages.environment(root, config, found.layouts)
-        files |= self._render_pages(pages, env, found.layouts, rendered.freshness, config, (
-            lambda: made.update(self._data_files(rendered))) if data else None)
+        files |= self._render_pages(site, env, found.layouts, replanned, (
+            lambda: made.update(self._data_files(site))) if data else None)
         prune_caches(env, timeline.events)
         files |= made | theme | {path: root / source for source, path in assets.items()}
-        self._rendered = rendered  # for render_data(): the last good site
+        self._last_site = site  # for render_data(): the last good site
         return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config),
                             copied)
 
-    def _read_site(self, changed: Collection[str] | None) -> Found:
-        """Settings → discover → read events → assemble the timeline."""
-        options, memory = self.options, self.memory
-        changed = memory.events.changes(changed)
-        config, layouts = load_settings(options), layouts_stamp(options.root)
-        memory.settle(config, layouts)
-        check_content_folder(options.root)
-        sources = memory.events.walk(options.root, changed)
-        read = read_events(str(options.root), sources.events, config,
-                           memory.events.known(changed), self._jobs(), self._workers)
-        memory.events.keep(read)
-        memory.seed_items()
-        problems = list(read.errors)
-        timeline = memory.edits.swap(read)
-        if timeline is None:
-            timeline, duplicates = assemble(read.events, config.tzinfo, config.order == "newest",
-                                            options.drafts, config.index_limit)
-            problems += duplicates
-            memory.edits.assembled(None if problems else timeline, read.events)
-        return Found(config, layouts, sources, timeline, problems)
-
-    def _render_pages(self, pages: list[Page], env: jinja2.Environment, layouts: tuple,
-                      freshness: Freshness | None, config: SiteConfig,
-                      meanwhile: Callable[[], None] | None) -> dict[str, Content]:
-        """Render what changed of `pages`; `meanwhile` runs while workers render, if any."""
+    def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
+                      replanned: Replanned | None, meanwhile: Callable[[], None] | None,
+                      ) -> dict[str, Content]:
+        """Render what changed of the site's pages; `meanwhile` runs while workers render."""
         root, memory = self.options.root, self.memory
-        plan = memory.pages.to_render(pages, memory.edits.replanned, freshness)
+        job = memory.pages.to_render(site.pages, replanned, site.freshness)
         output = self.options.output_dir if self.options.stage else None
         if output is not None:
-            for page in plan.todo:  # before any worker writes there
+            for page in job.todo:  # before any worker writes there
                 self.folders.check(page.path)
             # All of them, before any is written: a build stopped halfway removes them all.
-            self.staged += [page.path for page in plan.todo]
-        rendered, problems = render_pages(plan.todo, env, config, root, layouts,
-                                          self._jobs(), output, self._workers, meanwhile)
+            self.staged += [page.path for page in job.todo]
+        made, problems = render_pages(job.todo, env, site.config, root, layouts, self._jobs(),
+                                      output, self._workers, meanwhile)
         if problems:
             raise BuildFailed(problems)
-        files = plan.done | rendered
-        memory.pages.keep(pages, plan, files)
+        files = job.done | made
+        memory.pages.keep(site.pages, job, files)
         return files
 
     def discard_staged(self) -> None:
@@ -275,20 +285,20 @@ class Builder:
     def data_files(self) -> Iterator[tuple[str, Content]]:
         """The same as `render_data()`, one file at a time, so that the dev server can stop
         between two of them when an edit comes: at 100,000 events they take seconds."""
-        if self._rendered is None:
+        if self._last_site is None:
             raise RuntimeError("render_data() comes after render()")
-        return self._data_files(self._rendered)
+        return self._data_files(self._last_site)
 
-    def _data_files(self, rendered: Rendered) -> Iterator[tuple[str, Content]]:
+    def _data_files(self, site: SiteMade) -> Iterator[tuple[str, Content]]:
         """Feeds, sitemap and data exports; made again only when an event or a setting
         changed."""
-        timeline, pages, config = rendered.timeline, rendered.pages, rendered.config
+        timeline, pages, config = site.timeline, site.pages, site.config
         data = self.memory.data
         if (kept := data.kept(timeline, config)) is not None:
             yield from kept.items()
             return
         names = data_names(config)
-        freshness = rendered.freshness
+        freshness = site.freshness
         if freshness is not None and freshness.data_unchanged(names, timeline.events):
             data.exports = data.exports_before or data.exports  # the parts where they were
             yield from dict.fromkeys(names, KEEP).items()
@@ -337,8 +347,8 @@ class Builder:
 
     def snapshot(self, site: RenderedSite) -> tuple[Index, dict[int, Shard]]:
         """What this build leaves for the next: its index, and the shards to write."""
-        rendered = self._rendered
-        freshness = rendered and rendered.freshness or Freshness(self.memory.site_key, {})
+        last = self._last_site
+        freshness = last and last.freshness or Freshness(self.memory.site_key, {})
         return self.memory.snapshot(site.files, site.sources, site.events, site.pages,
                                     site.warnings, self.options.drafts, freshness)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from generator.discover import SourceFiles, Stamp, discover
+from generator.discover import SourceFiles, Stamp
 from generator.reading import EventFile, Known, ReadEvents
 
 
@@ -17,8 +17,10 @@ class EventMemory:
         self.last: ReadEvents | None = None
         self.digests: dict[int, bytes] = {}  # id(event) → the hash of its file
         self.sources: SourceFiles | None = None  # what the last walk of content/ found
-        self.walked: SourceFiles | None = None  # a walk made by a check, for the read after
-        self.stamps: dict[str, Stamp] = {}  # and the stamps that check took
+        # A walk made by the up-to-date check that found work to do, and the stamps it took,
+        # for the read after.
+        self.walked: SourceFiles | None = None
+        self.stamps: dict[str, Stamp] = {}
         self._unread: set[str] = set()  # files a watcher named, not read since
 
     def forget(self) -> None:
@@ -33,28 +35,28 @@ class EventMemory:
         self._unread |= set(changed)
         return self._unread
 
-    def walk(self, root: Path, changed: Collection[str] | None) -> SourceFiles:
-        """What lies under content/; when a watcher's changed files are all known and still
-        there, the last walk, which spares walking ten thousand files again."""
-        last = self.sources
+    def last_walk(self, root: Path, changed: Collection[str] | None) -> SourceFiles | None:
+        """What the last walk of content/ found, when it still holds: a watcher's changed files
+        are all known and still there (sparing a walk of ten thousand files), or the up-to-date
+        check walked it a moment ago. None: content/ must be walked."""
+        last, walked = self.sources, self.walked
+        self.walked = None
         if changed is not None and last is not None and all(
                 (root / path).is_file() if path in last.events or path in last.assets
                 else not (root / path).exists()  # made and gone again: an editor's temporary
                 for path in changed if path.startswith("content/")):
             return last
-        walked, self.walked = self.walked, None
-        self.sources = walked if walked is not None else discover(root)
-        return self.sources
+        return walked
 
     def known(self, changed: Collection[str] | None) -> Known:
         """What a read may take instead of reading the files again."""
         stamps, self.stamps = self.stamps, {}
         return Known(self.files, stamps, changed, self.last)
 
-    def keep(self, read: ReadEvents) -> None:
-        """Remember `read`, and the hashes of the events it parsed anew."""
+    def keep(self, sources: SourceFiles, read: ReadEvents) -> None:
+        """Remember the walk and the read, and the hashes of the events it parsed anew."""
         before, last = self.files, self.last
-        self.files, self.last, self._unread = read.files, read, set()
+        self.sources, self.files, self.last, self._unread = sources, read.files, read, set()
         if last is not None and read.paths is last.paths and len(read.parsed) < len(before):
             for path in read.parsed:
                 old = before.get(path)

@@ -51,7 +51,10 @@ class Memory:
         found a record; None for a render that only keeps its files in memory."""
         if not self.recorded and not keyed:
             return None
-        return Freshness(self.site_key, self.events.digests, self.recorded, str(self.output))
+        # A copy: the next read changes the digests, and this render's data files may be made
+        # after it, from this render's events.
+        return Freshness(self.site_key, dict(self.events.digests), self.recorded,
+                         str(self.output))
 
     def _take_cache(self) -> None:
         """Start from the events the last build read, when it was made with the same settings

@@ -42,7 +42,7 @@ class PageMemory:
         self.item_seeds: list[tuple[int, Event, str]] = []
         self.pages: dict[str, tuple[Page, Content]] = {}  # rendered, in memory
         self.files: dict[str, Content] = {}  # what the last render of pages returned
-        self.plan: list[Page] | None = None  # the plan all of whose pages `pages` holds
+        self.last_plan: list[Page] | None = None  # the plan all of whose pages `pages` holds
 
     def forget(self) -> None:
         """New settings: every page is made again."""
@@ -66,10 +66,10 @@ class PageMemory:
         would be made), and the others, to render."""
         # Only the pages planned anew can differ from those the last render kept (the dev
         # server after an edit of text: a few pages of ten thousand).
-        since_last = (replanned is not None and replanned.before is self.plan
+        since_last = (replanned is not None and replanned.before is self.last_plan
                       and len(self.pages) == len(pages))
         looked = replanned.anew if since_last and replanned else pages
-        self.plan = None  # until this render is kept
+        self.last_plan = None  # until this render is kept
         done: dict[str, Content] = dict(self.files) if since_last else {}
         todo: list[Page] = []
         for page in looked:
@@ -92,7 +92,7 @@ class PageMemory:
                 kept.pop(page.path, None)
             else:
                 kept[page.path] = (page, content)
-        self.pages, self.files, self.plan = kept, files, pages
+        self.pages, self.files, self.last_plan = kept, files, pages
 
 
 class DataMemory:
