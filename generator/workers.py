@@ -51,8 +51,8 @@ PARALLEL_FROM = 200  # fewer files than this are parsed in this process: workers
 # files to be worth it (see benchmarks/workers.py and the README).
 SPAWN_FROM = 500
 RENDER_CHUNK = 500  # pages sent to a worker at a time: a few megabytes pickled
-# Files a worker parses at a time: a worker keeps the memory its largest chunk took. At 30,000
-# events, chunks of 3,750 files left each worker 50-62 MB; chunks of 500, 26-36 MB.
+# Files a worker parses at a time: a worker keeps the memory its largest chunk took, so small
+# chunks keep the workers small (about half, against chunks of thousands of files).
 PARSE_CHUNK = 500
 # Names a start method (fork, spawn, forkserver) for the workers in place of the platform's,
 # to measure one against another (benchmarks/workers.py); it does not decide whether workers
@@ -85,8 +85,8 @@ class Workers:
     until it writes to it, and it writes to all of it: freeing the files once parsed, and
     rendering the list pages and the exports, which touches every event (their reference
     counts). Each memory page written is copied for this process, and the workers keep the
-    old one. At 30,000 events, workers forked once the events were read kept 210 MB of such
-    pages; forked to parse, while this process held the files read, 80 MB."""
+    old one: workers forked once the events are read keep several times the memory of those
+    forked to parse, while this process holds only the files read."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs

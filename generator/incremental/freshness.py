@@ -25,7 +25,7 @@ class Freshness:
     def __init__(self, site_key: str, digests: dict[int, bytes],
                  recorded: dict[str, Recorded] | None = None, folder: str = "") -> None:
         self.site_key = site_key
-        self.digests = digests  # id(event) → hash of its file: events stand for themselves so
+        self.digests = digests  # id(event) → hash of its file, which stands for the event
         self.recorded = recorded or {}  # what the last build wrote to `folder`
         self.folder = folder
         self.keys: dict[str, str] = {}  # output path → key, of what this build makes

@@ -22,7 +22,6 @@ def site_key(config: SiteConfig, layouts: tuple) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-
 def output_key(value: object, digests: dict[int, bytes]) -> str:
     """A key for what a page shows: events stand for themselves by the hash of their file."""
     chunks: list[bytes] = []
