@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from generator.discover import (
@@ -60,16 +60,19 @@ def placed(root: Path, sources: SourceFiles, copied: Collection[str],
 IGNORING_CASE = "where letter case is ignored (macOS, Windows)"
 
 
-def output_clashes(assets: dict[str, str], generated: Collection[str]) -> list[ContentError]:
+def output_clashes(assets: dict[str, str], generated: Callable[[], Collection[str]],
+                   ) -> list[ContentError]:
     """The files of content/ (path from the site's folder → output path) that would take the
     place of a generated file or folder, or of each other, also where letter case is ignored;
-    each named with what it collides with."""
+    each named with what it collides with. `generated` gives the generated paths, only asked
+    for when there are files to check: a dev server's rebuild spares gathering ten thousand."""
     if not assets:
-        return []  # spares folding thousands of paths
-    files = {path.casefold(): path for path in generated}
+        return []
+    made = generated()
+    files = {path.casefold(): path for path in made}
     # Each generated folder, folded → its name and a file in it.
     folders: dict[str, tuple[str, str]] = {}
-    for path in sorted(generated):  # the same file named in each run
+    for path in sorted(made):  # the same file named in each run
         end = path.rfind("/")
         while end > 0 and (folder := path[:end].casefold()) not in folders:
             folders[folder] = (path[:end], path)

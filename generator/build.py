@@ -236,9 +236,9 @@ class Builder:
         memory.edits.keep_plan(timeline, config, pages)
         copied, misnamed = copied_files(root, sources)
         theme, assets = placed(root, sources, copied)
-        generated = {".nojekyll", *(page.path for page in pages), *theme, *data_names(config)}
         # Every problem of the content in one run, before anything is rendered.
-        if problems := found.problems + misnamed + output_clashes(assets, generated):
+        if problems := found.problems + misnamed + output_clashes(assets, lambda: {
+                ".nojekyll", *(page.path for page in pages), *theme, *data_names(config)}):
             raise BuildFailed(problems)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         made: dict[str, Content] = {}

@@ -82,6 +82,8 @@ class Memory:
     def seed_items(self) -> None:
         """Keep the list items the last build made of events whose files did not change."""
         entries, self._entries = self._entries, {}
+        if not entries:  # only the first read after the cache was taken has any
+            return
         self.pages.item_seeds = [
             (level, file.event, text) for file in self.events.files.values()
             if (entry := entries.get(file.digest)) is not None and entry.event is file.event
