@@ -268,7 +268,8 @@ class Builder:
                                       output, self._workers, meanwhile)
         if problems:
             raise BuildFailed(problems)
-        files = job.done | made
+        files = job.done  # made for this render alone: no copy of ten thousand entries
+        files.update(made)
         memory.pages.keep(site.pages, job, files)
         return files
 
