@@ -1,4 +1,4 @@
-// chronoline's timeline page: filter the list by tag in place.
+// chronoline's timeline page: filter the list by tag in place, and move through it with j and k.
 // The page reads without this file: its tag list then links the tag pages. Every part looks for
 // the elements it needs and does nothing when they are missing (a site's own layouts may drop
 // them).
@@ -6,6 +6,7 @@
   "use strict";
 
   const EVENT = "article.event[id^='event-']";
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
   /** The list item that holds an event, which is what hides. */
   const itemOf = (event) => event.closest("li") || event;
@@ -139,7 +140,60 @@
     putInUrl(chosen);  // drops the tags no one knows
   }
 
+  /** Whether a key pressed on `target` is typing, which shortcuts must leave alone. */
+  const typing = (target) =>
+    target instanceof Element &&
+    (target.isContentEditable || target.closest("input, textarea, select") !== null);
+
+  /** The event a move starts from: the focused one, else the one in the address. */
+  function startingEvent() {
+    const focused = document.activeElement && document.activeElement.closest(EVENT);
+    if (focused) return focused;
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    const named = id ? document.getElementById(id) : null;
+    return named && named.matches(EVENT) ? named : null;
+  }
+
+  /** The next (step 1) or previous (step -1) event shown, from where the reader is. */
+  function nextEvent(step) {
+    const events = Array.from(document.querySelectorAll(EVENT));
+    const shown = (event) => event.getClientRects().length > 0;
+    const from = startingEvent();
+    if (from !== null) {
+      const at = events.indexOf(from);
+      const ahead = step > 0 ? events.slice(at + 1) : events.slice(0, at).reverse();
+      return ahead.find(shown) || null;
+    }
+    // Nowhere yet: from the top of the screen, the first event below it or the last above it.
+    const visible = events.filter(shown);
+    const top = (event) => event.getBoundingClientRect().top;
+    return step > 0
+      ? visible.find((e) => top(e) > 1) || null
+      : visible.reverse().find((e) => top(e) < -1) || null;
+  }
+
+  function moveTo(event) {
+    const url = new URL(window.location.href);
+    url.hash = event.id;
+    window.history.replaceState(window.history.state, "", url);
+    const link = event.querySelector(".event-title a");
+    if (link) link.focus({ preventScroll: true });
+    event.scrollIntoView({ block: "start", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  }
+
+  function keyboard() {
+    document.addEventListener("keydown", (key) => {
+      if (key.defaultPrevented || key.ctrlKey || key.altKey || key.metaKey || key.isComposing) return;
+      if ((key.key !== "j" && key.key !== "k") || typing(key.target)) return;
+      const event = nextEvent(key.key === "j" ? 1 : -1);
+      if (event === null) return;
+      key.preventDefault();
+      moveTo(event);
+    });
+  }
+
   const list = document.querySelector(".timeline-list");
   const box = document.querySelector(".tag-filter");
   if (list !== null && box !== null) tagFilter(box, list);
+  if (document.querySelector(EVENT) !== null) keyboard();
 })();
