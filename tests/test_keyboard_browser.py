@@ -143,3 +143,10 @@ def test_the_move_scrolls_at_once_when_the_reader_asks_for_less_motion(browser, 
     page.wait_for_function(
         f"Math.abs(document.getElementById('event-{slugs[4]}').getBoundingClientRect().top) < 50")
     page.close()
+
+
+def test_a_mangled_address_starts_from_the_top(browser, demo_site):
+    page = open_timeline(browser, demo_site, "#%E0%A4%A")
+    page.keyboard.press("j")
+    assert focused_event(page) == events_of(demo_site)[0]
+    page.close()

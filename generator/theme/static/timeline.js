@@ -85,7 +85,8 @@
 
     function chosenInUrl() {
       const value = new URLSearchParams(window.location.search).get("tags") || "";
-      return new Set(value.split(",").map((t) => t.trim().toLowerCase()).filter((t) => known.has(t)));
+      const named = value.split(",").map((t) => t.trim().toLowerCase());
+      return new Set(named.filter((t) => known.has(t)));
     }
 
     function putInUrl(chosen) {
@@ -95,7 +96,9 @@
       // Written by hand: URLSearchParams would spell each comma %2C.
       const tags = toggles.map((t) => t.dataset.tag).filter((t) => chosen.has(t)).join(",");
       url.search = [others.toString(), tags && `tags=${tags}`].filter(Boolean).join("&");
-      if (url.href !== window.location.href) window.history.replaceState(window.history.state, "", url);
+      if (url.href !== window.location.href) {
+        window.history.replaceState(window.history.state, "", url);
+      }
     }
 
     function show(chosen) {
@@ -109,7 +112,10 @@
         else hidden.add(event.id.slice("event-".length));
       }
       hideEmptyGroups(list, filtering);
-      for (const mark of document.querySelectorAll(".overview a[data-slug]")) mark.classList.toggle("is-filtered-out", hidden.has(mark.dataset.slug));
+      // The overview's marks are looked up each time: cheap, and they may come after this.
+      for (const mark of document.querySelectorAll(".overview a[data-slug]")) {
+        mark.classList.toggle("is-filtered-out", hidden.has(mark.dataset.slug));
+      }
       for (const toggle of toggles) {
         toggle.setAttribute("aria-pressed", String(chosen.has(toggle.dataset.tag)));
       }
@@ -135,7 +141,6 @@
         toggles[0].focus();  // the clear button hides: keep the reader's place in the filter
       });
     }
-    box.classList.add("is-active");
     show(chosen);
     putInUrl(chosen);  // drops the tags no one knows
   }
@@ -149,7 +154,12 @@
   function startingEvent() {
     const focused = document.activeElement && document.activeElement.closest(EVENT);
     if (focused) return focused;
-    const id = decodeURIComponent(window.location.hash.slice(1));
+    let id = window.location.hash.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      return null;  // an address mangled by hand names no event
+    }
     const named = id ? document.getElementById(id) : null;
     return named && named.matches(EVENT) ? named : null;
   }
@@ -183,7 +193,9 @@
 
   function keyboard() {
     document.addEventListener("keydown", (key) => {
-      if (key.defaultPrevented || key.ctrlKey || key.altKey || key.metaKey || key.isComposing) return;
+      if (key.defaultPrevented || key.ctrlKey || key.altKey || key.metaKey || key.isComposing) {
+        return;
+      }
       if ((key.key !== "j" && key.key !== "k") || typing(key.target)) return;
       const event = nextEvent(key.key === "j" ? 1 : -1);
       if (event === null) return;
