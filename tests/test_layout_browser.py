@@ -170,7 +170,7 @@ def test_the_browser_finds_a_favicon(browser, demo_site):
 
 
 def test_print_shows_every_event_and_none_of_the_controls(browser, demo_site):
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 1440, "height": 900})  # a wide sheet, too
     page.goto((demo_site / "index.html").as_uri() + "?tags=us")
     page.evaluate("""() => document.querySelector('.site-header').insertAdjacentHTML('beforeend',
         '<search class="site-search"><input type="search" id="site-search-input"></search>')""")
@@ -180,6 +180,8 @@ def test_print_shows_every_event_and_none_of_the_controls(browser, demo_site):
     assert page.locator("section.year").is_visible()
     for control in (".tag-filter", ".site-search"):
         assert page.locator(control).is_hidden(), control
+    # One column, as wide as the page's text: no empty column where the filter was.
+    assert rect(page, ".timeline-list")["width"] == rect(page, "main")["width"] - 32 <= 640
     after = page.evaluate(
         "getComputedStyle(document.querySelector('#event-2018-07-19-uk-hcsec-oversight-board-report"
         " a.source'), '::after').content")
