@@ -115,7 +115,7 @@ def layout(events: Sequence[Event], tz: dt.tzinfo, locale: str,
         t0, t1 = t0 - pad, t1 + pad
     scale = _Scale(t0, t1)
     on_page = (lambda e: True) if listed is None else (lambda e: e.slug in listed)
-    bars, lanes = _bars([e for e in chronological if e.end is not None], scale, tz, on_page)
+    laned, lanes = _bars([e for e in chronological if e.end is not None], scale, tz, on_page)
     points = [e for e in chronological if e.end is None]
     top = TOP_PX + lanes * LANE_PX
     piles = _piles(points, scale)
@@ -123,7 +123,7 @@ def layout(events: Sequence[Event], tz: dt.tzinfo, locale: str,
     axis = top + rows * ROW_PX + (4 if rows else 0)
     marks = _marks(piles, scale, axis, first_shown, on_page)
     bars = tuple(Mark(m.event, m.at, m.width, TOP_PX + m.y * LANE_PX, m.events, m.on_page)
-                 for m in bars)
+                 for m in laned)
     return Overview(ticks(t0, t1, tz, locale), marks, bars, (), axis,
                     axis + TICK_PX + LABEL_PX + 4, chronological[0], chronological[-1],
                     len(events))
