@@ -228,3 +228,96 @@ def test_a_pictures_size_must_be_two_whole_numbers(make_site, lines, message):
     with pytest.raises(ContentErrors) as caught:
         build_site(root)
     assert [str(error) for error in caught.value.errors] == [message]
+
+
+# In a browser ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def long_site(tmp_path_factory) -> Path:
+    """Thirty events a month apart, two on one day, a range: a page longer than any screen."""
+    root = tmp_path_factory.mktemp("long")
+    files = events_on([f"{2015 + n // 12}-{1 + n % 12:02d}-15" for n in range(30)] +
+                      ["2016-06-15"], tags="[uk]", media=PICTURE)
+    files["content/range.md"] = event_file("A range", "2015-03", end="2016-02")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    build_site(root)
+    return root / "site"
+
+
+def open_page(browser, site: Path, path: str = "index.html", **options):
+    page = browser.new_page(**{"viewport": {"width": 1440, "height": 900}, **options})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else route.abort())  # nothing may come from another host
+    page.goto((site / path).as_uri())
+    return page, errors
+
+
+def test_clicking_a_mark_brings_its_event_into_view(browser, long_site):
+    page, errors = open_page(browser, long_site)
+    mark = page.get_by_role("link", name="Event 27, April 15, 2017", exact=True)
+    assert mark.count() == 1  # a mark's accessible name: its title and date
+    mark.click()
+    page.wait_for_function("location.hash === '#event-e027'")
+    top = page.evaluate("document.getElementById('event-e027').getBoundingClientRect().top")
+    below = page.evaluate("document.querySelector('.overview').getBoundingClientRect().bottom")
+    assert below <= top < page.viewport_size["height"]  # in view, not under the overview
+    assert errors == []
+    page.close()
+
+
+def test_scrolling_highlights_the_marks_of_the_events_in_view(browser, long_site):
+    page, errors = open_page(browser, long_site)
+    current = "[...document.querySelectorAll('.overview .is-current')].map(a => a.dataset.slug)"
+    page.wait_for_function(f"{current}.includes('e000')")
+    assert "e029" not in page.evaluate(current)
+    page.evaluate("document.getElementById('event-e029').scrollIntoView()")
+    page.wait_for_function(f"{current}.includes('e029')")
+    assert "e000" not in page.evaluate(current)
+    # Only colours change: the overview and the list keep their place and size.
+    assert page.evaluate("document.querySelector('.overview svg').getBoundingClientRect().height") \
+        == int(read_html(long_site / "index.html").select_one(".overview svg")["height"])
+    assert errors == []
+    page.close()
+
+
+def test_without_javascript_the_marks_are_plain_links(browser, long_site):
+    page, _errors = open_page(browser, long_site, java_script_enabled=False)
+    page.click('.overview a[data-slug="e020"]')
+    page.wait_for_function("location.hash === '#event-e020'")
+    assert page.evaluate("document.querySelectorAll('.overview .is-current').length") == 0
+    page.close()
+
+
+@pytest.mark.parametrize("width", [360, 390, 1440])
+def test_the_timeline_with_its_overview_fits_the_screen(browser, long_site, width):
+    for scheme in ("light", "dark"):
+        page, errors = open_page(browser, long_site, viewport={"width": width, "height": 800},
+                                 color_scheme=scheme)
+        for path in ("index.html", "2016/index.html", "tags/uk/index.html"):
+            page.goto((long_site / path).as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            if path.startswith("tags/"):
+                continue  # a tag's page lists its events without an overview
+            # Every tick label is drawn whole, inside the overview.
+            box = page.evaluate("document.querySelector('.overview svg')"
+                                ".getBoundingClientRect().toJSON()")
+            for label in page.query_selector_all(".overview svg text"):
+                edge = label.bounding_box()
+                assert box["left"] - 1 <= edge["x"]
+                assert edge["x"] + edge["width"] <= box["right"] + 1
+        page.goto((long_site / "index.html").as_uri())
+        page.screenshot(path=f"/tmp/chronoline-overview-{width}-{scheme}.png")
+        assert errors == []
+        page.close()
+
+
+def test_pictures_in_the_list_keep_their_place_before_they_load(browser, long_site):
+    page, _errors = open_page(browser, long_site, viewport={"width": 390, "height": 800})
+    frame = page.query_selector("#event-e000 .media-frame").bounding_box()
+    assert frame["height"] == pytest.approx(frame["width"] * 2 / 3, abs=1)  # the remote
+    # picture cannot load here: its frame holds its place all the same
+    page.close()
