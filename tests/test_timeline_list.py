@@ -174,7 +174,7 @@ def test_gaps_read_earlier_when_the_newest_comes_first_and_in_dutch(make_site):
 def test_a_sites_own_macros_without_days_or_gaps_still_builds(make_site):
     theme = (Path(__file__).parents[1] / "generator" / "theme" / "macros.html").read_text()
     own = theme.split("{# Events listed on the same day")[0]
-    own += theme[theme.index("{% macro event_list"):]
+    own += theme[theme.index("{% macro event_list"):]  # as written before days and gaps
     files = events_on(["2014-01-10", "2014-01-10", "2014-03-10", "2017-03-20", "2017-04-20"])
     files["layouts/macros.html"] = own.replace('class="event-item"', 'class="mine"')
     root = make_site(files)
@@ -320,4 +320,14 @@ def test_pictures_in_the_list_keep_their_place_before_they_load(browser, long_si
     frame = page.query_selector("#event-e000 .media-frame").bounding_box()
     assert frame["height"] == pytest.approx(frame["width"] * 2 / 3, abs=1)  # the remote
     # picture cannot load here: its frame holds its place all the same
+    page.close()
+
+
+def test_the_script_does_nothing_on_a_page_without_an_overview(browser, long_site):
+    page, errors = open_page(browser, long_site, "tags/uk/index.html")  # events, no overview
+    assert page.query_selector(".overview") is None
+    script = Path(__file__).parents[1] / "generator" / "theme" / "static" / "overview.js"
+    page.add_script_tag(path=str(script))
+    assert page.evaluate("document.querySelectorAll('.is-current').length") == 0
+    assert errors == []
     page.close()
