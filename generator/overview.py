@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import attrgetter
 
 from babel.dates import format_skeleton
 
@@ -98,12 +99,13 @@ class Overview:
 
 def layout(events: Sequence[Event], tz: dt.tzinfo, locale: str,
            listed: Collection[str] | None = None) -> Overview | None:
-    """The overview of `events` in display order (either way); `listed` names the slugs of
-    those listed on the page (None: all of them). None when there are fewer than two events."""
+    """The overview of `events` in display order, oldest or newest first; `listed` names the
+    slugs of those listed on the page (None: all of them). None for fewer than two events."""
     if len(events) < 2:
         return None
-    order = sorted(range(len(events)), key=lambda i: events[i].start)
-    chronological = [events[i] for i in order]
+    # Display order is time order, one way or the other: no need to sort ten thousand again.
+    newest_first = events[0].start > events[-1].start
+    chronological = list(events)[::-1] if newest_first else list(events)
     if len(events) > MAX_MARKS:
         return _binned(chronological, tz, locale)
     first_shown = {id(event): shown for shown, event in enumerate(events)}
@@ -259,21 +261,21 @@ def _tick_moments(unit: str, step: int, t0: dt.datetime, t1: dt.datetime, tz: dt
 def _binned(events: list[Event], tz: dt.tzinfo, locale: str) -> Overview:
     """A count per period, in the finest of months, years, decades, centuries and millennia
     that gives at most MAX_BINS periods."""
-    months = [_local_month(event, tz) for event in events]
-    first, last = months[0], months[-1]
+    first, last = _local_month(events[0], tz), _local_month(events[-1], tz)
+    per_year: dict[int, int] = {}
     if (last[0] - first[0]) * 12 + last[1] - first[1] < MAX_BINS:
         size = 0  # a month
-        keys = months
+        keys = [_local_month(event, tz) for event in events]
+        for event in events:
+            per_year[event.year] = per_year.get(event.year, 0) + 1
     else:
+        # A year or more: each event's own year is all it takes, ten thousand at C speed.
         size = next((n for n in _BIN_YEARS if (last[0] // n - first[0] // n) < MAX_BINS),
                     _BIN_YEARS[-1])
-        keys = [(year - year % size, 0) for year, _month in months]
+        keys = [(year - year % size, 0) for year in map(_YEAR, events)]
     counts: dict[tuple[int, int], list[Event]] = {}
     for key, event in zip(keys, events, strict=True):
         counts.setdefault(key, []).append(event)
-    per_year: dict[int, int] = {}
-    for event in events:
-        per_year[event.year] = per_year.get(event.year, 0) + 1
     t0 = _period_start(keys[0], size, tz)
     t1 = _period_start(_next_period(keys[-1], size), size, tz)
     scale = _Scale(t0, t1)
@@ -289,6 +291,9 @@ def _binned(events: list[Event], tz: dt.tzinfo, locale: str) -> Overview:
                                                                                 locale)))
     return Overview(ticks(t0, t1, tz, locale), (), (), tuple(bins), axis,
                     axis + TICK_PX + LABEL_PX + 4, events[0], events[-1], len(events))
+
+
+_YEAR = attrgetter("year")
 
 
 def _local_month(event: Event, tz: dt.tzinfo) -> tuple[int, int]:
