@@ -19,7 +19,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.errors import ContentError
 from generator.i18n import translations
-from generator.listitems import ROOT_MARK, Fragments, page_list
+from generator.listitems import ROOT_MARK, Fragments, page_events, page_source
 from generator.markup import url_scheme
 from generator.memo import PerObject
 from generator.model import Event, Source, Tag, YearGroup
@@ -174,9 +174,10 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
                ) -> Markup:
         """The list items of `events`, joined, same-day events under their day and long gaps
         marked; one call for a whole list keeps big lists fast."""
-        found_in, whole = page_list(context, events)
-        if page_gaps[0] is not found_in:  # once a page, though it lists its events in parts
-            page_gaps[:] = [found_in, long_gaps(whole, fragments.span, newest_first)]
+        source = page_source(context, events)
+        if page_gaps[0] is not source:  # once a page, though it lists its events in parts
+            page_gaps[:] = [source, long_gaps(page_events(source), fragments.span,
+                                              newest_first)]
         html = fragments.items(events, level, page_gaps[1], lambda seconds: format_timedelta(
             dt.timedelta(seconds=seconds), threshold=1.0, locale=locale))
         html = html.replace(ROOT_MARK, context["page"].root)

@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from generator.dates import PartialDate
 from generator.memo import PerObject
-from generator.model import Event
+from generator.model import Event, YearGroup
 from generator.pages import Page
 from generator.timeline import day_of, reach
 
@@ -77,19 +77,19 @@ class Fragments:
               duration: Callable[[float], str]) -> str:
         """The list items of `events`: those on one day in a day's item, and a gap's item
         before each event in `gaps` (id → seconds), its length written by `duration`."""
+        fact = self._fact
+        days = [fact(event)[3] for event in events]
+        days.append(None)  # after the last
         parts = []
-        count = len(events)
         at = 0
-        while at < count:
+        for end, day in enumerate(days[1:], 1):
+            if day is not None and day == days[at]:
+                continue  # the same day as the events from `at` on
             event = events[at]
             if id(event) in gaps:
                 parts.append(self._gap(duration(gaps[id(event)])))
-            day = self._fact(event)[3]
-            end = at + 1
-            while day is not None and end < count and self._fact(events[end])[3] == day:
-                end += 1
             if end - at > 1:
-                parts.append(self._day(day, events[at:end], level))  # type: ignore[arg-type]
+                parts.append(self._day(days[at], events[at:end], level))  # type: ignore[arg-type]
             else:
                 parts.append(self.item(event, level))
             at = end
@@ -152,13 +152,20 @@ class _Macros(Protocol):
 _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)
 
 
-def page_list(context: jinja2.runtime.Context, events: tuple[Event, ...],
-              ) -> tuple[object, tuple[Event, ...]]:
-    """All the events a page lists, of which `events` may be one part (a year's, a month's),
-    and what they were found in, which stays the same object while the page renders."""
-    if "years" in context:  # the timeline
-        years = context["years"]
-        return years, tuple(event for group in years for event in group.events)
-    if "group" in context:  # a year
-        return context["group"], context["group"].events
-    return events, events
+def page_source(context: jinja2.runtime.Context, events: tuple[Event, ...]) -> object:
+    """What a page lists its events from, of which `events` may be one part (a year's, a
+    month's): the same object while the page renders, whatever part it lists."""
+    for name in ("years", "group"):  # the timeline's years, a year's page
+        if name in context:
+            return context[name]
+    return events
+
+
+def page_events(source: object) -> tuple[Event, ...]:
+    """All the events a page lists, from its `page_source`."""
+    if isinstance(source, YearGroup):
+        return source.events
+    groups = cast(tuple, source)
+    if groups and isinstance(groups[0], YearGroup):
+        return tuple(event for group in groups for event in group.events)
+    return groups

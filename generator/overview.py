@@ -9,6 +9,7 @@ becomes one larger mark with a count; past MAX_MARKS events the axis shows a cou
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -262,33 +263,40 @@ def _binned(events: list[Event], tz: dt.tzinfo, locale: str) -> Overview:
     """A count per period, in the finest of months, years, decades, centuries and millennia
     that gives at most MAX_BINS periods."""
     first, last = _local_month(events[0], tz), _local_month(events[-1], tz)
-    per_year: dict[int, int] = {}
+    # Each event's own year is counted at C speed (ten thousand in a millisecond) and looked
+    # at again only year by year.
+    per_year = Counter(map(_YEAR, events))
+    counts: dict[tuple[int, int], int]
     if (last[0] - first[0]) * 12 + last[1] - first[1] < MAX_BINS:
         size = 0  # a month
-        keys = [_local_month(event, tz) for event in events]
-        for event in events:
-            per_year[event.year] = per_year.get(event.year, 0) + 1
+        counts = Counter(_local_month(event, tz) for event in events)
     else:
-        # A year or more: each event's own year is all it takes, ten thousand at C speed.
         size = next((n for n in _BIN_YEARS if (last[0] // n - first[0] // n) < MAX_BINS),
                     _BIN_YEARS[-1])
-        keys = [(year - year % size, 0) for year in map(_YEAR, events)]
-    counts: dict[tuple[int, int], list[Event]] = {}
-    for key, event in zip(keys, events, strict=True):
-        counts.setdefault(key, []).append(event)
-    t0 = _period_start(keys[0], size, tz)
-    t1 = _period_start(_next_period(keys[-1], size), size, tz)
+        counts = {}
+        for year, count in per_year.items():
+            key = (year - year % size, 0)
+            counts[key] = counts.get(key, 0) + count
+    # A bin links to the page of the first year it has events in, and a month to its heading
+    # there, which a busy year's page has.
+    years = {key: key[0] for key in counts} if size == 0 else {}
+    for year in per_year if size else ():
+        years.setdefault((year - year % size, 0), year)
+    periods = list(counts)
+    t0 = _period_start(periods[0], size, tz)
+    t1 = _period_start(_next_period(periods[-1], size), size, tz)
     scale = _Scale(t0, t1)
-    most = max(len(members) for members in counts.values())
+    most = max(counts.values())
     axis = TOP_PX + BIN_PX
     bins = []
-    for key, members in counts.items():
+    for key, count in counts.items():
         at = scale.at(_period_start(key, size, tz))
         width = scale.at(_period_start(_next_period(key, size), size, tz)) - at
-        height = max(BIN_PX * len(members) / most, 2.0)
-        bins.append(Bin(at, round(width, 2), axis - height, round(height, 1), len(members),
-                        *_bin_target(key, size, members, per_year), *_bin_text(key, size,
-                                                                                locale)))
+        height = max(BIN_PX * count / most, 2.0)
+        year = years[key]
+        month = key[1] if size == 0 and per_year[year] > BUSY_YEAR else None
+        bins.append(Bin(at, round(width, 2), axis - height, round(height, 1), count, year,
+                        month, *_bin_text(key, size, locale)))
     return Overview(ticks(t0, t1, tz, locale), (), (), tuple(bins), axis,
                     axis + TICK_PX + LABEL_PX + 4, events[0], events[-1], len(events))
 
@@ -313,15 +321,6 @@ def _next_period(key: tuple[int, int], size: int) -> tuple[int, int]:
     if size == 0:
         return (year + month // 12, month % 12 + 1)
     return (year + size, 0)
-
-
-def _bin_target(key: tuple[int, int], size: int, members: list[Event],
-                per_year: dict[int, int]) -> tuple[int, int | None]:
-    """The year page a bin links to, and the month heading on it when the page has months."""
-    year = members[0].year
-    if size == 0 and per_year[year] > BUSY_YEAR:
-        return year, key[1]
-    return year, None
 
 
 def _bin_text(key: tuple[int, int], size: int, locale: str) -> tuple[str, str, str]:
