@@ -22,7 +22,8 @@ from generator.slugs import slugify
 
 EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
               "display_date", "media", "background", "extra")
-MEDIA_KEYS = ("url", "caption", "credit", "alt")
+MEDIA_KEYS = ("url", "caption", "credit", "alt", "width", "height")
+MAX_MEDIA_PIXELS = 20_000  # a picture's side; the largest real photographs are some 15,000
 BACKGROUND_KEYS = ("url", "color")
 SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -200,8 +201,35 @@ class _Reader(FieldReader):
         for key, text in (("caption", caption), ("credit", credit)):
             if text and not self.markdown_shape(f"media.{key}", text, entry[key].line):
                 return None
+        width, height = self.media_size(entry)
         return Media(url, _inline(md, caption), _inline(md, credit),
-                     self.text("alt", fields=entry, prefix="media.")) if url else None
+                     self.text("alt", fields=entry, prefix="media."), width, height) \
+            if url else None
+
+    def media_size(self, entry: dict[str, Value]) -> tuple[int | None, int | None]:
+        """The picture's `width` and `height` in pixels, which let a page keep its place
+        before it loads: both or neither."""
+        size: dict[str, int] = {}
+        for key in ("width", "height"):
+            value = entry.get(key)
+            if value is None or value.is_null:
+                continue
+            text = value.data.strip() if isinstance(value.data, str) else ""
+            if not (text.isascii() and text.isdigit() and len(text) <= 6
+                    and 1 <= int(text) <= MAX_MEDIA_PIXELS):
+                shown = quoted(value.data) if isinstance(value.data, str) else "a list or mapping"
+                self.error(f"media.{key}", f"{shown} is not a size in pixels; write a whole "
+                           f"number from 1 to {MAX_MEDIA_PIXELS:,}, such as '{key}: 1200'",
+                           value.line)
+                return None, None
+            size[key] = int(text)
+        if len(size) == 1:
+            (given,) = size
+            missing = "height" if given == "width" else "width"
+            self.error(f"media.{missing}", f"is missing; give the picture's '{given}' and "
+                       f"'{missing}' in pixels together, or neither", entry[given].line)
+            return None, None
+        return size.get("width"), size.get("height")
 
     def background(self) -> Background | None:
         entry = self.mapping("background", BACKGROUND_KEYS)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import posixpath
 import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, cast
 
 import jinja2
 import jinja2.sandbox
-from markupsafe import Markup, escape
+from babel.dates import format_timedelta
+from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.errors import ContentError
 from generator.i18n import translations
+from generator.listitems import ROOT_MARK, Fragments, page_events, page_source
 from generator.markup import url_scheme
 from generator.memo import PerObject
 from generator.model import Event, Source, Tag, YearGroup
+from generator.overview import Overview, layout
 from generator.pages import (
     INDEX,
     NOT_FOUND,
@@ -31,12 +34,12 @@ from generator.pages import (
     year_path,
 )
 from generator.structured import description, event_data, list_data, script_json, share_image
+from generator.timeline import long_gaps
 
 THEME_DIR = Path(__file__).parent / "theme"
 _LINKING_TAG = re.compile(r"<(?:a|img)\s[^>]*>")  # text never holds a raw "<": it is escaped
 _URL_ATTRIBUTE = re.compile(r'\s(href|src)="([^"]*)"')
 STATIC_DIR = THEME_DIR / "static"
-THEME_MACROS = THEME_DIR / "macros.html"
 
 
 class LayoutRefused(jinja2.TemplateError):
@@ -162,17 +165,32 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
             text = shown[date] = date.display(locale, tz)
         return text
 
-    fragments = Fragments(env, items if items is not None else PerObject())
+    newest_first = config.order == "newest"
+    fragments = Fragments(env, items if items is not None else PerObject(), tz, newest_first)
+    page_gaps: list = [None, {}]  # the list a page's gaps were found in, and its gaps
 
     @jinja2.pass_context
     def listed(context: jinja2.runtime.Context, events: tuple[Event, ...], level: int = 3,
                ) -> Markup:
-        """The list items of `events`, joined; one call for a whole list keeps big lists fast."""
-        html = "".join([fragments.item(event, level) for event in events])
+        """The list items of `events`, joined, same-day events under their day and long gaps
+        marked; one call for a whole list keeps big lists fast."""
+        source = page_source(context, events)
+        if page_gaps[0] is not source:  # once a page, though it lists its events in parts
+            page_gaps[:] = [source, long_gaps(page_events(source), fragments.span,
+                                              newest_first)]
+        html = fragments.items(events, level, page_gaps[1], lambda seconds: format_timedelta(
+            dt.timedelta(seconds=seconds), threshold=1.0, locale=locale))
         html = html.replace(ROOT_MARK, context["page"].root)
-        if fragments.any_level:  # as `{{ level }}` prints it
-            html = html.replace(LEVEL_MARK, escape(level))
         return Markup(html)
+
+    def overview(groups: tuple[YearGroup, ...], everything: tuple[Event, ...] = (),
+                 ) -> Overview | None:
+        """The overview of the events listed in `groups`; of `everything` when it holds more,
+        such as every event of a timeline whose page lists the latest."""
+        shown = tuple(event for group in groups for event in group.events)
+        if len(everything) > len(shown):
+            return layout(everything, tz, locale, {event.slug for event in shown})
+        return layout(shown, tz, locale)
 
     env.filters["datetext"] = datetext
     env.filters["dateiso"] = PartialDate.iso
@@ -180,68 +198,10 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     env.globals["url"] = _url
     env.globals["summary"] = _summary
     env.globals["listed"] = listed
+    env.globals["overview"] = overview
     env.globals["site"] = config
     env.globals["fragments"] = fragments
     return env
-
-
-ROOT_MARK = "\x00root\x00"  # stands for a page's way back to the site root in cached fragments
-LEVEL_MARK = "\x00level\x00"  # stands for the heading level in an item made for every level
-ANY_LEVEL = 0  # the kind of such an item, where the others' kinds are their levels
-
-
-class Fragments:
-    """Each event's list item, rendered once and reused by every page that lists it (the
-    timeline, its year, its tags), across rebuilds while the layouts and settings stay."""
-
-    def __init__(self, env: jinja2.Environment, items: PerObject) -> None:
-        self._env = env
-        self._items = items
-        self._macros: _Macros | None = None
-        # An event is listed at a heading level of each list's own: on the timeline, its
-        # year's page and its tags' pages. The theme's event_item only prints its level, in
-        # the heading's tags, so its items are made once with LEVEL_MARK and serve every
-        # level. A site's own macros.html may do anything with the level, so its items are
-        # made for each level they are listed at.
-        self._any_level: bool | None = None  # known once macros.html is loaded
-
-    def prune(self, events: tuple[Event, ...]) -> None:
-        self._items.prune(events)
-
-    @property
-    def any_level(self) -> bool:
-        """Whether items are made once, with LEVEL_MARK, for every level."""
-        if self._any_level is None:
-            filename = self._env.get_template("macros.html").filename
-            self._any_level = filename is not None and Path(filename) == THEME_MACROS
-        return self._any_level
-
-    def item(self, event: Event, level: int) -> str:
-        """The list item of `event` with ROOT_MARK for its way back to the site root, and, when
-        `any_level`, LEVEL_MARK for its heading level."""
-        kind, shown = (ANY_LEVEL, LEVEL_MARK) if self.any_level else (level, level)
-        text = self._items.get(kind, event, lambda _: self._make(event, shown))
-        assert isinstance(text, str)  # this memo holds list items only, made by _make
-        return text
-
-    def _make(self, event: Event, level: int | str) -> str:
-        # The macros are imported once, with the context of a page whose way back to the
-        # root is a mark: importing them for each item cost more than the item itself.
-        if self._macros is None:
-            module = self._env.get_template("macros.html").make_module({"page": _MARKED_PAGE})
-            # A template's macros are attributes Jinja sets on its module at run time; the
-            # theme's macros.html, and a site's that replaces it, defines event_item.
-            self._macros = cast(_Macros, module)
-        return f"{self._macros.event_item(event, level)}\n"
-
-
-class _Macros(Protocol):
-    """The macros of macros.html that the list items are made with."""
-
-    def event_item(self, event: Event, level: int | str) -> str: ...
-
-
-_MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)
 
 
 def prune_caches(env: jinja2.Environment, events: tuple[Event, ...]) -> None:

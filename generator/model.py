@@ -31,15 +31,19 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Media:
-    """A picture or other media that illustrates an event; caption and credit are HTML."""
+    """A picture or other media that illustrates an event; caption and credit are HTML. A
+    remote picture's size is unknown at build time unless `width` and `height` give it."""
 
     url: str
     caption_html: str = ""
     credit_html: str = ""
     alt: str = ""
+    width: int | None = None  # pixels, both or neither
+    height: int | None = None
 
     def __getstate__(self) -> tuple:
-        return (self.url, self.caption_html, self.credit_html, self.alt)
+        return (self.url, self.caption_html, self.credit_html, self.alt, self.width,
+                self.height)
 
 
 @dataclass(frozen=True, slots=True)

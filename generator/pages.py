@@ -60,7 +60,8 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     # Pages that only link the years get their numbers, not every event in them.
     year_numbers = tuple(group.year for group in timeline.years)
     index = {"years": timeline.latest, "year_numbers": year_numbers, "shown": shown,
-             "total": len(timeline.events), "tag_counts": tag_counts(timeline.latest)}
+             "total": len(timeline.events), "tag_counts": tag_counts(timeline.latest),
+             "all_events": timeline.events}
     pages = [Page(INDEX, "index.html", config.title, index)]
     count = len(timeline.events)
     if previous is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable
+import statistics
+from collections.abc import Callable, Iterable, Sequence
 
 from anyascii import anyascii
 
@@ -12,6 +13,13 @@ from generator.errors import ContentError
 from generator.model import Event, Tag, Timeline, YearGroup
 
 BUSY_YEAR = 20  # more events than this in a year, and the year is split by month
+# A gap between two events that follow each other in a list is marked ("3 years later") when
+# nothing happens for at least a tenth of the time the list covers, at least four times its
+# usual (median) gap, and at least a day. The share fits any span, a week of news as three
+# centuries of history; the median keeps evenly spaced events, however sparse, unmarked.
+GAP_SHARE = 0.1
+GAP_USUAL = 4
+GAP_LEAST = 86400.0
 
 
 def sort_key(event: Event) -> tuple:
@@ -150,3 +158,38 @@ def _tags(events: tuple[Event, ...],
                 one_spelling = False
             members.setdefault(tag.slug, []).append(event)
     return tuple((names[slug], tuple(members[slug])) for slug in sorted(names)), one_spelling
+
+
+def day_of(event: Event, tz: dt.tzinfo) -> tuple[int, int, int] | None:
+    """The day an event dated to the day or the minute falls on in `tz`; None for a month or
+    a year, which belong to no one day."""
+    if event.date.day is None:
+        return None
+    date = event.date.local(tz)
+    assert date.month is not None and date.day is not None  # a day comes with its month
+    return date.year, date.month, date.day
+
+
+def reach(event: Event, tz: dt.tzinfo) -> float:
+    """When an event is over, as a timestamp: the end of its range, or of its date's period."""
+    return (event.end or event.date).end(tz).timestamp()
+
+
+def long_gaps(events: Sequence[Event], span: Callable[[Event], tuple[float, float]],
+              newest_first: bool) -> dict[int, float]:
+    """The long gaps (see GAP_SHARE) of a list of events in display order: for each, the id of
+    the event it is shown before and its length in seconds. `span` gives an event's start and
+    `reach` as timestamps. A gap runs from when everything before it is over."""
+    chronological = events[::-1] if newest_first else events
+    if len(chronological) < 3:
+        return {}
+    first, covered = span(chronological[0])
+    gaps = []
+    for event in chronological[1:]:
+        start, end = span(event)
+        gaps.append(start - covered)
+        covered = max(covered, end)
+    least = max((covered - first) * GAP_SHARE, GAP_USUAL * statistics.median(gaps), GAP_LEAST)
+    shown_before = chronological[:-1] if newest_first else chronological[1:]
+    return {id(event): gap for event, gap in zip(shown_before, gaps, strict=True)
+            if gap >= least}

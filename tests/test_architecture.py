@@ -14,7 +14,7 @@ LAYERS = [
      "slidetext", "staging", "outputlock"},
     {"fieldreader", "importvalues"},
     {"content", "timeline", "pages"},
-    {"structured", "feeds", "slides"},
+    {"structured", "feeds", "slides", "overview", "listitems"},
     {"exportformats", "sitemap"},
     {"layouts", "output"},
     {"workers", "exportstaging", "assets"},

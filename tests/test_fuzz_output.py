@@ -86,6 +86,8 @@ def tamper(site: Path, base: Path, action: tuple) -> None:
     files = sorted(p for p in site.rglob("*") if p.is_file() and not p.is_symlink())
     folders = sorted(p for p in site.rglob("*") if p.is_dir() and not p.is_symlink())
     if kind == "manifest line":
+        if not (site / MANIFEST).is_file():
+            return  # an earlier tamper made it a folder, which holds no lines
         line = str(base / "outside" / "sentinel.txt") if args[0] == "ABSOLUTE" else args[0]
         with (site / MANIFEST).open("a", encoding="utf-8") as manifest:
             manifest.write(line + "\n")

@@ -258,7 +258,7 @@ def test_an_imported_slide_brings_no_script(make_site, tmp_path):
     page = next(site.glob("events/*/index.html"))
     assert {name for element in read_html(page).main.find_all(True)
             for name in element.attrs} <= {"id", "class", "href", "src", "alt", "datetime",
-                                           "loading", "aria-label", "rel"}
+                                           "loading", "aria-label", "rel", "width", "height"}
     for name in ("events.json", "timeline.json", "feed.json"):
         text = (site / name).read_text(encoding="utf-8")
         assert "javascript" not in text, name
