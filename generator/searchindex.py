@@ -1,0 +1,196 @@
+"""A client of Pagefind's binary (PyPI `pagefind-bin`), spoken to through its `--service`
+protocol: records in, the files of a search bundle out, in memory.
+
+Pagefind's own Python wrapper waits a tenth of a second for each answer, which makes ten
+thousand records a quarter of an hour; here the records are written as fast as the binary reads
+them while one thread reads its answers. Each message either way is the base64 of a JSON object
+followed by a comma. Tested with pagefind-bin 1.5.2 (pyproject.toml pins the range)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import importlib
+import json
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from generator.errors import CommandFailed
+
+# Ten thousand records take some six seconds; a binary that takes a hundred times that for a
+# bundle is stuck, and a build must not wait for it forever.
+TIMEOUT_SECONDS = 600.0
+_END = object()  # the binary closed its output: it stopped
+
+
+class SearchIndexFailed(CommandFailed):
+    """Pagefind could not be started, stopped, answered with an error or took too long."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One searchable page: its URL relative to the site's root, its words, and what a result
+    shows of it (`meta`: title, date)."""
+
+    url: str
+    content: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def executable() -> Path:
+    """The Pagefind binary that pagefind-bin ships, or SearchIndexFailed saying how to get it."""
+    try:  # pagefind_bin ships no type hints: its one function is called as a module's
+        return Path(importlib.import_module("pagefind_bin").get_executable())
+    except (ImportError, FileNotFoundError) as exc:
+        raise SearchIndexFailed(
+            f"search: Pagefind's binary is missing ({exc}); install it with "
+            "pip install 'pagefind-bin>=1.5.2,<1.6', or set search = false") from None
+
+
+class Pagefind:
+    """One running `pagefind --service`, making bundles one after another; close it (or use
+    it in a `with`) to end the process. Not for use from two threads at once."""
+
+    def __init__(self, binary: Path | None = None, timeout: float = TIMEOUT_SECONDS) -> None:
+        self.timeout = timeout
+        self._errors: IO[bytes] = tempfile.TemporaryFile()
+        try:
+            self._process = subprocess.Popen(
+                [str(binary or executable()), "--service"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=self._errors)
+        except OSError as exc:
+            self._errors.close()
+            raise SearchIndexFailed(f"search: Pagefind could not be started: {exc}") from None
+        self._answers: queue.Queue[Any] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, name="pagefind", daemon=True)
+        self._reader.start()
+        self._next_id = 0
+
+    def __enter__(self) -> Pagefind:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def bundle(self, records: Iterable[Record], language: str) -> dict[str, bytes]:
+        """The files of one Pagefind bundle holding `records` (path inside the bundle's folder
+        → bytes); `language` is a code such as `en`."""
+        deadline = time.monotonic() + self.timeout
+        timer = threading.Timer(self.timeout, self._process.kill)  # unblocks a stuck write
+        timer.daemon = True
+        timer.start()
+        try:
+            index = self._ask({"type": "NewIndex", "config": {"force_language": language}},
+                              deadline)["index_id"]
+            last = 0
+            for record in records:
+                last = self._send({"type": "AddRecord", "index_id": index, "url": record.url,
+                                   "content": record.content, "language": language,
+                                   "meta": record.meta, "filters": None, "sort": None})
+            self._await(last, deadline)  # an error of any record comes before its answer
+            files = self._ask({"type": "GetFiles", "index_id": index}, deadline)["files"]
+            self._ask({"type": "DeleteIndex", "index_id": index}, deadline)
+        finally:
+            timer.cancel()
+        try:
+            return {file["path"]: base64.b64decode(file["content"], validate=True)
+                    for file in files}
+        except (KeyError, TypeError, binascii.Error) as exc:
+            raise SearchIndexFailed(f"search: Pagefind answered files that cannot be read: "
+                                    f"{exc}") from None
+
+    def close(self) -> None:
+        """End the process (it ends when its input closes) and reap it, whatever its state."""
+        process = self._process
+        try:
+            if process.stdin is not None:
+                process.stdin.close()
+        except OSError:
+            pass  # it stopped already: the pipe is broken
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        self._reader.join(timeout=5)
+        if process.stdout is not None:
+            process.stdout.close()
+        self._errors.close()
+
+    def _send(self, payload: dict) -> int:
+        self._next_id += 1
+        message = {"message_id": self._next_id, "payload": payload}
+        data = base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+        try:
+            assert self._process.stdin is not None
+            self._process.stdin.write(data)
+        except (BrokenPipeError, OSError, ValueError):
+            raise self._stopped() from None
+        return self._next_id
+
+    def _ask(self, payload: dict, deadline: float) -> dict:
+        return self._await(self._send(payload), deadline)
+
+    def _await(self, message_id: int, deadline: float) -> dict:
+        """The answer to `message_id`; an error answer to any message before it is raised."""
+        try:
+            assert self._process.stdin is not None
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            raise self._stopped() from None
+        while True:
+            try:
+                answer = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self._process.kill()
+                raise SearchIndexFailed(f"search: Pagefind did not answer within "
+                                        f"{self.timeout:g} s, and was stopped") from None
+            if answer is _END:
+                self._answers.put(_END)  # for any later question: it stays stopped
+                raise self._stopped()
+            payload = answer.get("payload") or {}
+            if payload.get("type") == "Error":
+                raise SearchIndexFailed(f"search: Pagefind failed: {payload.get('message')}"
+                                        + _detail(payload.get("original_message")))
+            if answer.get("message_id") == message_id:
+                return payload
+
+    def _read(self) -> None:
+        """Read the answers as they come, so that the binary never waits to write one."""
+        stream = self._process.stdout
+        assert stream is not None
+        pending = b""
+        try:
+            while chunk := os.read(stream.fileno(), 1 << 20):
+                *messages, pending = (pending + chunk).split(b",")
+                for message in messages:
+                    self._answers.put(json.loads(base64.b64decode(message)))
+        except (OSError, ValueError) as exc:
+            self._answers.put({"payload": {"type": "Error",
+                                           "message": f"its answer cannot be read: {exc}"}})
+        finally:
+            self._answers.put(_END)
+
+    def _stopped(self) -> SearchIndexFailed:
+        """The error for a binary that stopped: its exit status and its last words."""
+        try:
+            status = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            status = self._process.wait()
+        self._errors.seek(0)
+        said = self._errors.read()[-2000:].decode("utf-8", "replace").strip()
+        return SearchIndexFailed(f"search: Pagefind stopped unexpectedly (exit status {status})"
+                                 + _detail(said))
+
+
+def _detail(text: object) -> str:
+    return f": {' '.join(str(text).split())}" if text else ""
