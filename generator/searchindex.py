@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -28,11 +28,16 @@ from generator.errors import CommandFailed
 # Ten thousand records take some six seconds; a binary that takes a hundred times that for a
 # bundle is stuck, and a build must not wait for it forever.
 TIMEOUT_SECONDS = 600.0
+POLL_SECONDS = 0.02  # how soon a bundle being made stops when asked to
 _END = object()  # the binary closed its output: it stopped
 
 
 class SearchIndexFailed(CommandFailed):
     """Pagefind could not be started, stopped, answered with an error or took too long."""
+
+
+class IndexingStopped(Exception):  # noqa: N818 - not an error: the caller asked for it
+    """A bundle was not made because the caller's `stop` said so; Pagefind was ended."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,10 @@ class Pagefind:
     """One running `pagefind --service`, making bundles one after another; close it (or use
     it in a `with`) to end the process. Not for use from two threads at once."""
 
-    def __init__(self, binary: Path | None = None, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(self, binary: Path | None = None, timeout: float = TIMEOUT_SECONDS,
+                 stop: Callable[[], bool] | None = None) -> None:
         self.timeout = timeout
+        self._stop = stop or (lambda: False)  # asked often: a dev server's edit came
         self._errors: IO[bytes] = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(
@@ -73,6 +80,7 @@ class Pagefind:
         self._reader = threading.Thread(target=self._read, name="pagefind", daemon=True)
         self._reader.start()
         self._next_id = 0
+        self._expired = False  # the deadline passed, and the binary was killed
 
     def __enter__(self) -> Pagefind:
         return self
@@ -84,7 +92,7 @@ class Pagefind:
         """The files of one Pagefind bundle holding `records` (path inside the bundle's folder
         → bytes); `language` is a code such as `en`."""
         deadline = time.monotonic() + self.timeout
-        timer = threading.Timer(self.timeout, self._process.kill)  # unblocks a stuck write
+        timer = threading.Timer(self.timeout, self._expire)  # unblocks a stuck write
         timer.daemon = True
         timer.start()
         try:
@@ -92,6 +100,8 @@ class Pagefind:
                               deadline)["index_id"]
             last = 0
             for record in records:
+                if self._stop():
+                    raise self._stopping()
                 last = self._send({"type": "AddRecord", "index_id": index, "url": record.url,
                                    "content": record.content, "language": language,
                                    "meta": record.meta, "filters": None, "sort": None})
@@ -133,7 +143,7 @@ class Pagefind:
             assert self._process.stdin is not None
             self._process.stdin.write(data)
         except (BrokenPipeError, OSError, ValueError):
-            raise self._stopped() from None
+            raise (self._late() if self._expired else self._stopped()) from None
         return self._next_id
 
     def _ask(self, payload: dict, deadline: float) -> dict:
@@ -145,17 +155,21 @@ class Pagefind:
             assert self._process.stdin is not None
             self._process.stdin.flush()
         except (BrokenPipeError, OSError, ValueError):
-            raise self._stopped() from None
+            raise (self._late() if self._expired else self._stopped()) from None
         while True:
+            left = deadline - time.monotonic()
             try:
-                answer = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
+                answer = self._answers.get(timeout=max(0.0, min(left, POLL_SECONDS)))
             except queue.Empty:
-                self._process.kill()
-                raise SearchIndexFailed(f"search: Pagefind did not answer within "
-                                        f"{self.timeout:g} s, and was stopped") from None
+                if self._stop():
+                    raise self._stopping() from None
+                if left > POLL_SECONDS:
+                    continue
+                self._expire()
+                raise self._late() from None
             if answer is _END:
                 self._answers.put(_END)  # for any later question: it stays stopped
-                raise self._stopped()
+                raise self._late() if self._expired else self._stopped()
             payload = answer.get("payload") or {}
             if payload.get("type") == "Error":
                 raise SearchIndexFailed(f"search: Pagefind failed: {payload.get('message')}"
@@ -178,6 +192,19 @@ class Pagefind:
                                            "message": f"its answer cannot be read: {exc}"}})
         finally:
             self._answers.put(_END)
+
+    def _expire(self) -> None:
+        self._expired = True
+        self._process.kill()
+
+    def _late(self) -> SearchIndexFailed:
+        return SearchIndexFailed(f"search: Pagefind did not answer within {self.timeout:g} s, "
+                                 "and was stopped")
+
+    def _stopping(self) -> IndexingStopped:
+        """End the binary halfway through a bundle: it cannot be asked to drop one."""
+        self._process.kill()
+        return IndexingStopped()
 
     def _stopped(self) -> SearchIndexFailed:
         """The error for a binary that stopped: its exit status and its last words."""

@@ -16,7 +16,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_build_prints_a_one_line_summary(make_site):
-    root = make_site({"content/a.md": event_file("A")})
+    root = make_site({"content/a.md": event_file("A")}, config='title = "T"\nsearch = false\n')
     result = run("build", cwd=root)
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"Built 1 event, 5 pages: 10 files written, 0 removed in \d+ ms\n",
