@@ -111,8 +111,6 @@ def search_files(events: Sequence[Event], config: SiteConfig, memory: SearchMemo
 def _files(events: Sequence[Event], config: SiteConfig, memory: SearchMemory,
            previous: Previous | None) -> Iterator[tuple[str, Content]]:
     groups = buckets(events)
-    yield BUNDLES, json.dumps({"bundles": [folder[len(FOLDER) + 1:-1]
-                                           for folder in groups]}).encode("utf-8")
     recorded = _by_folder(previous.recorded, groups) if previous is not None else {}
     pagefind: Pagefind | None = None
     shown: dict[PartialDate, str] = {}
@@ -140,6 +138,9 @@ def _files(events: Sequence[Event], config: SiteConfig, memory: SearchMemory,
                 yield folder + path, data
         for gone in memory.bundles.keys() - groups.keys():
             del memory.bundles[gone]
+        # Last: while it lists the bundles of the last index, a reader's search uses those.
+        yield BUNDLES, json.dumps({"bundles": [folder[len(FOLDER) + 1:-1]
+                                               for folder in groups]}).encode("utf-8")
     except IndexingStopped:
         return  # an edit came: the bundles made so far are kept for the next time
     finally:

@@ -64,9 +64,9 @@ class Pagefind:
     """One running `pagefind --service`, making bundles one after another; close it (or use
     it in a `with`) to end the process. Not for use from two threads at once."""
 
-    def __init__(self, binary: Path | None = None, timeout: float = TIMEOUT_SECONDS,
+    def __init__(self, binary: Path | None = None, timeout: float | None = None,
                  stop: Callable[[], bool] | None = None) -> None:
-        self.timeout = timeout
+        self.timeout = timeout or TIMEOUT_SECONDS
         self._stop = stop or (lambda: False)  # asked often: a dev server's edit came
         self._errors: IO[bytes] = tempfile.TemporaryFile()
         try:

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -382,14 +383,28 @@ def test_stopped_bundles_go_on_from_where_they_stopped(make_site, monkeypatch):
 def test_serve_reloads_while_pagefind_is_still_indexing(make_site, monkeypatch, tmp_path):
     # A Pagefind that never answers: the index is never done, and every edit is still served
     # at once (the index stops, and starts again once the edits pause).
-    binary = fake_binary(tmp_path, "import time\ntime.sleep(600)")
+    started = tmp_path / "started"  # a line for each Pagefind started
+    binary = fake_binary(tmp_path, f"import time\nopen({str(started)!r}, 'a').write('.\\n')\n"
+                                   "time.sleep(600)")
     monkeypatch.setattr("generator.searchindex.executable", lambda: binary)
+    monkeypatch.setattr("generator.searchindex.TIMEOUT_SECONDS", 25)  # a failure, not a hang
     root = search_site(make_site)
     with Running(root) as running:
         for number in range(3):
+            # Saved while Pagefind is indexing: the index stops, the pages come at once.
+            wait_until(lambda: started.exists() and  # noqa: B023 - called in this turn
+                       len(started.read_text().split()) > number)  # noqa: B023
             after = len(running.lines)
             (root / "content/ferry.md").write_text(
                 event_file(f"Ferry {number}", "2018-08-02"), encoding="utf-8")
             running.wait_for_line("ferry.md changed", after=after, timeout=15)
             page = (running.dev.folder / "events/ferry/index.html").read_text(encoding="utf-8")
             assert f"Ferry {number}" in page
+
+
+def wait_until(condition, timeout: float = 20) -> None:
+    """Wait for `condition` to hold, looking every few milliseconds; fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.01)

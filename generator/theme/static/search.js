@@ -27,10 +27,8 @@
       const first = new URL(`${bundles[0]}/`, folder);
       const pagefind = await import(new URL("pagefind.js", first).href);
       await pagefind.options({ basePath: first.pathname, baseUrl: root.pathname });
-      for (const bundle of bundles.slice(1)) {
-        await pagefind.mergeIndex(new URL(`${bundle}/`, folder).pathname,
-          { baseUrl: root.pathname });
-      }
+      await Promise.all(bundles.slice(1).map((bundle) => pagefind.mergeIndex(
+        new URL(`${bundle}/`, folder).pathname, { baseUrl: root.pathname })));
       return pagefind;
     })();
     return loading;
@@ -104,12 +102,12 @@
       say("");
       return;
     }
-    let found;
+    let count, shown;
     try {
       const pagefind = await load();
-      found = pagefind ? (await pagefind.search(term)).results : [];
-      found = await Promise.all(found.slice(0, SHOWN).map((result) => result.data()))
-        .then((shown) => ({ shown, count: found.length }));
+      const results = pagefind ? (await pagefind.search(term)).results : [];
+      count = results.length;
+      shown = await Promise.all(results.slice(0, SHOWN).map((result) => result.data()));
     } catch (error) {
       loading = null; // the next keystroke tries again
       if (mine === asked) say(box.dataset.failed);
@@ -117,9 +115,9 @@
       return;
     }
     if (mine !== asked) return;
-    list.replaceChildren(...found.shown.map(item));
-    list.hidden = found.shown.length === 0;
-    say(box.dataset.found.replace("{count}", found.count));
+    list.replaceChildren(...shown.map(item));
+    list.hidden = shown.length === 0;
+    say(box.dataset.found.replace("{count}", count));
   }
 
   function links() {
