@@ -25,8 +25,9 @@ from typing import IO, Any
 
 from generator.errors import CommandFailed
 
-# Ten thousand records take some six seconds; a binary that takes a hundred times that for a
-# bundle is stuck, and a build must not wait for it forever.
+# A bundle of a few hundred events takes well under a second, ten thousand events ten to
+# twenty: a binary that takes ten minutes for one bundle is stuck, and a build must not wait
+# for it forever.
 TIMEOUT_SECONDS = 600.0
 POLL_SECONDS = 0.02  # how soon a bundle being made stops when asked to
 _END = object()  # the binary closed its output: it stopped
