@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import BuildOptions, BuildReport, build
+from generator.layouts import STATIC_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = Path(__file__).parent / "example"
@@ -95,6 +97,15 @@ def build_site(root: Path, **options: object) -> BuildReport:
 
 def read_html(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def theme_script(element) -> bool:
+    """Whether a <script> element loads a file the theme ships, from the site's assets, with
+    nothing inline: the only script a page may carry besides its JSON-LD."""
+    src = element.get("src") or ""
+    folder, _, name = src.rpartition("/")
+    return (urlsplit(src)[:2] == ("", "") and folder.rpartition("/")[2] == "assets"
+            and name in {p.name for p in STATIC_DIR.glob("*.js")} and not element.string)
 
 
 def slug_of(article) -> str:
