@@ -127,7 +127,7 @@ def _files(events: Sequence[Event], config: SiteConfig, memory: SearchMemory,
                 if memory.stop():
                     return
                 pagefind = pagefind or Pagefind(stop=memory.stop)
-                made = pagefind.bundle([record(event, config, shown) for event in group],
+                made = pagefind.bundle((record(event, config, shown) for event in group),
                                        language(config))
                 files = {path: data for path, data in made.items() if _NEEDED.fullmatch(path)}
                 # Kept at once: a dev server stopped by an edit goes on from here.

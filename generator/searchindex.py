@@ -99,14 +99,24 @@ class Pagefind:
         try:
             index = self._ask({"type": "NewIndex", "config": {"force_language": language}},
                               deadline)["index_id"]
-            last = 0
-            for record in records:
+            data = []
+            for record in records:  # made as they are asked for: `stop` is heard between two
                 if self._stop():
                     raise self._stopping()
-                last = self._send({"type": "AddRecord", "index_id": index, "url": record.url,
-                                   "content": record.content, "language": language,
-                                   "meta": record.meta, "filters": None, "sort": None})
-            self._await(last, deadline)  # an error of any record comes before its answer
+                data.append(self._message({
+                    "type": "AddRecord", "index_id": index, "url": record.url,
+                    "content": record.content, "language": language, "meta": record.meta,
+                    "filters": None, "sort": None}))
+            # Written by a thread of its own: a write waits while the binary is busy, and this
+            # one keeps watching `stop` and the answers meanwhile.
+            writer = threading.Thread(target=self._write, args=(data,), name="pagefind-records",
+                                      daemon=True)
+            writer.start()
+            try:
+                # An error comes before the last answer.
+                self._await(self._next_id, deadline, flush=False)
+            finally:
+                writer.join(timeout=5)  # done, or ended with the binary
             files = self._ask({"type": "GetFiles", "index_id": index}, deadline)["files"]
             self._ask({"type": "DeleteIndex", "index_id": index}, deadline)
         finally:
@@ -136,25 +146,41 @@ class Pagefind:
             process.stdout.close()
         self._errors.close()
 
-    def _send(self, payload: dict) -> int:
+    def _message(self, payload: dict) -> bytes:
+        """A message as the binary reads it, with the next number."""
         self._next_id += 1
         message = {"message_id": self._next_id, "payload": payload}
-        data = base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+        return base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+
+    def _send(self, payload: dict) -> int:
         try:
             assert self._process.stdin is not None
-            self._process.stdin.write(data)
+            self._process.stdin.write(self._message(payload))
         except (BrokenPipeError, OSError, ValueError):
             raise (self._late() if self._expired else self._stopped()) from None
         return self._next_id
 
+    def _write(self, data: list[bytes]) -> None:
+        """Write the messages and flush them; a binary that stopped is the reader's to tell."""
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            for message in data:
+                stdin.write(message)
+            stdin.flush()
+        except (OSError, ValueError):
+            pass
+
     def _ask(self, payload: dict, deadline: float) -> dict:
         return self._await(self._send(payload), deadline)
 
-    def _await(self, message_id: int, deadline: float) -> dict:
-        """The answer to `message_id`; an error answer to any message before it is raised."""
+    def _await(self, message_id: int, deadline: float, flush: bool = True) -> dict:
+        """The answer to `message_id`; an error answer to any message before it is raised.
+        `flush`: the messages were written here, not by the thread writing records."""
         try:
             assert self._process.stdin is not None
-            self._process.stdin.flush()
+            if flush:
+                self._process.stdin.flush()
         except (BrokenPipeError, OSError, ValueError):
             raise (self._late() if self._expired else self._stopped()) from None
         while True:

@@ -98,8 +98,8 @@ def test_the_box_and_its_script_are_on_every_page(make_site):
         assert box.select_one("input#site-search-input[type=search]") is not None
         assert box.select_one("label[for=site-search-input]").get_text() == "Search"
         assert box.select_one("[role=status]") is not None
-        assert [s["src"] for s in soup.select("script[src]")] == [
-            box["data-root"] + "assets/search.js"]
+        assert box["data-root"] + "assets/search.js" in [
+            s["src"] for s in soup.select("script[src]")]
     assert read_html(root / "site/events/ferry/index.html").select_one(
         "search")["data-root"] == "../../"
     assert read_html(root / "site/404.html").select_one("search")["data-root"] == "/REPO/"
@@ -109,7 +109,7 @@ def test_search_false_leaves_out_the_box_the_script_and_the_index(make_site):
     root = search_site(make_site, 'title = "T"\nsearch = false\n')
     build_site(root)
     soup = read_html(root / "site/index.html")
-    assert soup.select("search, #site-search-input, script[src]") == []
+    assert soup.select("search, #site-search-input, script[src$='search.js']") == []
     assert not (root / "site/pagefind").exists()
     assert not (root / "site/assets/search.js").exists()
 
