@@ -248,7 +248,7 @@ class Builder:
         site = SiteMade(timeline, pages, config, memory.freshness(self.options.keys))
         env = memory.pages.environment(root, config, found.layouts)
         files |= self._render_pages(site, env, found.layouts, replanned, (
-            lambda: made.update(self._data_files(site, self.options.stage))) if data else None)
+            lambda: made.update(self._data_files(site))) if data else None)
         prune_caches(env, timeline.events)
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
@@ -293,10 +293,10 @@ class Builder:
             raise RuntimeError("render_data() comes after render()")
         return self._data_files(self._last_site)
 
-    def _data_files(self, site: SiteMade, index: bool = True) -> Iterator[tuple[str, Content]]:
-        """The feeds, sitemap and exports, then the search index (not for `check`: unstaged)."""
+    def _data_files(self, site: SiteMade) -> Iterator[tuple[str, Content]]:
+        """The feeds, sitemap and exports, then the search index, made as the site is."""
         yield from self._exports(site)
-        if index and site.config.search:  # staged as the exports are, when they are
+        if site.config.search:  # staged as the exports are, when they are
             output = self.options.output_dir if self.options.stage else None
             yield from search_files(site.timeline.events, site.config, self.search,
                                     site.freshness, output, self.folders, self.staged)
