@@ -44,12 +44,14 @@ def copied_files(root: Path, sources: SourceFiles,
     return stamps, problems
 
 
-def placed(root: Path, sources: SourceFiles, copied: Collection[str],
+def placed(root: Path, sources: SourceFiles, copied: Collection[str], search: bool = True,
            ) -> tuple[dict[str, Content], dict[str, str]]:
-    """Where the copied files go in the output: the theme's and layouts/static/ (output path
-    → file), and content/'s (path from the site's folder → output path)."""
+    """Where the copied files go in the output: the theme's (its search script only with
+    `search`) and layouts/static/ (output path → file), and content/'s (path from the site's
+    folder → output path)."""
     files: dict[str, Content] = {f"{ASSETS}/{asset.name}": asset
-                                 for asset in sorted(STATIC_DIR.iterdir())}
+                                 for asset in sorted(STATIC_DIR.iterdir())
+                                 if search or asset.name != "search.js"}
     for path in copied:
         if path.startswith("layouts/static/"):
             # A site's layouts/static/ adds files to assets/ or replaces the theme's own.

@@ -37,6 +37,7 @@ from generator.outputlock import exclusive
 from generator.pages import Page, plan
 from generator.reading import read_events
 from generator.rendering import render_pages
+from generator.search import SearchMemory, search_files, search_names
 from generator.staging import STAGED, abandon_staging, begin_staging, end_staging, stage, unstage
 from generator.timeline import assemble
 from generator.workers import Workers
@@ -162,6 +163,7 @@ class Builder:
         # for each task.
         self._workers = Workers(self._jobs()) if options.once else None
         self._last_site: SiteMade | None = None
+        self.search = SearchMemory()
 
     @property
     def config(self) -> SiteConfig | None:
@@ -235,10 +237,11 @@ class Builder:
         pages = replanned.pages if replanned else plan(timeline, config)
         memory.edits.keep_plan(timeline, config, pages)
         copied, misnamed = copied_files(root, sources)
-        theme, assets = placed(root, sources, copied)
+        theme, assets = placed(root, sources, copied, config.search)
         # Every problem of the content in one run, before anything is rendered.
         if problems := found.problems + misnamed + output_clashes(assets, lambda: {
-                ".nojekyll", *(page.path for page in pages), *theme, *data_names(config)}):
+                ".nojekyll", *(page.path for page in pages), *theme, *data_names(config),
+                *search_names(config)}):
             raise BuildFailed(problems)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
         made: dict[str, Content] = {}
@@ -291,6 +294,14 @@ class Builder:
         return self._data_files(self._last_site)
 
     def _data_files(self, site: SiteMade) -> Iterator[tuple[str, Content]]:
+        """The feeds, sitemap and exports, then the search index, made as the site is."""
+        yield from self._exports(site)
+        if site.config.search:  # staged as the exports are, when they are
+            output = self.options.output_dir if self.options.stage else None
+            yield from search_files(site.timeline.events, site.config, self.search,
+                                    site.freshness, output, self.folders, self.staged)
+
+    def _exports(self, site: SiteMade) -> Iterator[tuple[str, Content]]:
         """Feeds, sitemap and data exports; made again only when an event or a setting
         changed."""
         timeline, pages, config = site.timeline, site.pages, site.config

@@ -33,6 +33,7 @@ class SiteConfig:
     feed_limit: int = 50
     index_limit: int = 500  # beyond this many events the timeline page shows the latest
     image: str = ""  # shown when a page is shared: a URL, or a path inside the site
+    search: bool = True  # a search box on every page, and its index under pagefind/
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -124,7 +125,7 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
 
 
 def _check(key: str, value: object) -> str | None:
-    if key == "raw_html":
+    if key in ("raw_html", "search"):
         return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
     if key in ("feed_limit", "index_limit"):
         if not isinstance(value, int) or isinstance(value, bool):

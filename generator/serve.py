@@ -185,8 +185,15 @@ class DevServer:
 
     def _new_builder(self) -> Builder:
         # jobs=1: no worker processes are forked from a process that runs server threads.
-        return Builder(BuildOptions(root=self.options.root, output=self.folder,
-                                    drafts=self.options.drafts, jobs=1))
+        builder = Builder(BuildOptions(root=self.options.root, output=self.folder,
+                                       drafts=self.options.drafts, jobs=1))
+        builder.search.stop = self._index_waits  # Pagefind is stopped, the pages come first
+        return builder
+
+    def _index_waits(self) -> bool:
+        """The search index waits for an edit's pages, and for the server to listen: at ten
+        thousand events it takes seconds the first time."""
+        return self._wake.is_set() or self.server is None
 
     def rebuild(self, changes: set[str], first: bool = False) -> None:
         """Render, write what changed under the server's write lock, then tell the pages."""
@@ -236,7 +243,8 @@ class DevServer:
         """Write the feeds, sitemap and exports of the last site rendered, each as soon as it
         is made, and stop between two when an edit comes: at 100,000 events they take
         seconds. Each is replaced whole (written aside, then renamed) and none depends on
-        another, so requests need not wait for them."""
+        another, so requests need not wait for them. The search index comes last, a bundle at
+        a time, once the server listens; an edit stops it halfway."""
         made: dict[str, Content] = {}
         try:
             for name, content in self.builder.data_files():
@@ -245,6 +253,8 @@ class DevServer:
                 before = {name: self.data[name]} if name in self.data else {}
                 write_changes({name: content}, before, self.folder)
                 made[name] = self.data[name] = content
+            if self._index_waits() and self.builder.config and self.builder.config.search:
+                return  # the search index stopped halfway: the rest stays due
             gone = {name: content for name, content in self.data.items() if name not in made}
             write_changes({}, gone, self.folder)
         except Exception as exc:  # noqa: BLE001 - the pages stay served without them

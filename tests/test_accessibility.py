@@ -37,6 +37,12 @@ def choose_tags(page) -> None:
     page.locator(".filter-status").filter(has_text="8 of 14").wait_for()
 
 
+def search_for_words(page) -> None:
+    page.keyboard.press("/")
+    page.keyboard.type("huawei")
+    page.locator("#site-search-results li").first.wait_for()
+
+
 def move_by_keyboard(page) -> None:
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -50,6 +56,7 @@ class Visit:
 
 VISITS = {
     "timeline, filtered": Visit("index.html", choose_tags),
+    "timeline, searched": Visit("index.html", search_for_words),
     "timeline, opened filtered and moved by keyboard": Visit("index.html?tags=zte",
                                                              move_by_keyboard),
     "event": Visit("events/2018-12-07-huawei-2-billion-pledge-reports/index.html"),

@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock"},
-    {"config", "dates", "i18n", "discover", "outputfolder"},
+    {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock"},
     {"fieldreader", "importvalues"},
@@ -17,7 +17,7 @@ LAYERS = [
     {"structured", "feeds", "slides", "overview", "listitems"},
     {"exportformats", "sitemap"},
     {"layouts", "output"},
-    {"workers", "exportstaging", "assets"},
+    {"workers", "exportstaging", "assets", "search"},
     # The steps of the pipeline that the ones below do not already make.
     {"reading"},
     {"rendering", "datafiles"},

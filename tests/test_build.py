@@ -180,7 +180,7 @@ def test_an_edit_rewrites_only_the_files_that_show_it(make_site):
         "content/b.md": event_file("B", "2017"),
         "content/c.md": event_file("C", "2018"),
         "content/d.md": event_file("D", "2019"),
-    })
+    }, config='title = "T"\nsearch = false\n')  # the index's files: see test_search.py
     build_site(root)
     before = site_files(root / "site")
     (root / "content" / "d.md").write_text(event_file("D edited", "2019"), encoding="utf-8")
@@ -194,7 +194,8 @@ def test_an_edit_rewrites_only_the_files_that_show_it(make_site):
 
 def test_removed_events_disappear(make_site):
     root = make_site({"content/a.md": event_file("A", tags="[gone]"),
-                      "content/b.md": event_file("B")})
+                      "content/b.md": event_file("B")},
+                     config='title = "T"\nsearch = false\n')  # the index: see test_search.py
     build_site(root)
     (root / "content" / "a.md").unlink()
     report = build_site(root)

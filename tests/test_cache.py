@@ -185,7 +185,8 @@ class Evil:
 
 
 def test_a_warm_build_writes_nothing_and_an_edit_only_what_shows_it(make_site):
-    root = make_site({f"content/e{n}.md": event_file(f"E{n}", f"201{n}") for n in range(4)})
+    root = make_site({f"content/e{n}.md": event_file(f"E{n}", f"201{n}") for n in range(4)},
+                     config='title = "T"\nsearch = false\n')  # the index: see test_search.py
     build_site(root)
     before = site_files(root / "site")
     assert build_site(root).written == 0

@@ -50,7 +50,7 @@ def test_chronoline_toml_wins_over_pyproject(tmp_path):
     [
         ('colour = "red"\n', "chronoline.toml:1: colour: unknown setting; known settings: title, "
          "description, base_url, language, order, timezone, raw_html, cname, feed_limit, "
-         "index_limit, image"),
+         "index_limit, image, search"),
         ('feed_limit = "10"\n', "chronoline.toml:1: feed_limit: must be a whole number, not '10'"),
         ('feed_limit = 0\n', "chronoline.toml:1: feed_limit: must be 1 or more, not 0"),
         ('cname = "https://x.org/"\n', "chronoline.toml:1: cname: must be a domain name such as "
@@ -62,6 +62,7 @@ def test_chronoline_toml_wins_over_pyproject(tmp_path):
         ('language = "xx-zz"\n', "chronoline.toml:1: language: unknown language 'xx-zz'; use a "
          "code such as \"en\", \"nl\" or \"nl-BE\""),
         ('raw_html = "yes"\n', "chronoline.toml:1: raw_html: must be true or false, not 'yes'"),
+        ('search = "no"\n', "chronoline.toml:1: search: must be true or false, not 'no'"),
         ('base_url = "ftp://x"\n', "chronoline.toml:1: base_url: must be an http(s) URL such as "
          "\"https://user.github.io/repo/\", not 'ftp://x'"),
         ('title = \n', "chronoline.toml:1: not valid TOML: Invalid value (at line 1, column 9)"),

@@ -96,7 +96,7 @@ def test_no_shortcut_fires_while_typing(browser, demo_site, field):
     assert address_event(page) == ""
     assert page.evaluate("document.activeElement.closest('[aria-label=field]') !== null")
     if field in ("input", "textarea"):
-        assert page.locator(field).input_value() == "jk"
+        assert page.locator(f"{field}[aria-label=field]").input_value() == "jk"
     if field == "contenteditable":
         assert page.locator("[contenteditable]").text_content() == "textjk"
     page.evaluate("document.activeElement.blur()")  # out of the field, j moves again
