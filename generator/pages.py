@@ -101,8 +101,10 @@ def _embed_page(timeline: Timeline, config: SiteConfig) -> Page:
     events = [event for group in timeline.latest for event in group.events]
     if config.order == "newest":
         events.reverse()
+    marks = tuple((event, at, lane) for event, (at, lane) in zip(events, strip_marks(events),
+                                                                  strict=True))
     return Page(EMBED, "embed.html", config.title,
-                {"events": tuple(events), "marks": strip_marks(events),
+                {"events": tuple(events), "marks": marks,
                  "first": 0 if config.order == "oldest" else len(events) - 1})
 
 
