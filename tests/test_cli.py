@@ -19,7 +19,7 @@ def test_build_prints_a_one_line_summary(make_site):
     root = make_site({"content/a.md": event_file("A")})
     result = run("build", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"Built 1 event, 5 pages: 10 files written, 0 removed in \d+ ms\n",
+    assert re.fullmatch(r"Built 1 event, 6 pages: 13 files written, 0 removed in \d+ ms\n",
                         result.stdout)
     assert (root / "site" / "index.html").is_file()
 

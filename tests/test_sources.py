@@ -107,7 +107,8 @@ def test_layouts_static_publishes_only_what_is_inside_it(static_site):
     assets = static_site / "site" / "assets"
     published = sorted(p.relative_to(assets).as_posix() for p in assets.rglob("*")
                        if p.is_file())
-    assert published == ["again.css", "extra.css", "img/logo.svg", "style.css"]
+    assert published == ["again.css", "embed.css", "embed.js", "extra.css", "img/logo.svg",
+                         "style.css"]
     assert (assets / "again.css").read_text(encoding="utf-8") == "p {}"
     assert [w for w in report.warnings if w.startswith("layouts/")] == [
         "layouts/static/loop.css: skipped: it is a link in a loop of links; point it at a file "
