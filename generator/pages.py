@@ -10,6 +10,7 @@ from generator.model import Event, Tag, Timeline, YearGroup
 
 INDEX = "index.html"
 NOT_FOUND = "404.html"
+EMBED = f"embed/{INDEX}"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     pages.append(Page(f"tags/{INDEX}", "tags.html", "Tags", {"tags": timeline.tags}))
     pages.append(Page(NOT_FOUND, "404.html", "Page not found", {},
                       root_override=config.base_path))
+    pages.append(_embed_page(timeline, config))
     return pages
 
 
@@ -106,3 +108,40 @@ def _event_page(timeline: Timeline, position: int) -> Page:
     before, after = timeline.neighbours(position)
     return Page(event_path(event), "event.html", event.title,
                 {"event": event, "previous": before, "next": after})
+
+
+def _embed_page(timeline: Timeline, config: SiteConfig) -> Page:
+    """The page made for an <iframe>: the timeline page's events, oldest first whatever the
+    site's order (its arrows and strip run along time), each with its mark on the strip."""
+    events = [event for group in timeline.latest for event in group.events]
+    if config.order == "newest":
+        events.reverse()
+    marks = tuple((event, at, lane) for event, (at, lane) in zip(events, strip_marks(events),
+                                                                  strict=True))
+    return Page(EMBED, "embed.html", config.title,
+                {"events": tuple(events), "marks": marks,
+                 "first": 0 if config.order == "oldest" else len(events) - 1})
+
+
+STRIP_LANES = 3  # rows of marks on the embed page's strip, for events close in time
+STRIP_GAP = 3.0  # the room a mark takes in its row, in percent of the strip, when there is room
+
+
+def strip_marks(events: list[Event]) -> tuple[tuple[float, int], ...]:
+    """Each event's place on a strip from the first start to the last, in percent, and its
+    row. A mark takes the row where it lands soonest: at its time when a row has room there,
+    else just after that row's last mark, so that a crowded day stays a row of marks one can
+    point at rather than a pile. Past the strip's end, all are drawn in to fit."""
+    if not events:
+        return ()
+    first, span = events[0].start, (events[-1].start - events[0].start).total_seconds()
+    gap = min(STRIP_GAP, 100 * STRIP_LANES / len(events))
+    ends = [-gap] * STRIP_LANES  # where each row's last mark is
+    places = []
+    for event in events:
+        at = (event.start - first).total_seconds() / span * 100 if span else 50.0
+        lane = min(range(STRIP_LANES), key=lambda row: max(at, ends[row] + gap))
+        ends[lane] = max(at, ends[lane] + gap)
+        places.append((ends[lane], lane))
+    scale = min(1.0, 100 / max(ends))
+    return tuple((round(at * scale, 2), lane) for at, lane in places)

@@ -187,9 +187,10 @@ def test_an_edit_rewrites_only_the_files_that_show_it(make_site):
     report = build_site(root)
     after = site_files(root / "site")
     changed = sorted(p for p in after if after[p] != before[p])
-    assert changed == ["2019/index.html", "events.ics", "events.json", "events/c/index.html",
-                       "events/d/index.html", "index.html", "timeline.json"]
-    assert report.written == 7
+    assert changed == ["2019/index.html", "embed/index.html", "events.ics", "events.json",
+                       "events/c/index.html", "events/d/index.html", "index.html",
+                       "timeline.json"]
+    assert report.written == 8
 
 
 def test_removed_events_disappear(make_site):

@@ -195,9 +195,9 @@ def test_a_warm_build_writes_nothing_and_an_edit_only_what_shows_it(make_site):
     report = build_site(root)
     after = site_files(root / "site")
     assert sorted(p for p in after if after[p] != before[p]) == [
-        "2013/index.html", "events.ics", "events.json", "events/e2/index.html",
-        "events/e3/index.html", "index.html", "timeline.json"]
-    assert report.written == 7
+        "2013/index.html", "embed/index.html", "events.ics", "events.json",
+        "events/e2/index.html", "events/e3/index.html", "index.html", "timeline.json"]
+    assert report.written == 8
 
 
 def test_a_file_changed_in_the_output_folder_is_made_again(make_site):

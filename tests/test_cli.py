@@ -22,8 +22,8 @@ def test_build_prints_a_one_line_summary(make_site):
     result = run("build", cwd=root)
     assert result.returncode == 0, result.stderr
     # The theme's files are copied too, its search script only with search on.
-    written = 9 + len([p for p in STATIC_DIR.iterdir() if p.name != "search.js"])
-    assert re.fullmatch(rf"Built 1 event, 5 pages: {written} files written, 0 removed in \d+ ms\n",
+    written = 10 + len([p for p in STATIC_DIR.iterdir() if p.name != "search.js"])
+    assert re.fullmatch(rf"Built 1 event, 6 pages: {written} files written, 0 removed in \d+ ms\n",
                         result.stdout)
     assert (root / "site" / "index.html").is_file()
 

@@ -11,6 +11,8 @@ from typing import NoReturn
 
 import pytest
 
+from generator.build import BuildOptions, build
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -66,4 +68,23 @@ def test_built_html_is_valid(site: Path) -> None:
     assert files, "the build wrote no HTML"
     messages = check_html(files)
     problems = [describe(message, site) for message in messages]
+    assert not problems, "the Nu HTML checker reports errors:\n" + "\n".join(problems)
+
+
+def test_the_embed_page_and_its_code_are_valid(make_site) -> None:
+    # The demo has no media, ranges or display dates, and a base URL: a site that has them all
+    # and none, as the embed page and the timeline page's embed code show them.
+    media = ("\nmedia:\n  url: https://example.org/map.png\n  alt: A map\n  caption: The *route*"
+             "\n  credit: Desk\nsources:\n  - url: https://example.org/s\n    title: S\n"
+             "    date: 2018-07-20")
+    root = make_site({
+        "content/a.md": f"---\ntitle: A & B\ndate: 2018-07-19\nend: 2018-08{media}\n---\n"
+                        "A [link](../b/).\n",
+        "content/b.md": "---\ntitle: B\ndate: 2019\ndisplay_date: Some time in 2019\n"
+                        "media:\n  url: https://example.org/video\n---\nB.\n"})
+    build(BuildOptions(root=root))
+    site = root / "site"
+    files = [site / "embed" / "index.html", site / "index.html"]
+    assert all(file.is_file() for file in files)  # vnu passes over a missing file
+    problems = [describe(message, site) for message in check_html(files)]
     assert not problems, "the Nu HTML checker reports errors:\n" + "\n".join(problems)

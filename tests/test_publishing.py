@@ -94,11 +94,12 @@ def test_every_page_announces_the_feeds(published):
         assert types == {"application/atom+xml", "application/feed+json"}, path
 
 
-def test_sitemap_lists_every_html_page_but_404_and_nothing_else(published):
+def test_sitemap_lists_every_html_page_but_404_and_the_embed_page_and_nothing_else(published):
     text = (published / "sitemap.xml").read_text(encoding="utf-8")
     listed = re.findall(r"<loc>(.*?)</loc>", text)
     expected = sorted(BASE + p.relative_to(published).as_posix().removesuffix("index.html")
-                      for p in published.rglob("*.html") if p.name != "404.html")
+                      for p in published.rglob("*.html")
+                      if p.name != "404.html" and p.parent.name != "embed")
     assert sorted(listed) == expected
     assert (published / "robots.txt").read_text() == (
         f"User-agent: *\nAllow: /\nSitemap: {BASE}sitemap.xml\n")
