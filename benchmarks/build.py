@@ -147,11 +147,13 @@ def event_file(rng: random.Random, number: int) -> tuple[str, str]:
     return f"{folder}/{y}-{m:02d}-{slug}-{number:06d}.md", "\n".join(lines) + "\n---\n" + body(rng)
 
 
-def generate(site: Path, count: int) -> Path:
-    """Write `count` events (written as they are made) and return one of them to edit."""
+def generate(site: Path, count: int, search: bool = True) -> Path:
+    """Write `count` events (written as they are made) and return one of them to edit; with
+    `search` off, a site that makes no search index."""
     rng = random.Random(SEED)
     site.mkdir()
-    (site / "chronoline.toml").write_text('title = "Benchmark"\ntimezone = "Europe/London"\n')
+    (site / "chronoline.toml").write_text('title = "Benchmark"\ntimezone = "Europe/London"\n'
+                                          + ("" if search else "search = false\n"))
     paths = []
     for number in range(count):
         relative, text = event_file(rng, number)
@@ -174,12 +176,12 @@ def run_build(site: Path, output: Path, *options: str) -> tuple[float, float, fl
     return float(wall), int(pss) * RSS_UNIT / 2**20, int(rss) * RSS_UNIT / 2**20
 
 
-def measure(count: int, repeat: int) -> list[float]:
+def measure(count: int, repeat: int, search: bool = True) -> list[float]:
     """Medians of (cold s, warm s, one-edit s, peak MB of any of them as PSS, and as RSS) for
     `count` events."""
     with tempfile.TemporaryDirectory(prefix="chronoline-bench-") as folder:
         site, output = Path(folder, "site"), Path(folder, "out")
-        edited = generate(site, count)
+        edited = generate(site, count, search)
         original = edited.read_text(encoding="utf-8")
         time.sleep(2)  # files younger than 2 s are compared by content: let them settle
         runs = []

@@ -56,10 +56,10 @@ def wait_for_text(path: Path, text: str, timeout: float = 30) -> float:
     raise TimeoutError(f"{path} never showed {text!r}")
 
 
-def measure(count: int, saves: int) -> tuple[list[float], list[float]]:
+def measure(count: int, saves: int, search: bool = True) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch) / "site"
-        edited = generate(site, count)
+        edited = generate(site, count, search)
         original = edited.read_text(encoding="utf-8")
         slug = edited.stem
         process, url, folder = start_server(site)

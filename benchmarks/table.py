@@ -8,6 +8,8 @@ Builds run as in build.py (each in a new process; medians; peak memory of all pr
 added up, as PSS and as RSS), the dev server as in serve.py (medians over the saves). With
 --peers, the Hugo column and the ratios come from a results.tsv of the peer benchmark run on
 the same machine (shared/bench/run_peers.sh), whose cold builds are timed the same way.
+The sites make their search index unless --no-search (the way to compare with Hugo, which
+has none).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, metavar="K", help="builds of each kind")
     parser.add_argument("--saves", type=int, default=20, help="saves timed in the dev server")
     parser.add_argument("--no-serve", action="store_true", help="leave the dev server out")
+    parser.add_argument("--no-search", action="store_true",
+                        help="sites with search = false, as Hugo has no search")
     parser.add_argument("--peers", type=Path, help="results.tsv of shared/bench/run_peers.sh")
     args = parser.parse_args()
     hugo = hugo_medians(args.peers) if args.peers else {}
@@ -48,10 +52,10 @@ def main() -> None:
           f"serve: median of {args.saves} saves", flush=True)
     rows = []
     for count in args.events:
-        cold, warm, edit, pss, rss = build.measure(count, args.repeat)
+        cold, warm, edit, pss, rss = build.measure(count, args.repeat, not args.no_search)
         disk = reload = float("nan")
         if not args.no_serve:
-            to_disk, to_reload = serve.measure(count, args.saves)
+            to_disk, to_reload = serve.measure(count, args.saves, not args.no_search)
             disk, reload = statistics.median(to_disk), statistics.median(to_reload)
         rows.append((count, cold, warm, edit, disk, reload, pss, rss, hugo.get(count)))
         print(f"  N={count} done", file=sys.stderr, flush=True)

@@ -48,6 +48,16 @@ def move_by_keyboard(page) -> None:
     page.keyboard.press("j")
 
 
+def open_embed_code(page) -> None:
+    page.locator(".embed-code summary").click()
+    page.locator("#embed-code-field").wait_for()
+
+
+def move_in_embed(page) -> None:
+    page.locator(".embed-next").click()
+    page.keyboard.press("ArrowRight")
+
+
 @dataclass(frozen=True)
 class Visit:
     path: str  # under the site's address
@@ -64,6 +74,9 @@ VISITS = {
     "tag": Visit("tags/japan/index.html"),
     "tags": Visit("tags/index.html"),
     "404": Visit("no/such/page"),
+    "timeline, embed code open": Visit("index.html", open_embed_code),
+    "embed": Visit("embed/index.html"),
+    "embed, moved by button and arrow key": Visit("embed/index.html", move_in_embed),
 }
 
 
