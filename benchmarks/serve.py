@@ -3,6 +3,9 @@
 
     python benchmarks/serve.py --events 1000 10000 --saves 20
 
+On a site with search on, the saves begin once the server has made its first search index
+(at 10,000 events it takes some 15 s, at a lower priority, in the pauses between edits).
+
 Needs Debian's chromium (/usr/bin/chromium) and Playwright for Python.
 """
 
@@ -56,6 +59,14 @@ def wait_for_text(path: Path, text: str, timeout: float = 30) -> float:
     raise TimeoutError(f"{path} never showed {text!r}")
 
 
+def wait_for_file(path: Path, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} never appeared")
+        time.sleep(0.05)
+
+
 def measure(count: int, saves: int, search: bool = True) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch) / "site"
@@ -70,6 +81,8 @@ def measure(count: int, saves: int, search: bool = True) -> tuple[list[float], l
                 page = browser.new_page()
                 page.goto(f"{url}events/{slug}/")
                 page.wait_for_load_state("load")
+                if search:  # the first index is made once the server listens: let it finish
+                    wait_for_file(folder / "pagefind" / "bundles.json")
                 for number in range(saves):
                     title = f"Edited title {number}"
                     text = re.sub(r"^title: .*$", f'title: "{title}"', original, count=1,

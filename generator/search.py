@@ -63,6 +63,7 @@ class SearchMemory:
     def __init__(self) -> None:
         self.bundles: dict[str, tuple[tuple[Event, ...], SiteConfig, dict[str, bytes]]] = {}
         self.stop: Callable[[], bool] = lambda: False
+        self.background = False  # a dev server's index: Pagefind at a lower priority
 
 
 def search_names(config: SiteConfig) -> list[str]:
@@ -126,7 +127,7 @@ def _files(events: Sequence[Event], config: SiteConfig, memory: SearchMemory,
             else:
                 if memory.stop():
                     return
-                pagefind = pagefind or Pagefind(stop=memory.stop)
+                pagefind = pagefind or Pagefind(stop=memory.stop, background=memory.background)
                 made = pagefind.bundle((record(event, config, shown) for event in group),
                                        language(config))
                 files = {path: data for path, data in made.items() if _NEEDED.fullmatch(path)}

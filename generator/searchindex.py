@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import importlib
 import json
 import os
@@ -29,6 +30,7 @@ from generator.errors import CommandFailed
 # twenty: a binary that takes ten minutes for one bundle is stuck, and a build must not wait
 # for it forever.
 TIMEOUT_SECONDS = 600.0
+BACKGROUND_NICENESS = 10  # how much lower than the dev server Pagefind runs there
 POLL_SECONDS = 0.02  # how soon a bundle being made stops when asked to
 _END = object()  # the binary closed its output: it stopped
 
@@ -66,7 +68,7 @@ class Pagefind:
     it in a `with`) to end the process. Not for use from two threads at once."""
 
     def __init__(self, binary: Path | None = None, timeout: float | None = None,
-                 stop: Callable[[], bool] | None = None) -> None:
+                 stop: Callable[[], bool] | None = None, background: bool = False) -> None:
         self.timeout = timeout or TIMEOUT_SECONDS
         self._stop = stop or (lambda: False)  # asked often: a dev server's edit came
         self._errors: IO[bytes] = tempfile.TemporaryFile()
@@ -77,6 +79,11 @@ class Pagefind:
         except OSError as exc:
             self._errors.close()
             raise SearchIndexFailed(f"search: Pagefind could not be started: {exc}") from None
+        if background:
+            # A dev server's index is made while the author edits: on two cores, Pagefind at
+            # full priority slowed the next save's pages and the browser's reload.
+            with contextlib.suppress(AttributeError, OSError):  # no priorities on Windows
+                os.setpriority(os.PRIO_PROCESS, self._process.pid, BACKGROUND_NICENESS)
         self._answers: queue.Queue[Any] = queue.Queue()
         self._reader = threading.Thread(target=self._read, name="pagefind", daemon=True)
         self._reader.start()

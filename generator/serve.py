@@ -188,6 +188,7 @@ class DevServer:
         builder = Builder(BuildOptions(root=self.options.root, output=self.folder,
                                        drafts=self.options.drafts, jobs=1))
         builder.search.stop = self._index_waits  # Pagefind is stopped, the pages come first
+        builder.search.background = True
         return builder
 
     def _index_waits(self) -> bool:
@@ -251,7 +252,8 @@ class DevServer:
                 if self._wake.is_set():
                     return  # an edit came: its pages first; the rest stays due
                 before = {name: self.data[name]} if name in self.data else {}
-                write_changes({name: content}, before, self.folder)
+                if before.get(name) is not content:  # a bundle kept as it was: written already
+                    write_changes({name: content}, before, self.folder)
                 made[name] = self.data[name] = content
             if self._index_waits() and self.builder.config and self.builder.config.search:
                 return  # the search index stopped halfway: the rest stays due

@@ -408,3 +408,13 @@ def wait_until(condition, timeout: float = 20) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the condition never held"
         time.sleep(0.01)
+
+
+def test_a_dev_servers_pagefind_runs_at_a_lower_priority():
+    """serve indexes while the author edits: Pagefind must leave the cores to the pages."""
+    if not hasattr(os, "getpriority"):
+        pytest.skip("this system has no process priorities")
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    with Pagefind() as build, Pagefind(background=True) as serve:
+        assert os.getpriority(os.PRIO_PROCESS, build._process.pid) == own
+        assert os.getpriority(os.PRIO_PROCESS, serve._process.pid) == min(own + 10, 19)
