@@ -27,6 +27,7 @@ from generator.overview import Overview, layout
 from generator.pages import (
     INDEX,
     NOT_FOUND,
+    Counted,
     Page,
     event_path,
     public_url,
@@ -183,11 +184,13 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         html = html.replace(ROOT_MARK, context["page"].root)
         return Markup(html)
 
-    def overview(groups: tuple[YearGroup, ...], everything: tuple[Event, ...] = (),
+    def overview(groups: tuple[YearGroup, ...], everything: tuple[Event, ...] | Counted = (),
                  ) -> Overview | None:
         """The overview of the events listed in `groups`; of `everything` when it holds more,
         such as every event of a timeline whose page lists the latest."""
         shown = tuple(event for group in groups for event in group.events)
+        if isinstance(everything, Counted):
+            everything = everything.events
         if len(everything) > len(shown):
             return layout(everything, tz, locale, {event.slug for event in shown})
         return layout(shown, tz, locale)

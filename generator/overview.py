@@ -19,9 +19,9 @@ from babel.dates import format_skeleton
 
 from generator.dates import PartialDate
 from generator.model import Event
+from generator.pages import MAX_MARKS
 from generator.timeline import BUSY_YEAR
 
-MAX_MARKS = 500  # more events than this on a page, and the overview counts them per period
 MAX_BINS = 60  # the coarsest bins that still give at least this few periods win
 MAX_ROWS = 4  # a pile of more events than this is drawn as one mark with its count
 BAR_LANES = 3  # ranges are packed into this many lanes above the marks

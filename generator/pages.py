@@ -11,6 +11,7 @@ from generator.model import Event, Tag, Timeline, YearGroup
 INDEX = "index.html"
 NOT_FOUND = "404.html"
 EMBED = f"embed/{INDEX}"
+MAX_MARKS = 500  # more events than this on a page, and its overview counts them per period
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     year_numbers = tuple(group.year for group in timeline.years)
     index = {"years": timeline.latest, "year_numbers": year_numbers, "shown": shown,
              "total": len(timeline.events), "tag_counts": tag_counts(timeline.latest),
-             "all_events": timeline.events}
+             "all_events": (Counted(timeline.events) if count_only(timeline, shown)
+                            else timeline.events)}
     pages = [Page(INDEX, "index.html", config.title, index)]
     count = len(timeline.events)
     if previous is None:
@@ -84,6 +86,32 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
                       root_override=config.base_path))
     pages.append(_embed_page(timeline, config))
     return pages
+
+
+@dataclass(frozen=True, eq=False)
+class Counted:
+    """Every event of a timeline, for an overview that counts them per period. Such counts,
+    and the dates of the first and last event, are all it shows: it equals another when each
+    event is where it was and dated as it was, so that an edit of an event's text alone does
+    not render the timeline page again."""
+
+    events: tuple[Event, ...]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Counted) or len(other.events) != len(self.events):
+            return False
+        return all(a is b or (a.slug == b.slug and a.start == b.start and a.date == b.date
+                              and a.year == b.year and a.end == b.end
+                              and a.display_date == b.display_date)
+                   for a, b in zip(self.events, other.events, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # equal by content, and not immutable deep down
+
+
+def count_only(timeline: Timeline, shown: int) -> bool:
+    """Whether the timeline page's overview counts every event per period: it covers more
+    events than the page lists, and too many to draw one by one."""
+    return len(timeline.events) > max(shown, MAX_MARKS)
 
 
 def tag_counts(groups: tuple[YearGroup, ...]) -> tuple[tuple[Tag, int], ...]:

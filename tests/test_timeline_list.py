@@ -331,3 +331,24 @@ def test_the_script_does_nothing_on_a_page_without_an_overview(browser, long_sit
     assert page.evaluate("document.querySelectorAll('.is-current').length") == 0
     assert errors == []
     page.close()
+
+
+def test_an_edit_of_text_off_the_timeline_page_leaves_its_counted_overview(make_site):
+    """Past 500 events the timeline page's overview counts them per period: the dev server
+    need not render that page again for an edit of the text of an event it does not list."""
+    from generator.build import Builder, BuildOptions
+
+    files = {f"content/e{n:03d}.md": event_file(f"Event {n}", f"{1500 + n}-06-01")
+             for n in range(501)}
+    root = make_site(files, config='title = "T"\nindex_limit = 5\nsearch = false\n')
+    builder = Builder(BuildOptions(root=root, output=root / "site", jobs=1))
+    before = builder.render(data=False)
+    (root / "content/e000.md").write_text(event_file("Event 0, retitled", "1500-06-01"),
+                                          encoding="utf-8")
+    after = builder.render(data=False, changed={"content/e000.md"})
+    assert after.files["index.html"] is before.files["index.html"]
+    assert b"Event 0, retitled" in after.files["events/e000/index.html"]
+    # Its date moved: the counts change, and so does the page.
+    (root / "content/e000.md").write_text(event_file("Event 0", "1499-06-01"), encoding="utf-8")
+    moved = builder.render(data=False, changed={"content/e000.md"})
+    assert moved.files["index.html"] != after.files["index.html"]
