@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from test_layout_browser import served
 
 from generator.build import BuildOptions, build
 
@@ -45,21 +43,8 @@ def pictured(tmp_path_factory) -> Path:
 def http_site(demo) -> Iterator[str]:
     """The demo served over HTTP on loopback, for what file:// does not show (requests, the
     clipboard)."""
-    handler = functools.partial(_Quiet, directory=str(demo))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=20)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
+    with served(demo, "/") as site:
+        yield site.url
 
 
 def demo_slugs(demo: Path) -> list[str]:
