@@ -4,14 +4,12 @@ file://), and `chronoline serve`, whose index follows an edit."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_layout_browser import served
 
 from generator.build import BuildOptions, build
 
@@ -39,27 +37,6 @@ def write_site(root: Path, files: dict[str, str], config: str) -> Path:
     return root
 
 
-class _Pages(http.server.SimpleHTTPRequestHandler):
-    """Serves the folder quietly, with the site's 404.html for a missing page, as GitHub Pages
-    does."""
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = Path(self.directory, "REPO", "404.html")
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory) -> Iterator[str]:
     """The site built for https://user.github.io/REPO/, served at http://127.0.0.1:PORT/REPO/."""
@@ -67,16 +44,8 @@ def site_url(tmp_path_factory) -> Iterator[str]:
     root = write_site(folder / "src", SITE,
                       'title = "Harbour"\nbase_url = "https://user.github.io/REPO/"\n')
     build(BuildOptions(root=root, output=folder / "www" / "REPO"))
-    handler = functools.partial(_Pages, directory=str(folder / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/REPO/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(folder / "www" / "REPO", "/REPO/") as site:
+        yield site.url
 
 
 @pytest.fixture
