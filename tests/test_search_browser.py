@@ -27,6 +27,7 @@ SITE = {
         "A harpoon <script>window.hacked=2</script> and <b>bold</b> words."),
 }
 FOUND = "Matching events: "
+FAILED = "The search could not be loaded."
 
 
 def write_site(root: Path, files: dict[str, str], config: str) -> Path:
@@ -60,14 +61,15 @@ def page(browser):
 
 
 def search(page, words: str) -> str:
-    """Type `words` into the box and wait for the live region to say how many matched."""
+    """Type `words` into the box and wait for the live region to say how many matched, or
+    that the search failed."""
     box = page.locator("#site-search-input")
     box.fill("")
     page.wait_for_function("document.querySelector('#site-search-status').textContent === ''")
     box.fill(words)
     status = page.locator("#site-search-status")
-    page.wait_for_function(f"document.querySelector('#site-search-status').textContent"
-                           f".startsWith({FOUND!r})")
+    page.wait_for_function(f"(text => text.startsWith({FOUND!r}) || text === {FAILED!r})"
+                           "(document.querySelector('#site-search-status').textContent)")
     return status.inner_text()
 
 
@@ -203,3 +205,22 @@ def test_serve_indexes_an_edit_after_the_reload(browser, tmp_path):
             page.reload()
         assert result_links(page) == [served.url + "events/ferry/"]
         context.close()
+
+
+def test_a_search_that_fails_once_tries_again_with_the_index_read_anew(page, site_url):
+    # As under `serve`, where a page can read the files of an index being rewritten: the
+    # first request for the index's entry fails, and the second try, with the index read
+    # anew, answers.
+    failed: list[str] = []
+
+    def fail_once(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.abort()
+
+    page.route("**/pagefind-entry.json*", fail_once)
+    page.goto(site_url + "events/ferry/")
+    assert search(page, "svalbard") == FOUND + "1"
+    assert failed  # the first try did fail

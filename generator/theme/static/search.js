@@ -15,6 +15,7 @@
   const root = new URL(box.dataset.root || "./", location.href);
   const folder = new URL("pagefind/", root);
   let loading = null; // the promise of the Pagefind module, merged with every bundle
+  let loads = 0; // each load imports a fresh module: an index rewritten meanwhile is read anew
   let asked = 0; // the latest search: an older one that ends later is dropped
   let timer = 0;
 
@@ -25,7 +26,9 @@
       const bundles = (await answer.json()).bundles;
       if (!bundles.length) return null; // a site without events: nothing to find
       const first = new URL(`${bundles[0]}/`, folder);
-      const pagefind = await import(new URL("pagefind.js", first).href);
+      const module = new URL("pagefind.js", first);
+      if (++loads > 1) module.search = `?load=${loads}`;
+      const pagefind = await import(module.href);
       await pagefind.options({ basePath: first.pathname, baseUrl: root.pathname });
       await Promise.all(bundles.slice(1).map((bundle) => pagefind.mergeIndex(
         new URL(`${bundle}/`, folder).pathname, { baseUrl: root.pathname })));
@@ -103,16 +106,24 @@
       return;
     }
     let count, shown;
-    try {
-      const pagefind = await load();
-      const results = pagefind ? (await pagefind.search(term)).results : [];
-      count = results.length;
-      shown = await Promise.all(results.slice(0, SHOWN).map((result) => result.data()));
-    } catch (error) {
-      loading = null; // the next keystroke tries again
-      if (mine === asked) say(box.dataset.failed);
-      console.error(error);
-      return;
+    // A dev server rewrites the index after an edit: files read before and after that do not
+    // fit together, and a second try with the index read anew finds the words.
+    for (let tries = 1; ; tries++) {
+      try {
+        const pagefind = await load();
+        const results = pagefind ? (await pagefind.search(term)).results : [];
+        count = results.length;
+        shown = await Promise.all(results.slice(0, SHOWN).map((result) => result.data()));
+        break;
+      } catch (error) {
+        loading = null; // the next try, or the next keystroke, loads the index again
+        console.error(error);
+        if (mine !== asked) return;
+        if (tries === 2) {
+          say(box.dataset.failed);
+          return;
+        }
+      }
     }
     if (mine !== asked) return;
     list.replaceChildren(...shown.map(item));
