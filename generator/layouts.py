@@ -184,6 +184,11 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         html = html.replace(ROOT_MARK, context["page"].root)
         return Markup(html)
 
+    @jinja2.pass_context
+    def embedded(context: jinja2.runtime.Context, events: tuple[Event, ...]) -> Markup:
+        """The embed page's items of `events`, each made once (see embed_item.html)."""
+        return Markup(fragments.embed_items(events).replace(ROOT_MARK, context["page"].root))
+
     def overview(groups: tuple[YearGroup, ...], everything: tuple[Event, ...] | Counted = (),
                  ) -> Overview | None:
         """The overview of the events listed in `groups`; of `everything` when it holds more,
@@ -201,6 +206,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     env.globals["url"] = _url
     env.globals["summary"] = _summary
     env.globals["listed"] = listed
+    env.globals["embedded"] = embedded
     env.globals["overview"] = overview
     env.globals["site"] = config
     env.globals["fragments"] = fragments

@@ -21,6 +21,7 @@ THEME_MACROS = Path(__file__).parent / "theme" / "macros.html"
 ROOT_MARK = "\x00root\x00"  # stands for a page's way back to the site root in cached fragments
 LEVEL_MARK = "\x00level\x00"  # stands for the heading level in an item made for every level
 ANY_LEVEL = 0  # the kind of such an item, where the others' kinds are their levels
+EMBED_KIND = "embed"  # an event's item on the embed page
 
 
 class Fragments:
@@ -45,9 +46,12 @@ class Fragments:
         # day. Made once, like the items: Babel and time zones cost more than the list.
         self._facts: dict[int, tuple[Event, float, float, tuple[int, int, int] | None]] = {}
         self._headings: dict[tuple[int, int, int], str] = {}
+        self._embeds: PerObject[str] = PerObject()  # the embed page's items, by event
+        self._embed_macros: _EmbedMacros | None = None
 
     def prune(self, events: tuple[Event, ...]) -> None:
         self._items.prune(events)
+        self._embeds.prune(events)
         if len(self._facts) > 2 * len(events) + 100:
             live = {id(event) for event in events}
             self._facts = {key: kept for key, kept in self._facts.items() if key in live}
@@ -67,6 +71,18 @@ class Fragments:
         text = self._items.get(kind, event, lambda _: self._make(event, shown))
         assert isinstance(text, str)  # this memo holds list items only, made by _make
         return text
+
+    def embed_items(self, events: tuple[Event, ...]) -> str:
+        """The embed page's items of `events`, with ROOT_MARK for the way back to the root."""
+        return "".join([self._embeds.get(EMBED_KIND, event, self._make_embed)
+                        for event in events])
+
+    def _make_embed(self, event: Event) -> str:
+        if self._embed_macros is None:
+            module = self._env.get_template("embed_item.html").make_module(
+                {"page": _MARKED_PAGE})
+            self._embed_macros = cast(_EmbedMacros, module)
+        return f"{str(self._embed_macros.embed_item(event)).strip()}\n"
 
     def span(self, event: Event) -> tuple[float, float]:
         """When `event` starts and when it is over, as timestamps."""
@@ -147,6 +163,12 @@ class _Macros(Protocol):
     def day_heading(self, date: PartialDate) -> str: ...
 
     def gap(self, duration: str, later: bool) -> str: ...
+
+
+class _EmbedMacros(Protocol):
+    """The macro of embed_item.html that the embed page's list is made with."""
+
+    def embed_item(self, event: Event) -> str: ...
 
 
 _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)
