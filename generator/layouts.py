@@ -23,7 +23,7 @@ from generator.listitems import ROOT_MARK, Fragments, page_events, page_source
 from generator.markup import url_scheme
 from generator.memo import PerObject
 from generator.model import Event, Source, Tag, YearGroup
-from generator.overview import Overview, layout
+from generator.overview import Mark, Overview, layout
 from generator.pages import (
     INDEX,
     NOT_FOUND,
@@ -189,6 +189,19 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         """The embed page's items of `events`, each made once (see embed_item.html)."""
         return Markup(fragments.embed_items(events).replace(ROOT_MARK, context["page"].root))
 
+    @jinja2.pass_context
+    def embedded_strip(context: jinja2.runtime.Context,
+                       marks: tuple[tuple[Event, float, int], ...]) -> Markup:
+        """The embed page's strip of `marks` (event, place, row), each made once."""
+        return Markup(fragments.strip_marks(marks).replace(ROOT_MARK, context["page"].root))
+
+    @jinja2.pass_context
+    def overview_marks(context: jinja2.runtime.Context, marks: tuple[Mark, ...], kind: str,
+                       ) -> Markup:
+        """The markup of an overview's marks, each made once (see overview_marks.html)."""
+        return Markup(fragments.overview_marks(marks, kind).replace(ROOT_MARK,
+                                                                    context["page"].root))
+
     def overview(groups: tuple[YearGroup, ...], everything: tuple[Event, ...] | Counted = (),
                  ) -> Overview | None:
         """The overview of the events listed in `groups`; of `everything` when it holds more,
@@ -207,6 +220,8 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     env.globals["summary"] = _summary
     env.globals["listed"] = listed
     env.globals["embedded"] = embedded
+    env.globals["embedded_strip"] = embedded_strip
+    env.globals["overview_marks"] = overview_marks
     env.globals["overview"] = overview
     env.globals["site"] = config
     env.globals["fragments"] = fragments

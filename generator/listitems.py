@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -14,6 +15,7 @@ from markupsafe import escape
 from generator.dates import PartialDate
 from generator.memo import PerObject
 from generator.model import Event, YearGroup
+from generator.overview import Mark
 from generator.pages import Page
 from generator.timeline import day_of, reach
 
@@ -48,10 +50,17 @@ class Fragments:
         self._headings: dict[tuple[int, int, int], str] = {}
         self._embeds: PerObject[str] = PerObject()  # the embed page's items, by event
         self._embed_macros: _EmbedMacros | None = None
+        # The overviews' marks, by their events' ids and place: (their events, markup).
+        self._marks: dict[tuple, tuple[tuple[Event, ...], str]] = {}
+        self._mark_macros: _MarkMacros | None = None
 
     def prune(self, events: tuple[Event, ...]) -> None:
         self._items.prune(events)
         self._embeds.prune(events)
+        if len(self._marks) > 4 * len(events) + 100:
+            live = {id(event) for event in events}
+            self._marks = {key: kept for key, kept in self._marks.items()
+                           if all(number in live for number in key[0])}
         if len(self._facts) > 2 * len(events) + 100:
             live = {id(event) for event in events}
             self._facts = {key: kept for key, kept in self._facts.items() if key in live}
@@ -77,12 +86,54 @@ class Fragments:
         return "".join([self._embeds.get(EMBED_KIND, event, self._make_embed)
                         for event in events])
 
-    def _make_embed(self, event: Event) -> str:
+    def _make_embed_macros(self) -> None:
         if self._embed_macros is None:
             module = self._env.get_template("embed_item.html").make_module(
                 {"page": _MARKED_PAGE})
             self._embed_macros = cast(_EmbedMacros, module)
+
+    def _make_embed(self, event: Event) -> str:
+        self._make_embed_macros()
+        assert self._embed_macros is not None
         return f"{str(self._embed_macros.embed_item(event)).strip()}\n"
+
+    def overview_marks(self, marks: tuple[Mark, ...], kind: str) -> str:
+        """The markup of an overview's `marks` of `kind` ("mark": points and piles, "bar":
+        ranges), with ROOT_MARK for the way back to the root."""
+        return "".join([self._kept_mark(
+            (tuple(map(id, mark.events)), id(mark.event), kind, mark.at, mark.y, mark.width,
+             mark.on_page), mark.events, partial(self._make_mark, mark, kind))
+            for mark in marks])
+
+    def strip_marks(self, marks: tuple[tuple[Event, float, int], ...]) -> str:
+        """The embed page's strip: for each of `marks`, (event, place, row), its item, with
+        ROOT_MARK for the way back to the root."""
+        return "".join([self._kept_mark(
+            ((id(event),), id(event), "strip", at, lane), (event,),
+            partial(self._make_strip_mark, event, at, lane))
+            for event, at, lane in marks])
+
+    def _kept_mark(self, key: tuple, events: tuple[Event, ...], make: Callable[[], str],
+                   ) -> str:
+        """The markup kept under `key` (whose first item holds the ids of `events`), made
+        again unless it was made of these very events."""
+        kept = self._marks.get(key)
+        if kept is None or any(a is not b for a, b in zip(kept[0], events, strict=True)):
+            kept = self._marks[key] = (events, make())
+        return kept[1]
+
+    def _make_strip_mark(self, event: Event, at: float, lane: int) -> str:
+        self._make_embed_macros()
+        assert self._embed_macros is not None
+        return f"{str(self._embed_macros.strip_mark(event, at, lane)).strip()}\n"
+
+    def _make_mark(self, mark: Mark, kind: str) -> str:
+        if self._mark_macros is None:
+            module = self._env.get_template("overview_marks.html").make_module(
+                {"page": _MARKED_PAGE})
+            self._mark_macros = cast(_MarkMacros, module)
+        made = self._mark_macros.bar(mark) if kind == "bar" else self._mark_macros.mark(mark)
+        return f"{str(made).strip()}\n"
 
     def span(self, event: Event) -> tuple[float, float]:
         """When `event` starts and when it is over, as timestamps."""
@@ -169,6 +220,16 @@ class _EmbedMacros(Protocol):
     """The macro of embed_item.html that the embed page's list is made with."""
 
     def embed_item(self, event: Event) -> str: ...
+
+    def strip_mark(self, event: Event, at: float, lane: int) -> str: ...
+
+
+class _MarkMacros(Protocol):
+    """The macros of overview_marks.html that the overviews' marks are made with."""
+
+    def mark(self, mark: Mark) -> str: ...
+
+    def bar(self, mark: Mark) -> str: ...
 
 
 _MARKED_PAGE = Page("", "", "", root_override=ROOT_MARK)

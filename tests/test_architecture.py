@@ -14,8 +14,8 @@ LAYERS = [
      "slidetext", "staging", "outputlock"},
     {"fieldreader", "importvalues"},
     {"content", "timeline", "pages"},
-    {"structured", "feeds", "slides", "overview", "listitems"},
-    {"exportformats", "sitemap"},
+    {"structured", "feeds", "slides", "overview"},
+    {"exportformats", "sitemap", "listitems"},
     {"layouts", "output"},
     {"workers", "exportstaging", "assets", "search"},
     # The steps of the pipeline that the ones below do not already make.
