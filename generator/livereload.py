@@ -363,8 +363,9 @@ def _content_type(path: Path) -> str:
 
 
 def _inject(body: bytes, state: dict) -> bytes:
-    """Add the reload client to a page as it is served; nothing is written to disk."""
-    tag = (f'<script src="{CHANNEL}client.js" data-session="{state["session"]}" '
+    """Add the reload client to a page as it is served; nothing is written to disk. It
+    loads `async`: the page it reloads is shown without waiting for it."""
+    tag = (f'<script async src="{CHANNEL}client.js" data-session="{state["session"]}" '
            f'data-epoch="{state["epoch"]}" data-error="{html.escape(state["error"] or "")}">'
            "</script>").encode()
     index = body.rfind(b"</body>")

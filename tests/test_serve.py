@@ -66,7 +66,7 @@ def test_serves_under_the_base_url_path_with_the_reload_script(serve_example):
     assert (status, headers["Location"]) == (301, "/timeline/")
     status, headers, body = get(url)
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
-    assert b'<script src="/__livereload__/client.js"' in body
+    assert b'<script async src="/__livereload__/client.js"' in body
     status, headers, _ = get(url + "events/day")
     assert (status, headers["Location"]) == (301, "/timeline/events/day/")
     assert get(url + "events/day/")[0] == 200
@@ -80,7 +80,7 @@ def test_nothing_is_written_to_site_or_to_disk_with_the_script(serve_example):
     assert "index.html" in written and "events/day/index.html" in written
     assert [path for path, data in written.items() if b"__livereload__" in data] == []
     for path in ("", "events/day/"):  # the script is added as the pages are served
-        assert b'<script src="/__livereload__/client.js"' in get(serve_example.url + path)[2]
+        assert b'<script async src="/__livereload__/client.js"' in get(serve_example.url + path)[2]
 
 
 def test_missing_pages_get_the_sites_404_page(serve_example):
