@@ -16,9 +16,9 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pytest
-from test_layout_browser import served
 
 from conftest import REPO_ROOT
+from loopback import served
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BUDGET = 30 * 1024  # gzip bytes of the timeline page's own JavaScript and CSS (TimelineJS: 76 KB)

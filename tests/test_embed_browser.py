@@ -9,11 +9,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_layout_browser import served
 
 from generator.build import BuildOptions, build
 
 from conftest import REPO_ROOT, event_file
+from loopback import served
 
 PICTURE = "https://images.example.org/{}.png"
 

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_layout_browser import served
 
 from generator.build import BuildOptions, build
 
 from conftest import Served, event_file
+from loopback import served
 
 SITE = {
     "content/lighthouse.md": event_file(
