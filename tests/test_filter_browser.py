@@ -216,6 +216,16 @@ def test_the_status_speaks_the_sites_language(browser, tmp_path):
 # Groups with nothing left to show
 
 
+def built(root: Path, events: dict[str, tuple[str, str]]) -> Path:
+    """The site in `root` built with `events`: file name → (date, tags), titled as named."""
+    for slug, (date, tags) in events.items():
+        path = root / "content" / f"{slug}.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(event_file(slug, date, tags=tags), encoding="utf-8")
+    build(BuildOptions(root=root))
+    return root / "site"
+
+
 @pytest.fixture(scope="module")
 def busy_site(tmp_path_factory) -> Path:
     """2016 with one event; a busy 2018, listed by month; 2019 with one."""
@@ -225,12 +235,7 @@ def busy_site(tmp_path_factory) -> Path:
     for i in range(24):
         events[f"e{i:02d}"] = (f"2018-{1 + i // 2:02d}-{10 + i % 2}",
                                "[japan]" if i < 2 else "[uk]")
-    for slug, (date, tags) in events.items():
-        path = root / "content" / f"{slug}.md"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(event_file(slug, date, tags=tags), encoding="utf-8")
-    build(BuildOptions(root=root))
-    return root / "site"
+    return built(root, events)
 
 
 def shown_headings(page) -> list[str]:
@@ -300,12 +305,7 @@ def grouped_site(tmp_path_factory) -> Path:
     events = {"a1": ("2018-12-07", "[uk]"), "a2": ("2018-12-07", "[japan]"),
               "b": ("2019-05-01", "[uk]"), "c": ("2020-01-01", "[china]"),
               "d": ("2022-01-01", "[uk]")}
-    for slug, (date, tags) in events.items():
-        path = root / "content" / f"{slug}.md"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(event_file(slug, date, tags=tags), encoding="utf-8")
-    build(BuildOptions(root=root))
-    return root / "site"
+    return built(root, events)
 
 
 def shown_parts(page) -> list[str]:
