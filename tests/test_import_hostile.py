@@ -226,7 +226,9 @@ csv_cells = st.text(max_size=12) | st.sampled_from(["2018", "7", "19", "2:30 PM"
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(csv_cells, min_size=1, max_size=7), max_size=4),
+# Rows that fit the header's 8 columns, and rows that do not, which are refused.
+@given(st.lists(st.lists(csv_cells, min_size=8, max_size=8)
+                | st.lists(csv_cells, min_size=1, max_size=9), max_size=4),
        st.sampled_from(["\n", "\r\n", "\r"]))
 def test_any_sheet_is_imported_into_files_a_build_reads_or_refused(tmp_path_factory, rows,
                                                                    newline):
