@@ -99,7 +99,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     m = commands.add_parser("import", parents=[site],
                             help="turn a TimelineJS file (JSON or CSV) into event files")
-    m.add_argument("file", type=Path)
+    m.add_argument("file")  # a path, or an http(s) address, which Path would spoil
     m.add_argument("--into", type=Path, metavar="DIR",
                    help="where the event files go (default: content/events in the site)")
     return parser

@@ -11,8 +11,9 @@ from generator.content import parse_event
 from generator.dates import parse_date
 from generator.errors import ContentErrors
 from generator.eventwriter import event_text, file_name, write_new
-from generator.importformats import ImportFailed, blank, load
-from generator.importmedia import MediaPlan, copy_media, is_path, plan_media
+from generator.importformats import ImportFailed, blank, load, parse
+from generator.importmedia import NO_MEDIA, MediaPlan, absolute, copy_media, is_path, plan_media
+from generator.importremote import fetch, is_address
 from generator.importvalues import (
     clean,
     kind_of,
@@ -53,12 +54,17 @@ class _EventFile:
 
 
 def import_file(source: str | Path, into: Path, content: Path | None = None) -> ImportReport:
-    """Turn the TimelineJS file `source` into event files under `into`, never
+    """Turn the TimelineJS file or address `source` into event files under `into`, never
     overwriting. Media beside a file go to `content`/media when `into` is inside the site's
     folder `content`, else to `into`/media."""
-    path = Path(source)
-    data = load(path)
-    plan = plan_media(data, path.parent, _media_folder(into, content), into)
+    if isinstance(source, str) and is_address(source):
+        fetched = fetch(source)
+        data, plan = absolute(parse(fetched.data, source, fetched.content_type), fetched.url), \
+            NO_MEDIA
+    else:
+        path = Path(source)
+        data = load(path)
+        plan = plan_media(data, path.parent, _media_folder(into, content), into)
     report, files = _read(data, plan.urls)
     written, skipped = _write(files, into)
     used = {_media_address(f.slide) for f in files if into / f.name in written}
