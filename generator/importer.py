@@ -171,15 +171,14 @@ def _readable(named: tuple[tuple[str, Slide], ...],
 
 
 def _checkable(fields: dict, body: str, text: str) -> bytes:
-    """The event file to read back. A copied media file is read back under a web address of
-    its own length: whether a file exists is the build's question, asked of the whole site,
-    not of one file read alone (and the copy is made only once the event is written)."""
+    """The event file to read back. A copied media file is read back under a web address in
+    its place: whether a file exists is the build's question, asked of the whole site, not of
+    one file read alone (and the copy is made only once the event is written)."""
     url = (fields.get("media") or {}).get("url", "")
     if not url or not is_path(url):
         return text.encode("utf-8")
-    stand_in = ("https://x.invalid/" + url)[: max(len(url), 20)]
-    return event_text({**fields, "media": {**fields["media"], "url": stand_in}},
-                      body).encode("utf-8")
+    stand_in = {**fields, "media": {**fields["media"], "url": "https://x.invalid/" + url}}
+    return event_text(stand_in, body).encode("utf-8")
 
 
 def _kept(files: tuple[_EventFile, ...], written: tuple[Path, ...], into: Path,
