@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -45,6 +46,23 @@ def fetch(url: str, timeout: float = TIMEOUT) -> Fetched:
     if parts.scheme.lower() not in SCHEMES or not parts.hostname:
         raise ImportFailed(f"{url}: chronoline imports from http and https addresses only "
                            "(or from a file on this machine)")
+    # The socket's timeout bounds each read, not the whole: a server that sends its headers a
+    # byte at a time would never run into it. So the download runs in a thread of its own,
+    # waited for at most `timeout`; one given up on ends with its socket's next timeout.
+    outcome: list[Fetched | ImportFailed] = []
+    worker = threading.Thread(target=lambda: outcome.append(_download(url, timeout)),
+                              name="chronoline-import-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise ImportFailed(_too_slow(url, timeout))
+    if isinstance(outcome[0], ImportFailed):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _download(url: str, timeout: float) -> Fetched | ImportFailed:
+    """What `url` gave, or why it gave nothing, as one line naming it."""
     request = urllib.request.Request(url, headers={
         "User-Agent": f"chronoline/{__version__} (import)",
         "Accept": "application/json, text/csv;q=0.9, */*;q=0.5"})
@@ -54,19 +72,25 @@ def fetch(url: str, timeout: float = TIMEOUT) -> Fetched:
         with opener.open(request, timeout=timeout) as response:
             data = _read(response, url, deadline)
             return Fetched(response.geturl(), data, response.headers.get_content_type())
+    except ImportFailed as exc:
+        return exc
     except _LeavesTheWeb as exc:
-        raise ImportFailed(f"{url}: redirects to {exc}, which is not an http or https "
-                           "address") from None
+        return ImportFailed(f"{url}: redirects to {exc}, which is not an http or https "
+                            "address")
     except urllib.error.HTTPError as exc:
-        raise ImportFailed(_refused(url, exc)) from None
+        return ImportFailed(_refused(url, exc))
     except urllib.error.URLError as exc:
-        raise ImportFailed(f"{url}: {_unreachable(exc.reason, timeout)}") from None
+        return ImportFailed(f"{url}: {_unreachable(exc.reason, timeout)}")
     except TimeoutError:
-        raise ImportFailed(f"{url}: did not finish sending within {timeout:g} s; try again, "
-                           "or save the file and import it from this machine") from None
+        return ImportFailed(_too_slow(url, timeout))
     except (http.client.HTTPException, OSError) as exc:
-        raise ImportFailed(f"{url}: the server's answer could not be read "
-                           f"({type(exc).__name__}: {exc}); try again") from None
+        return ImportFailed(f"{url}: the server's answer could not be read "
+                            f"({type(exc).__name__}: {exc}); try again")
+
+
+def _too_slow(url: str, timeout: float) -> str:
+    return (f"{url}: did not finish sending within {timeout:g} s; try again, or save the file "
+            "and import it from this machine")
 
 
 class _LeavesTheWeb(Exception):
