@@ -99,7 +99,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     m = commands.add_parser("import", parents=[site],
                             help="turn a TimelineJS file (JSON or CSV) into event files")
-    m.add_argument("file", type=Path)
+    m.add_argument("file")  # a path, or an http(s) address, which Path would spoil
     m.add_argument("--into", type=Path, metavar="DIR",
                    help="where the event files go (default: content/events in the site)")
     return parser
@@ -293,7 +293,7 @@ def _import(args: argparse.Namespace) -> int:
     from generator.importer import import_file
 
     into = args.into if args.into is not None else args.source / "content" / "events"
-    report = import_file(args.file, into)
+    report = import_file(args.file, into, content=args.source / "content")
     if report.title:
         print(f"Title slide (for title and description in chronoline.toml):\n"
               f"  title = {json.dumps(report.title, ensure_ascii=False)}\n"
@@ -302,8 +302,19 @@ def _import(args: argparse.Namespace) -> int:
         print(f"wrote   {printable(str(path))}")
     for path in report.skipped:
         print(f"skipped {printable(str(path))} (it exists already)")
+    for path in report.copied:
+        print(f"copied  {printable(str(path))}")
     for line in report.not_carried:
-        print(f"not carried over: {line}")
+        print(f"not carried over: {printable(line)}")
+    for line in report.media_left:
+        print(printable(line))
+    if report.media_left:
+        print("Each such event keeps the file's address, caption and credit under 'extra: "
+              "media:'; to show it, put the file under content/ and move them to 'media:'.")
+    if report.kept:
+        print(f"Kept: {printable(', '.join(report.kept))}")
     print(f"Imported {_plural(len(report.written), 'event')}, skipped "
-          f"{len(report.skipped)}, {len(report.not_carried)} not carried over")
+          f"{len(report.skipped)}, {len(report.not_carried)} not carried over"
+          + (f", {_plural(len(report.media_left), 'media file')} not copied"
+             if report.media_left else ""))
     return 0

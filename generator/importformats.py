@@ -7,9 +7,12 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from generator.errors import CommandFailed
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 # Bounds no real timeline comes near (the largest TimelineJS examples are 25 KB, with 41
 # slides), so that a hostile file is refused at once rather than filling memory or the disk.
@@ -22,6 +25,8 @@ PARTS = ("year", "month", "day", "hour", "minute", "second")
 _LEGACY_DATE = re.compile(r"-?\d+\s*(?:,\s*(?:-?\d+\s*)?)*")
 _TIME = re.compile(r"(\d{1,2})(?:[:.]?(\d{2})(?:[:.](\d{2}))?)?\s*(?:([ap])\.?m\.?)?", re.I)
 _LINE_END = re.compile(r"[\r\n]")
+_PAGE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+SHOWN_LINES = 10  # of the rows that do not fit a sheet's header, the first ones named
 
 
 class ImportFailed(CommandFailed):
@@ -30,18 +35,29 @@ class ImportFailed(CommandFailed):
 
 def load(path: Path) -> dict:
     """The file's timeline in TimelineJS3's shape, whichever of the three forms it was in."""
-    text = _decode(_read(path), path)
+    return parse(_read(path), str(path))
+
+
+def parse(data: bytes, name: str, content_type: str = "") -> dict:
+    """A timeline read from `data` (the file or address `name`, served as `content_type`)."""
+    text = _decode(data, name)
     if not text.strip():
-        raise ImportFailed(f"{path}: is empty; export the timeline again, as TimelineJS JSON "
+        raise ImportFailed(f"{name}: is empty; export the timeline again, as TimelineJS JSON "
                            "or as a TimelineJS spreadsheet saved as CSV")
-    data = _from_json(text, path) if text.lstrip().startswith(("{", "[")) else from_csv(text, path)
-    if data is None:
-        raise ImportFailed(f"{path}: is neither TimelineJS JSON nor a TimelineJS spreadsheet "
+    start = text.lstrip()[:1]
+    if content_type == "text/html" or _PAGE.match(text):
+        raise ImportFailed(f"{name}: is a web page, not a TimelineJS file; give the address of "
+                           "the timeline's JSON, or of a Google Sheet published as CSV (File, "
+                           "Share, Publish to web, Comma-separated values)")
+    as_csv = content_type == "text/csv" or start not in ("{", "[")
+    timeline = from_csv(text, name) if as_csv else _from_json(text, name)
+    if timeline is None:
+        raise ImportFailed(f"{name}: is neither TimelineJS JSON nor a TimelineJS spreadsheet "
                            "saved as CSV (with columns such as Year and Headline)")
-    if len(data["events"]) > MAX_SLIDES:
-        raise ImportFailed(f"{path}: has {len(data['events']):,} slides; chronoline imports at "
+    if len(timeline["events"]) > MAX_SLIDES:
+        raise ImportFailed(f"{name}: has {len(timeline['events']):,} slides; chronoline imports at "
                            f"most {MAX_SLIDES:,} from one file, so split it into several")
-    return data
+    return timeline
 
 
 def _read(path: Path) -> bytes:
@@ -56,7 +72,7 @@ def _read(path: Path) -> bytes:
     return data
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _decode(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -65,7 +81,7 @@ def _decode(data: bytes, path: Path) -> str:
                            "save it as UTF-8 (in Excel: 'CSV UTF-8')") from None
 
 
-def _from_json(text: str, path: Path) -> dict:
+def _from_json(text: str, path: str) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -86,7 +102,7 @@ def _from_json(text: str, path: Path) -> dict:
                        "(TimelineJS3) and no 'timeline.date' list (TimelineJS 2)")
 
 
-def _too_deep(path: Path) -> str:
+def _too_deep(path: str) -> str:
     return (f"{path}: nests lists and objects more than {MAX_NESTING} deep; a TimelineJS "
             "timeline needs 5, so this is not one")
 
@@ -148,32 +164,68 @@ def _legacy_date(value: object) -> object:
     return value
 
 
-def from_csv(text: str, path: Path) -> dict | None:
-    """A TimelineJS sheet saved as CSV, read as TimelineJS reads it; None if it is not one."""
+def from_csv(text: str, path: str) -> dict | None:
+    """A TimelineJS sheet saved as CSV, read as TimelineJS reads it; None if it is not one.
+    A row whose cells do not line up with the header is refused, since its values would land
+    in the wrong columns (a picture's address as the headline, a paragraph as the date)."""
     # Any line ends (Excel for the Mac wrote CR alone), and the delimiter Excel writes where
     # the decimal mark is a comma.
     header = _LINE_END.split(text, maxsplit=1)[0]
     delimiter = max((",", ";", "\t"), key=header.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        if not {"Year", "Headline"} <= {name.strip() for name in reader.fieldnames or ()}:
+        names = [name.strip() for name in next(reader, [])]
+        if not {"Year", "Headline"} <= set(names):
             return None
-        return _sheet(reader)
+        rows, misfits = _rows(reader, names)
     except csv.Error as exc:
         if "field limit" in str(exc):
-            raise ImportFailed(f"{path}:{reader.reader.line_num}: holds a field of more than "
+            raise ImportFailed(f"{path}:{reader.line_num}: holds a field of more than "
                                f"{csv.field_size_limit():,} characters, which no spreadsheet "
                                "cell holds (Google Sheets: 50,000)") from None
-        raise ImportFailed(f"{path}:{reader.reader.line_num}: cannot be read as CSV "
+        raise ImportFailed(f"{path}:{reader.line_num}: cannot be read as CSV "
                            f"({exc})") from None
+    if misfits:
+        raise ImportFailed(_misfit_message(path, misfits, names))
+    return _sheet(rows)
 
 
-def _sheet(reader: csv.DictReader) -> dict:
+def _rows(reader: Reader, names: list[str],
+          ) -> tuple[list[dict[str, str]], dict[int, list[int]]]:
+    """The sheet's rows by column name, and the rows whose number of cells differs from the
+    header's: the line each starts on, by its number of cells. A blank row is no row."""
+    rows: list[dict[str, str]] = []
+    misfits: dict[int, list[int]] = {}
+    line = reader.line_num + 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            if len(cells) == len(names):
+                rows.append({name: cell.strip() for name, cell in zip(names, cells, strict=True)})
+            else:
+                misfits.setdefault(len(cells), []).append(line)
+        # A cell may hold line ends: the next row starts after the last line this one used.
+        line = reader.line_num + 1
+    return rows, misfits
+
+
+def _misfit_message(path: str, misfits: dict[int, list[int]], names: list[str]) -> str:
+    """`sheet.csv: rows at lines 4, 9 have 7 cells; the header has 18 (Year, Month, …)`."""
+    parts = []
+    for count, lines in sorted(misfits.items(), key=lambda item: item[1][0]):
+        shown = ", ".join(str(line) for line in lines[:SHOWN_LINES])
+        more = f" and {len(lines) - SHOWN_LINES:,} more" if len(lines) > SHOWN_LINES else ""
+        cells = f"{count} cell{'' if count == 1 else 's'}"
+        parts.append(f"the row at line {shown} has {cells}" if len(lines) == 1
+                     else f"rows at lines {shown}{more} have {cells}")
+    columns = ", ".join(name[:30] for name in names[:4]) + (", …" if len(names) > 4 else "")
+    return (f"{path}: {'; '.join(parts)}; the header has {len(names)} ({columns}); give every "
+            "row one cell per column (export the sheet again, or fill in the missing cells) "
+            "so that no value lands in the wrong column")
+
+
+def _sheet(rows: list[dict[str, str]]) -> dict:
     data: dict = {"events": [], "eras": []}
-    for raw in reader:
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
-        if not any(row.values()):
-            continue
+    for row in rows:
         slide = {"start_date": _csv_date(row, ""), "end_date": _csv_date(row, "End "),
                  "display_date": row.get("Display Date"),
                  "group": row.get("Group") or row.get("Tag"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
@@ -11,6 +13,7 @@ from generator.content import COLOR
 from generator.dates import DateError, parse_date
 from generator.fieldreader import NOT_IN_URLS
 from generator.importformats import PARTS, blank
+from generator.importmedia import is_path
 from generator.importvalues import (
     clean,
     kind_of,
@@ -31,6 +34,7 @@ MAX_SLIDE_CHARS = 100_000  # in all of a slide's text; a spreadsheet cell holds 
 MAX_NAME = 100  # a group or unique_id becomes a folder name, which a file system bounds
 # Longer, these are no longer a headline, a date shown or a caption, and a page shows them whole.
 MAX_TITLE, MAX_DISPLAY_DATE, MAX_CAPTION = 300, 100, 1_000
+_IFRAME_SOURCE = re.compile(r"""<iframe\b[^<>]*?\ssrc\s*=\s*(["'])([^"'<>]*)\1""", re.I)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,9 @@ def read_title_slide(raw: object, notes: list[str]) -> dict:
     return title
 
 
-def read_slide(raw: object, notes: list[str]) -> Slide:
+def read_slide(raw: object, notes: list[str], local: Mapping[str, str] | None = None) -> Slide:
+    """One slide as an event; `local` maps a media path beside the timeline to the address of
+    its copy in the site."""
     if not isinstance(raw, dict):
         raise Skip(f"it is {kind_of(raw)}, not a mapping of fields")
     label, (date, start_extra) = slide_label(raw), _date(raw.get("start_date"))
@@ -97,7 +103,7 @@ def read_slide(raw: object, notes: list[str]) -> Slide:
     slide = _end(slide, raw.get("end_date"), extra, label, notes)
     if group := _name(raw.get("group"), label, "group", notes):
         slide = replace(slide, tags=(group,))
-    slide = _media(slide, media, extra, label, notes)
+    slide = _media(slide, media, extra, label, notes, local or {})
     color = plain(scalar(background.get("color"), label, "background colour", notes))
     if color and not COLOR.fullmatch(color):
         notes.append(f"{label}: its background colour '{short(color)}' was left out: "
@@ -123,20 +129,33 @@ def _end(slide: Slide, raw: object, extra: dict, label: str, notes: list[str]) -
         return slide
 
 
-def _media(slide: Slide, media: dict, extra: dict, label: str, notes: list[str]) -> Slide:
+def _media(slide: Slide, media: dict, extra: dict, label: str, notes: list[str],
+           local: Mapping[str, str]) -> Slide:
+    """The slide's media as the event's `media`; what cannot be (a file not found, an address
+    that is not http(s), an embed) keeps its caption, credit and alt text under `extra`, where
+    timeline.json gives them back, and a quotation becomes part of the text."""
     embed = str(scalar(media.get("url"), label, "media", notes) or "").strip()
-    if embed.startswith("<blockquote"):  # TimelineJS shows such "media" as a quotation
-        quote_text = "\n".join("> " + line if line else ">"
-                               for line in _markdown(embed, label, notes).splitlines())
-        return replace(slide, body=f"{slide.body}\n\n{quote_text}".strip())
-    if embed.startswith("<"):
-        notes.append(f"{label}: its media, an HTML embed ('{short(embed)}'), was left out")
-        return slide
-    if not (url := _url(embed, label, "media", notes)):
-        return slide
     caption = scalar(media.get("caption"), label, "media caption", notes)
     credit = scalar(media.get("credit"), label, "media credit", notes)
     alt = scalar(media.get("alt"), label, "media alt text", notes)
+    if embed.startswith("<blockquote"):  # TimelineJS shows such "media" as a quotation
+        quote_text = _markdown(embed, label, notes)
+        if not quote_text.startswith(">"):  # HTML that is not a <blockquote> after all
+            quote_text = "\n".join("> " + line if line else ">"
+                                   for line in quote_text.splitlines())
+        said = " — ".join(filter(None, (_markdown(caption, label, notes),
+                                        _markdown(credit, label, notes))))
+        extra["media"] = _other(media, "url", "caption", "credit")
+        return replace(slide, body="\n\n".join(filter(None, (slide.body, quote_text, said))))
+    if is_path(embed):  # a file beside the timeline: copied and named in `local`, or not found
+        url = local.get(embed, "")
+    elif embed.startswith("<"):
+        url = _embed_source(embed, label, notes)
+    else:
+        url = _url(embed, label, "media", notes)
+    if not url:
+        extra["media"] = media if is_path(embed) else _other(media, "url")
+        return slide
     extra["media"] = _other(media, "url", "caption", "credit", "alt")
     return replace(slide, media=_drop_blank({
         "url": url,
@@ -146,6 +165,16 @@ def _media(slide: Slide, media: dict, extra: dict, label: str, notes: list[str])
                            "media credit", notes),
         "alt": _bounded(plain(alt) or plain(caption), MAX_CAPTION, label, "media alt text",
                         notes)}))
+
+
+def _embed_source(embed: str, label: str, notes: list[str]) -> str:
+    """An HTML embed's http(s) address (an `<iframe src>`), which the event links to; the
+    embed's code itself is never carried over."""
+    found = _IFRAME_SOURCE.search(embed)
+    url = _url(html.unescape(found.group(2)), label, "media", []) if found else ""
+    notes.append(f"{label}: its media, an HTML embed ('{short(embed)}'), "
+                 + (f"became a link to {short(url)}" if url else "was left out"))
+    return url
 
 
 def _bounded(text: str, limit: int, label: str, what: str, notes: list[str]) -> str:

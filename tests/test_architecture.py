@@ -12,7 +12,7 @@ LAYERS = [
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock"},
-    {"fieldreader", "importvalues"},
+    {"fieldreader", "importvalues", "importmedia", "importremote"},
     {"content", "timeline", "pages"},
     {"structured", "feeds", "slides", "overview"},
     {"exportformats", "sitemap", "listitems"},

@@ -224,9 +224,13 @@ def test_title_slide_is_plain_text_and_no_event(tmp_path):
     assert "<" not in report.text
     crack, _ = front_matter(tmp_path / "2002-crack-is-whack.md")
     assert crack["media"]["url"].startswith("https://upload.wikimedia.org/")
-    assert any("/static/img/examples/houston/family.jpg" in line for line in report.not_carried)
+    assert "not found beside the file: /static/img/examples/houston/family.jpg (1 event)" \
+        in report.media_left
     heritage, _ = front_matter(tmp_path / "1963-08-09-a-musical-heritage.md")
     assert "media" not in heritage
+    assert heritage["extra"]["media"]["url"] == "/static/img/examples/houston/family.jpg"
+    assert heritage["extra"]["media"]["caption"].startswith("Houston's mother and Gospel")
+    assert heritage["extra"]["media"]["credit"].startswith("Cissy Houston photo:")
 
 
 def test_what_chronoline_has_no_field_for_is_kept_in_extra(tmp_path):

@@ -226,7 +226,9 @@ csv_cells = st.text(max_size=12) | st.sampled_from(["2018", "7", "19", "2:30 PM"
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(csv_cells, min_size=1, max_size=7), max_size=4),
+# Rows that fit the header's 8 columns, and rows that do not, which are refused.
+@given(st.lists(st.lists(csv_cells, min_size=8, max_size=8)
+                | st.lists(csv_cells, min_size=1, max_size=9), max_size=4),
        st.sampled_from(["\n", "\r\n", "\r"]))
 def test_any_sheet_is_imported_into_files_a_build_reads_or_refused(tmp_path_factory, rows,
                                                                    newline):
@@ -405,10 +407,12 @@ def test_media_and_backgrounds_that_are_not_http_are_listed(tmp_path):
     assert list(report.not_carried) == [
         "'Media' (2007): its media 'javascript:alert(1)' was left out: not an http(s) link",
         "'Media' (2007): its background 'data:image/png;base64,AAAA' was left out: not an "
-        "http(s) link",
-        "'Local' (2008): its media 'images/map.png' was left out: not an http(s) link"]
-    for path in report.written:
-        assert "media" not in path.read_text(encoding="utf-8")
+        "http(s) link"]
+    media, local = report.written
+    assert "media" not in media.read_text(encoding="utf-8")
+    # A path is a file beside the timeline: not found there, its address is kept and listed.
+    assert "extra:\n  media:\n    url: images/map.png\n" in local.read_text(encoding="utf-8")
+    assert report.media_left == ("not found beside the file: images/map.png (1 event)",)
 
 
 def script_problems(html: str, where: str, whole_page: bool = False) -> list[str]:
