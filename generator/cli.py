@@ -282,14 +282,20 @@ def _raise_interrupt() -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from generator.scaffold import init_site
+    from generator.scaffold import init_site, install_step, installed
 
     config = load_config(args.folder, {"title": args.title, "language": args.language})
-    written, kept = init_site(args.folder, config.title, config.language, force=args.force)
+    step = install_step(installed())
+    written, kept = init_site(args.folder, config.title, config.language, force=args.force,
+                              install=step)
     for path in written:
         print(f"wrote {printable(str(path))}")
     for path in kept:
         print(f"kept  {printable(str(path))} (it exists already)")
+    workflow = args.folder / ".github" / "workflows" / "pages.yml"
+    if step.unsure and workflow in written:
+        print(f"warning: {printable(str(workflow))}: {step.unsure}; change its install line "
+              "before the first push (the comment above it says how)", file=sys.stderr)
     print(f"Next: cd {shlex.quote(str(args.folder))} && chronoline serve")
     return 0
 
