@@ -212,3 +212,29 @@ def test_actionlint_finds_a_mistake_in_the_workflow():
     text = workflow_text(InstallStep(PINNED)).replace("steps.pages.outputs", "steps.pagse.outputs")
     (finding,) = lint({"pages.yml": text})
     assert finding["kind"] == "expression" and '"pagse"' in finding["message"]
+
+
+def test_what_the_workflow_caches_is_enough_for_the_next_run_to_use_it(make_site, tmp_path):
+    """The paths the cache step keeps, moved to a new runner (a new home folder, a new
+    checkout), make a cache the build there trusts: the cache and the key that signs it."""
+    steps = yaml.safe_load(workflow_text(InstallStep(PINNED)))["jobs"]["build"]["steps"]
+    paths = next(step["with"]["path"] for step in steps
+                 if step.get("uses", "").startswith("actions/cache@")).split()
+    site = make_site({"content/a.md": "---\ntitle: A\ndate: 2018\n---\nA.\n"})
+
+    def on_runner(home: Path, *args: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}  # as on GitHub
+        return subprocess.run([sys.executable, *args], cwd=site, env={**env, "HOME": str(home)},
+                              capture_output=True, text=True, timeout=120, check=True)
+
+    trusted = ("from pathlib import Path; from generator.incremental.cache import load; "
+               "print(load(Path('.')) is not None)")
+    first, second = tmp_path / "first", tmp_path / "second"
+    on_runner(first, "-m", "generator", "build", "--quiet")
+    kept = {path: (first / path[2:]) if path.startswith("~/") else site / path for path in paths}
+    assert all(place.exists() for place in kept.values())
+    assert on_runner(tmp_path / "keyless", "-c", trusted).stdout == "False\n"
+    for path, place in kept.items():
+        if path.startswith("~/"):
+            shutil.copytree(place, second / path[2:])
+    assert on_runner(second, "-c", trusted).stdout == "True\n"
