@@ -49,10 +49,24 @@ def _suggest(word: str, known: Iterable[str], command: str = "chronoline") -> st
 
 
 def check_folder(args: argparse.Namespace) -> None:
-    """The site's folder must be there: named in the error before any work starts, where
-    `new` and `import` would otherwise make it."""
-    if args.command == "init":
-        return  # init makes its folder
+    """The site's folder must be there, and a folder to be made must not be inside a file:
+    named in the error before any work starts, where `new` and `import` would otherwise make
+    the site's folder."""
+    if args.command != "init":  # init makes its folder
+        _site_folder(args)
+    made = {"init": ("DIR", getattr(args, "folder", None)),
+            "build": ("--output", getattr(args, "output", None)),
+            "import": ("--into", getattr(args, "into", None))}
+    flag, folder = made.get(args.command, ("", None))
+    if folder is not None:
+        # The nearest folder above it that is there; a file there is no place for it.
+        there = next((parent for parent in folder.parents if parent.exists()), None)
+        if there is not None and not there.is_dir():
+            raise CommandFailed(f"{printable(str(there))}: is a file, not a folder; give {flag} "
+                                "a folder that is not inside a file")
+
+
+def _site_folder(args: argparse.Namespace) -> None:
     flag = "--site" if args.command == "new" else "--source"
     folder = printable(str(args.source))
     if not args.source.exists():

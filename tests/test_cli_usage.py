@@ -118,6 +118,21 @@ def test_a_file_given_as_the_site_folder_is_named(tmp_path):
            "one that holds content/\n")
 
 
+@pytest.mark.parametrize(("args", "flag"), [
+    (["build", "--output", "notes.txt/site"], "--output"),
+    (["init", "notes.txt/new/site"], "DIR"),
+    (["import", "timeline.json", "--into", "notes.txt/events"], "--into"),
+])
+def test_a_folder_to_make_inside_a_file_is_named(tmp_path, args, flag):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "timeline.json").write_text('{"events": []}', encoding="utf-8")
+    result = run(*args, cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", f"chronoline {args[0]}: notes.txt: is a file, not a folder; give {flag} a folder "
+               "that is not inside a file\n")
+
+
 def test_strict_keeps_the_warning_prefix(make_site):
     root = make_site({"content/a.md": event_file("A")})
     warning = ("warning: content/a.md: sources: no source; add one so that readers can check "
