@@ -12,6 +12,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,10 +27,12 @@ from generator.errors import (
     ContentErrors,
     printable,
 )
+from generator.usage import check_folder, misuse
 
 # A generation-2 threshold never reached: each full collection waits for this many collections
 # of the generation below it.
 NO_FULL_COLLECTION = 2**30
+HELP_WIDTH = 78
 
 # Each command other than `build` imports the modules only it needs when it runs: `chronoline
 # build` is run after every edit, and the dev server, the link checker and the importer would add
@@ -38,9 +41,11 @@ NO_FULL_COLLECTION = 2**30
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="chronoline", description="Build a chronological timeline site from Markdown events.")
+        prog="chronoline", description="Build a chronological timeline site from Markdown events.",
+        epilog="Run 'chronoline COMMAND --help' for what a command does and its options.")
     parser.add_argument("--version", action="version", version=f"chronoline {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help="one of these:")
 
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
@@ -49,7 +54,10 @@ def make_parser() -> argparse.ArgumentParser:
     drafts = argparse.ArgumentParser(add_help=False)
     drafts.add_argument("--drafts", action="store_true", help="include events marked draft: true")
 
-    b = commands.add_parser("build", parents=[site, drafts], help="build the site into site/")
+    b = _command(commands, "build", [site, drafts], "build the site into site/",
+                 "Read every event under content/ and write the timeline site into site/ (only "
+                 "the files that changed). A broken event leaves site/ as it was.",
+                 "chronoline build --base-url https://user.github.io/repo/")
     b.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: DIR/site)")
     b.add_argument("--base-url", metavar="URL", help="the site's public URL, overriding base_url")
     b.add_argument("--quiet", action="store_true", help="print only errors, no summary or warnings")
@@ -59,8 +67,10 @@ def make_parser() -> argparse.ArgumentParser:
                    help="fail at once, instead of waiting, when another build is writing the "
                         "output folder")
 
-    s = commands.add_parser("serve", parents=[site, drafts],
-                            help="serve the site and reload it as files change")
+    s = _command(commands, "serve", [site, drafts], "serve the site and reload it as files change",
+                 "Build the site into a folder of its own (never site/), serve it on this "
+                 "machine, and rebuild and reload the open pages each time a file is saved.",
+                 "chronoline serve --open")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     s.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -71,15 +81,22 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--poll", action="store_true",
                    help="poll for changes (for Docker, network drives and WSL)")
 
-    i = commands.add_parser("init", help="start a new timeline site in a folder")
-    i.add_argument("folder", type=Path, metavar="DIR")
+    i = _command(commands, "init", [], "start a new timeline site in a folder",
+                 "Write a new site that builds at once: chronoline.toml, one example event, "
+                 "layouts/, .gitignore and a GitHub Pages workflow.",
+                 'chronoline init my-timeline --title "My timeline" --language en')
+    i.add_argument("folder", type=Path, metavar="DIR",
+                   help="the folder for the new site; made if it does not exist")
     i.add_argument("--title", default="Timeline", help="the site's title")
     i.add_argument("--language", default="en", help="a language code such as en, nl or nl-BE")
     i.add_argument("--force", action="store_true",
                    help="add the missing files to a folder that is not empty (none is overwritten)")
 
-    n = commands.add_parser("new", help="write a new event file")
-    n.add_argument("title")
+    n = _command(commands, "new", [], "write a new event file",
+                 "Write content/events/DATE-SLUG.md with its front matter filled in, and print "
+                 "its path. An existing file is never overwritten.",
+                 'chronoline new "Summit in Brussels" --date 2018-12-07 --tag eu')
+    n.add_argument("title", help="the event's title, in quotes if it has spaces")
     n.add_argument("--date", help="2018-12-07, 2018-12 or 2018 (default: today)")
     n.add_argument("--tag", action="append", default=[], help="a tag; repeat for more")
     n.add_argument("--source", dest="urls", action="append", default=[], metavar="URL",
@@ -90,19 +107,39 @@ def make_parser() -> argparse.ArgumentParser:
     n.add_argument("--debug", action="store_true", help="show tracebacks")
     n.add_argument("--edit", action="store_true", help="open the new file in $EDITOR")
 
-    c = commands.add_parser("check", parents=[site, drafts],
-                            help="check every event without building")
+    c = _command(commands, "check", [site, drafts], "check every event without building",
+                 "Read and render everything a build would, in memory, writing nothing, and "
+                 "report errors and warnings (events without sources, likely typos in tags). "
+                 "Exit status 1 on errors, or on warnings with --strict.",
+                 "chronoline check --strict --links")
     c.add_argument("--links", action="store_true", help="also request every source's address")
     c.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="how long to wait for each address (default: 10)")
     c.add_argument("--strict", action="store_true", help="count warnings as errors, for CI")
 
-    m = commands.add_parser("import", parents=[site],
-                            help="turn a TimelineJS file (JSON or CSV) into event files")
-    m.add_argument("file")  # a path, or an http(s) address, which Path would spoil
+    m = _command(commands, "import", [site],
+                 "turn a TimelineJS file or address (JSON or CSV) into event files",
+                 "Write one event file per slide of a TimelineJS3 or TimelineJS 2 JSON file, or "
+                 "of a TimelineJS sheet saved as CSV or published on the web, copy the pictures "
+                 "kept beside the file into content/media/, and list what could not be carried "
+                 "over.",
+                 "chronoline import timeline.json --into content/events")
+    # A path, or an http(s) address, which Path would spoil.
+    m.add_argument("file", help="the TimelineJS file (.json, or a sheet saved as .csv), or its "
+                                "https:// address, such as a Google Sheet published as CSV")
     m.add_argument("--into", type=Path, metavar="DIR",
                    help="where the event files go (default: content/events in the site)")
     return parser
+
+
+def _command(commands: argparse._SubParsersAction, name: str,
+             parents: list[argparse.ArgumentParser], summary: str, description: str,
+             example: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help says what it does and shows an example."""
+    # Wrapped here, since the raw formatter keeps the example's line as it is.
+    text = f"{textwrap.fill(description, HELP_WIDTH)}\n\nExample:\n  {example}"
+    return commands.add_parser(name, parents=parents, help=summary, description=text,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def run() -> int:
@@ -139,13 +176,19 @@ def _no_full_collection() -> Iterator[None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if (mistyped := misuse(parser, argv)) is not None:
+        print(mistyped, file=sys.stderr)
+        return 2  # a mistyped command line, as argparse's own errors
+    args = parser.parse_args(argv)
     debug = getattr(args, "debug", False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     command = {"build": _build, "serve": _serve, "init": _init, "new": _new, "check": _check,
                "import": _import}[args.command]
     try:
+        check_folder(args)
         return command(args)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
@@ -243,14 +286,20 @@ def _raise_interrupt() -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from generator.scaffold import init_site
+    from generator.scaffold import init_site, install_step, installed
 
     config = load_config(args.folder, {"title": args.title, "language": args.language})
-    written, kept = init_site(args.folder, config.title, config.language, force=args.force)
+    step = install_step(installed())
+    written, kept = init_site(args.folder, config.title, config.language, force=args.force,
+                              install=step)
     for path in written:
         print(f"wrote {printable(str(path))}")
     for path in kept:
         print(f"kept  {printable(str(path))} (it exists already)")
+    workflow = args.folder / ".github" / "workflows" / "pages.yml"
+    if step.unsure and workflow in written:
+        print(f"warning: {printable(str(workflow))}: {step.unsure}; change its install line "
+              "before the first push (the comment above it says how)", file=sys.stderr)
     print(f"Next: cd {shlex.quote(str(args.folder))} && chronoline serve")
     return 0
 
@@ -281,7 +330,7 @@ def _check(args: argparse.Namespace) -> int:
         errors += dead
         warnings += moved
     _print_errors(errors)
-    _print_errors(warnings, "warning: " if not args.strict else "")
+    _print_errors(warnings, "warning: ")  # --strict fails on them, but they stay warnings
     problems = len(errors) + (len(warnings) if args.strict else 0)
     events = report.events
     print(f"Checked {_plural(events, 'event')}: {_plural(len(errors), 'error')}, "

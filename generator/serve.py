@@ -78,6 +78,9 @@ class DevServer:
         self._warnings: tuple[str, ...] = ()
         self._data_due = False  # the pages changed since the feeds and exports were written
         self._read_all = True  # the next rebuild reads every file, not only those named
+        self._built = False  # a site has been written: until then there is no last good one
+        self._handler = _Changes(options.root, self._note)
+        self._watched: set[str] = set()  # the folders watched, of content/ and layouts/
 
     @property
     def url(self) -> str:
@@ -98,12 +101,8 @@ class DevServer:
         """Watch, build, then listen; a broken first build still serves, with its error shown.
         The watcher starts first, so that a file saved during the first build is rebuilt."""
         self._observer = PollingObserver(timeout=0.25) if self.options.poll else Observer()
-        handler = _Changes(self.options.root, self._note)
-        root = self.options.root
-        self._observer.schedule(handler, str(root), recursive=False)
-        for name in ("content", "layouts"):
-            if (root / name).is_dir():
-                self._observer.schedule(handler, str(root / name), recursive=True)
+        self._observer.schedule(self._handler, str(self.options.root), recursive=False)
+        self._watch_folders()
         self._observer.start()
         self._rebuild_or_report(set(), first=True)
         mount = self.builder.config.base_path if self.builder.config else "/"
@@ -154,9 +153,20 @@ class DevServer:
             self._observer.stop()
             self._observer.join(timeout=5)
 
+    def _watch_folders(self) -> None:
+        """Watch content/ and layouts/, also once they are made after the server started (in
+        a new folder, the first event file's)."""
+        assert self._observer is not None
+        for name in ("content", "layouts"):
+            if name not in self._watched and (self.options.root / name).is_dir():
+                self._observer.schedule(self._handler, str(self.options.root / name),
+                                        recursive=True)
+                self._watched.add(name)
+
     def _rebuild_or_report(self, changes: set[str], first: bool = False) -> None:
         """Rebuild; whatever fails (a file gone mid-read, a full disk, a bug) is shown in the
         pages and printed, the last good site stays served, and the next save tries again."""
+        self._watch_folders()
         try:
             self.rebuild(changes, first)
         except Exception as exc:  # noqa: BLE001 - the server outlives any one rebuild
@@ -169,9 +179,17 @@ class DevServer:
         self.builder = self._new_builder()
         self._read_all = True
         self._show_error(text, first)  # the page shows it by the time the line does
-        self.say(f"{text}\nRebuild failed; serving the last good site until the next save.")
+        meanwhile = self._meanwhile("serving the last good site until the next save",
+                                    "the next save tries again")
+        self.say(f"{text}\nRebuild failed; {meanwhile}.")
         if not isinstance(exc, (CommandFailed, ContentErrors)):
             self._say_traceback(exc)
+
+    def _meanwhile(self, served: str, unbuilt: str) -> str:
+        """What is served until the next good build: the last good site, or none yet."""
+        if self._built:
+            return served
+        return f"there is no site yet: {unbuilt}; still watching for changes"
 
     def _say_traceback(self, exc: Exception) -> None:
         if self.options.debug:
@@ -211,11 +229,14 @@ class DevServer:
                 text = "\n".join(str(e) for e in exc.errors)
                 count = len(exc.errors)
                 self._show_error(text, first)  # the page shows it by the time the line does
+                meanwhile = self._meanwhile("serving the last good site until it is fixed",
+                                            "the first save that fixes it builds it")
                 self.say(f"{text}\nBuild failed: {count} problem{'s' if count != 1 else ''}; "
-                         "serving the last good site until it is fixed.")
+                         f"{meanwhile}.")
                 return
             written, removed = write_changes(site.files, self.files, self.folder)
             self.files = site.files
+            self._built = True
         # The pages first, then the reload; the feeds and exports once the edits pause: at ten
         # thousand events they are tens of megabytes, which the browser does not show, and
         # making them while it reloads would slow its request down.

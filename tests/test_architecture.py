@@ -31,6 +31,7 @@ LAYERS = [
     {"build", "livereload"},
     {"importer", "new", "check", "scaffold", "linkcheck"},
     {"serve"},
+    {"usage"},
     {"cli"},
     {"__main__"},
 ]

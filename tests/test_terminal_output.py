@@ -47,6 +47,7 @@ def test_serve_escapes_the_name_of_a_changed_file(tmp_path):
 
 def test_new_escapes_the_path_it_prints(tmp_path, capsys):
     site = tmp_path / "\x1b[2Jsite"
+    site.mkdir()  # new writes into a site that is there, never makes one
     assert main(["new", "A title", "--date", "2018-07-19", "--site", str(site)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\\x1b[2Jsite/content/events/2018-07-19-a-title.md" in out
