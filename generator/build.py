@@ -1,9 +1,7 @@
 """The pipeline: settings → discover → read events → assemble the timeline → plan pages →
-render → write. Each step is a function that returns what the next one takes; what a rebuild
-may reuse from the last one comes from `incremental.Memory`, which the steps never see.
-
-`build()` is `chronoline build`; `Builder._read_site()` and `Builder._render()` are the steps in
-order, and docs/architecture.md draws the whole picture."""
+render → write, each step a function returning what the next takes (`Builder._read_site()`,
+`Builder._render()`); what a rebuild may reuse from the last one comes from `incremental.Memory`,
+which the steps never see. docs/architecture.md draws the whole picture."""
 
 from __future__ import annotations
 
@@ -17,6 +15,8 @@ from pathlib import Path
 import jinja2
 
 from generator.assets import copied_files, output_clashes, placed
+from generator.buildreport import BuildReport
+from generator.buildreport import count_of as count_of  # the dev server's, from here
 from generator.config import SiteConfig, load_config
 from generator.datafiles import data_names, exports_in_memory, other_data, staged_exports
 from generator.discover import SourceFiles, Stamp, discover, leads_out
@@ -67,21 +67,6 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
-class BuildReport:
-    events: int
-    pages: int
-    written: int
-    removed: int
-    milliseconds: int
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    def summary(self) -> str:
-        events, pages = count_of(self.events, "event"), count_of(self.pages, "page")
-        return (f"Built {events}, {pages}: {count_of(self.written, 'file')} written, "
-                f"{self.removed} removed in {self.milliseconds} ms")
-
-
-@dataclass(frozen=True)
 class RenderedSite:
     """A whole site: output path → bytes, a file to copy as it is, or KEEP or STAGED for a
     file already in the output folder or staged beside it."""
@@ -91,6 +76,7 @@ class RenderedSite:
     pages: int
     warnings: tuple[str, ...]
     sources: dict[str, Stamp] = field(default_factory=dict)  # files copied, as they were found
+    drafts: int = 0  # drafts left out
 
 
 def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> BuildReport:
@@ -106,7 +92,8 @@ def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> B
         builder = Builder(replace(options, keys=True, stage=True, once=True), cache)
         if cache is not None and builder.up_to_date(cache.index):
             index = cache.index
-            return BuildReport(index.events, index.pages, 0, 0, _since(started), index.warnings)
+            return BuildReport(index.events, index.pages, 0, 0, _since(started), index.warnings,
+                               index.drafts_left_out)
         staging = begin_staging(output)
         # The folder the last finished build wrote, with no build stopped in it since, holds
         # no staged file to clear: the write need not walk it.
@@ -123,7 +110,7 @@ def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> B
         end_staging(staging)
         save_cache(options.root, *builder.snapshot(site))
     return BuildReport(site.events, site.pages, report.written, report.removed,
-                       _since(started), site.warnings)
+                       _since(started), site.warnings, site.drafts)
 
 
 @dataclass(frozen=True)
@@ -137,6 +124,7 @@ class Found:
     timeline: Timeline
     swapped: Swapped | None  # the timeline is the last one with edited events swapped in
     problems: list[ContentError]
+    drafts: int  # drafts left out
 
 
 @dataclass(frozen=True)
@@ -226,7 +214,8 @@ class Builder:
                 memory.edits.failed()
             else:
                 memory.edits.assembled(timeline, read.events)
-        return Found(config, layouts, sources, timeline, swapped, problems)
+        drafts = 0 if options.drafts else sum(event.draft for event in read.events)
+        return Found(config, layouts, sources, timeline, swapped, problems, drafts)
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
         """The site read → plan pages → check → render pages and data files."""
@@ -253,7 +242,7 @@ class Builder:
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
         return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config),
-                            copied)
+                            copied, found.drafts)
 
     def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
                       replanned: Replanned | None, meanwhile: Callable[[], None] | None,
@@ -361,8 +350,9 @@ class Builder:
         """What this build leaves for the next: its index, and the shards to write."""
         last = self._last_site
         freshness = last and last.freshness or Freshness(self.memory.site_key, {})
-        return self.memory.snapshot(site.files, site.sources, site.events, site.pages,
-                                    site.warnings, self.options.drafts, freshness)
+        index, shards = self.memory.snapshot(site.files, site.sources, site.events, site.pages,
+                                             site.warnings, self.options.drafts, freshness)
+        return replace(index, drafts_left_out=site.drafts), shards
 
     def _jobs(self) -> int:
         return self.options.jobs or os.cpu_count() or 1
@@ -389,11 +379,6 @@ def check_content_folder(root: Path) -> None:
 
 def warnings(sources: SourceFiles, config: SiteConfig) -> tuple[str, ...]:
     return sources.warnings + (() if config.base_url else (NO_BASE_URL,))
-
-
-def count_of(number: int, noun: str) -> str:
-    """`1 event`, `2 events`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _since(started: float) -> int:

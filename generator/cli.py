@@ -210,6 +210,7 @@ def _build(args: argparse.Namespace) -> int:
         for warning in report.warnings:
             print(f"warning: {printable(warning)}", file=sys.stderr)
         print(report.summary())
+        _say_drafts(report.drafts, "build with --drafts to see")
     return 0
 
 
@@ -281,12 +282,18 @@ def _check(args: argparse.Namespace) -> int:
         errors += dead
         warnings += moved
     _print_errors(errors)
-    _print_errors(warnings, "warning: " if not args.strict else "")
+    _print_errors(warnings, "warning: ")
     problems = len(errors) + (len(warnings) if args.strict else 0)
     events = report.events
     print(f"Checked {_plural(events, 'event')}: {_plural(len(errors), 'error')}, "
           f"{_plural(len(warnings), 'warning')}", file=sys.stderr if problems else sys.stdout)
+    _say_drafts(report.drafts, "check with --drafts to check")
     return 1 if problems else 0
+
+
+def _say_drafts(count: int, advice: str) -> None:
+    if count:
+        print(f"{_plural(count, 'draft')} left out; {advice} {'it' if count == 1 else 'them'}")
 
 
 def _import(args: argparse.Namespace) -> int:
