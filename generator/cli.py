@@ -277,13 +277,18 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check(BuildOptions(root=args.source, drafts=args.drafts))
     errors, warnings = list(report.errors), list(report.warnings)
+    unreachable = False
     if args.links and report.timeline is not None:
-        dead, moved = check_links(report.timeline, args.timeout)
-        errors += dead
-        warnings += moved
+        links = check_links(report.timeline, args.source, args.timeout)
+        errors += links.errors
+        warnings += links.warnings
+        unreachable = links.unreachable
     _print_errors(errors)
     _print_errors(warnings, "warning: ")
-    problems = len(errors) + (len(warnings) if args.strict else 0)
+    if unreachable:
+        print(f"chronoline check: the network seems unreachable (no host of {links.checked} "
+              "addresses could be looked up); the links were not checked", file=sys.stderr)
+    problems = len(errors) + (len(warnings) if args.strict else 0) + unreachable
     events = report.events
     print(f"Checked {_plural(events, 'event')}: {_plural(len(errors), 'error')}, "
           f"{_plural(len(warnings), 'warning')}", file=sys.stderr if problems else sys.stdout)
