@@ -60,6 +60,8 @@ class BuildOptions:
     once: bool = False  # one render: its worker processes live as long as it (see Workers)
     jobs: int | None = None  # worker processes for many files (default: one per core)
     wait: bool = True  # for another build of the same output folder to end (else fail)
+    # Told each step and how far it is, as ("reading", done, total), for a progress line.
+    progress: Callable[[str, int, int], None] = field(default=lambda *_: None, compare=False)
 
     @property
     def output_dir(self) -> Path:
@@ -101,6 +103,7 @@ def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> B
                 and cache.index.output == str(output.resolve()))
         try:
             site = builder.render()
+            options.progress("writing", 0, len(site.files))
             report = write_site(site.files, output, tidy, builder.folders)
         except BaseException:
             with contextlib.suppress(OSError):  # never in the way of the error that stopped it
@@ -198,8 +201,8 @@ class Builder:
         memory.settle(config, layouts)
         check_content_folder(options.root)
         sources = memory.events.last_walk(options.root, changed) or discover(options.root)
-        read = read_events(str(options.root), sources.events, config,
-                           memory.events.known(changed), self._jobs(), self._workers)
+        read = read_events(str(options.root), sources.events, config, memory.events.known(
+            changed), self._jobs(), self._workers, options.progress)
         memory.events.keep(sources, read)
         memory.seed_items()
         problems = list(read.errors)
@@ -250,6 +253,7 @@ class Builder:
         """Render what changed of the site's pages; `meanwhile` runs while workers render."""
         root, memory = self.options.root, self.memory
         job = memory.pages.to_render(site.pages, replanned, site.freshness)
+        self.options.progress("rendering", 0, len(job.todo))
         output = self.options.output_dir if self.options.stage else None
         if output is not None:
             for page in job.todo:  # before any worker writes there

@@ -26,6 +26,7 @@ from generator.errors import (
     ContentErrors,
     printable,
 )
+from generator.progress import ProgressLine, build_steps, link_steps
 
 # A generation-2 threshold never reached: each full collection waits for this many collections
 # of the generation below it.
@@ -191,15 +192,17 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
+    line = ProgressLine(sys.stderr, enabled=not args.quiet)
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                           drafts=args.drafts, clean=args.clean, wait=args.wait)
+                           drafts=args.drafts, clean=args.clean, wait=args.wait,
+                           progress=build_steps(line))
 
     def waiting() -> None:
         shown = printable(str(options.output_dir))
         print(f"waiting for another build of {shown} to finish", file=sys.stderr, flush=True)
 
     try:
-        with _no_full_collection():
+        with _no_full_collection(), line:
             report = build(options, waiting)
     except BuildFailed as exc:
         _print_errors(exc.errors)
@@ -275,14 +278,16 @@ def _new(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from generator.linkcheck import check_links
 
-    report = check(BuildOptions(root=args.source, drafts=args.drafts))
-    errors, warnings = list(report.errors), list(report.warnings)
-    unreachable = False
-    if args.links and report.timeline is not None:
-        links = check_links(report.timeline, args.source, args.timeout)
-        errors += links.errors
-        warnings += links.warnings
-        unreachable = links.unreachable
+    with ProgressLine(sys.stderr) as line:
+        report = check(BuildOptions(root=args.source, drafts=args.drafts,
+                                    progress=build_steps(line)))
+        errors, warnings = list(report.errors), list(report.warnings)
+        unreachable = False
+        if args.links and report.timeline is not None:
+            links = check_links(report.timeline, args.source, args.timeout, link_steps(line))
+            errors += links.errors
+            warnings += links.warnings
+            unreachable = links.unreachable
     _print_errors(errors)
     _print_errors(warnings, "warning: ")
     if unreachable:

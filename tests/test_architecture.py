@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock",
+    {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock", "progress",
      "buildreport"},
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
