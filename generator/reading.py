@@ -81,11 +81,11 @@ def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Kn
     look_at = [path for path in known.changed or () if path in files] if partial else paths
     todo, errors = _to_parse(root, look_at, files, known)
     items = [(path, data) for path, (_stamp, _digest, data) in todo.items()]
-    total, done = len(paths), None
-    if progress is not None:
-        progress("reading", total - len(items), total)
-        done = lambda parsed: progress("reading", total - len(items) + parsed, total)  # noqa: E731
-    for path, event, problems in parse(items, config, jobs, workers, done):
+    total, already = len(paths), len(paths) - len(items)
+    tell = progress or (lambda *_: None)
+    tell("reading", already, total)
+    for path, event, problems in parse(items, config, jobs, workers,
+                                       lambda parsed: tell("reading", already + parsed, total)):
         errors.extend(problems)
         if event is not None:
             stamp, digest, _data = todo[path]

@@ -146,3 +146,14 @@ def test_strict_keeps_the_warning_prefix(make_site, capsys):
         "warning: content/a.md: sources: no source; add one so that readers can check the "
         "event",
         "Checked 1 event: 0 errors, 1 warning"]
+
+
+def test_pages_with_drafts_marked_are_valid_html(make_site):
+    from test_html_valid import check_html, describe
+
+    root = drafts_site(make_site)
+    build_site(root, drafts=True)
+    site = root / "site"
+    files = [*pages_listing_both(site), site / "events" / "secret" / "index.html"]
+    problems = [describe(message, site) for message in check_html(files)]
+    assert not problems, "\n".join(problems)

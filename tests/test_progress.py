@@ -179,3 +179,20 @@ def test_a_link_check_on_a_terminal_counts_links_and_dead_ones(make_site, monkey
     assert "\rchecked 3 / 3 links, 1 dead\x1b[K" in shown
     after = shown[shown.rindex(CLEAR) + len(CLEAR):]
     assert after.startswith("content/a.md:") and "/gone answers 404" in after
+
+
+def test_a_build_tells_its_steps_through_its_options(make_site):
+    from generator.build import BuildOptions, build
+
+    count = 450  # enough for worker processes, which answer a chunk at a time
+    root = make_site({f"content/e{number:03d}.md": event_file(f"E{number}", "2018")
+                      for number in range(count)})
+    told: list[tuple[str, int, int]] = []
+    report = build(BuildOptions(root=root, jobs=2, progress=lambda *step: told.append(step)))
+    reading = [step for step in told if step[0] == "reading"]
+    assert reading[0] == ("reading", 0, count) and reading[-1] == ("reading", count, count)
+    assert len(reading) > 2  # counted as the workers answer, not only at the end
+    assert [done for _, done, _ in reading] == sorted(done for _, done, _ in reading)
+    later = told[len(reading):]
+    assert later == [("rendering", 0, report.pages), ("writing", 0, later[-1][2])]
+    assert later[-1][2] >= report.pages
