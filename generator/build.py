@@ -1,9 +1,7 @@
 """The pipeline: settings → discover → read events → assemble the timeline → plan pages →
-render → write. Each step is a function that returns what the next one takes; what a rebuild
-may reuse from the last one comes from `incremental.Memory`, which the steps never see.
-
-`build()` is `chronoline build`; `Builder._read_site()` and `Builder._render()` are the steps in
-order, and docs/architecture.md draws the whole picture."""
+render → write, each step a function returning what the next takes (`Builder._read_site()`,
+`Builder._render()`); what a rebuild may reuse from the last one comes from `incremental.Memory`,
+which the steps never see. docs/architecture.md draws the whole picture."""
 
 from __future__ import annotations
 
@@ -17,6 +15,8 @@ from pathlib import Path
 import jinja2
 
 from generator.assets import copied_files, output_clashes, placed
+from generator.buildreport import BuildReport
+from generator.buildreport import count_of as count_of  # the dev server's, from here
 from generator.config import SiteConfig, load_config
 from generator.datafiles import data_names, exports_in_memory, other_data, staged_exports
 from generator.discover import SourceFiles, Stamp, discover, leads_out
@@ -60,25 +60,12 @@ class BuildOptions:
     once: bool = False  # one render: its worker processes live as long as it (see Workers)
     jobs: int | None = None  # worker processes for many files (default: one per core)
     wait: bool = True  # for another build of the same output folder to end (else fail)
+    # Told each step and how far it is, as ("reading", done, total), for a progress line.
+    progress: Callable[[str, int, int], None] = field(default=lambda *_: None, compare=False)
 
     @property
     def output_dir(self) -> Path:
         return self.output if self.output is not None else self.root / "site"
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    events: int
-    pages: int
-    written: int
-    removed: int
-    milliseconds: int
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    def summary(self) -> str:
-        events, pages = count_of(self.events, "event"), count_of(self.pages, "page")
-        return (f"Built {events}, {pages}: {count_of(self.written, 'file')} written, "
-                f"{self.removed} removed in {self.milliseconds} ms")
 
 
 @dataclass(frozen=True)
@@ -91,6 +78,7 @@ class RenderedSite:
     pages: int
     warnings: tuple[str, ...]
     sources: dict[str, Stamp] = field(default_factory=dict)  # files copied, as they were found
+    drafts: int = 0  # drafts left out
 
 
 def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> BuildReport:
@@ -106,7 +94,8 @@ def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> B
         builder = Builder(replace(options, keys=True, stage=True, once=True), cache)
         if cache is not None and builder.up_to_date(cache.index):
             index = cache.index
-            return BuildReport(index.events, index.pages, 0, 0, _since(started), index.warnings)
+            return BuildReport(index.events, index.pages, 0, 0, _since(started), index.warnings,
+                               index.drafts_left_out)
         staging = begin_staging(output)
         # The folder the last finished build wrote, with no build stopped in it since, holds
         # no staged file to clear: the write need not walk it.
@@ -114,6 +103,7 @@ def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> B
                 and cache.index.output == str(output.resolve()))
         try:
             site = builder.render()
+            options.progress("writing", 0, len(site.files))
             report = write_site(site.files, output, tidy, builder.folders)
         except BaseException:
             with contextlib.suppress(OSError):  # never in the way of the error that stopped it
@@ -123,7 +113,7 @@ def build(options: BuildOptions, waiting: Callable[[], None] | None = None) -> B
         end_staging(staging)
         save_cache(options.root, *builder.snapshot(site))
     return BuildReport(site.events, site.pages, report.written, report.removed,
-                       _since(started), site.warnings)
+                       _since(started), site.warnings, site.drafts)
 
 
 @dataclass(frozen=True)
@@ -137,6 +127,7 @@ class Found:
     timeline: Timeline
     swapped: Swapped | None  # the timeline is the last one with edited events swapped in
     problems: list[ContentError]
+    drafts: int  # drafts left out
 
 
 @dataclass(frozen=True)
@@ -210,8 +201,8 @@ class Builder:
         memory.settle(config, layouts)
         check_content_folder(options.root)
         sources = memory.events.last_walk(options.root, changed) or discover(options.root)
-        read = read_events(str(options.root), sources.events, config,
-                           memory.events.known(changed), self._jobs(), self._workers)
+        read = read_events(str(options.root), sources.events, config, memory.events.known(
+            changed), self._jobs(), self._workers, options.progress)
         memory.events.keep(sources, read)
         memory.seed_items()
         problems = list(read.errors)
@@ -226,7 +217,8 @@ class Builder:
                 memory.edits.failed()
             else:
                 memory.edits.assembled(timeline, read.events)
-        return Found(config, layouts, sources, timeline, swapped, problems)
+        drafts = 0 if options.drafts else sum(event.draft for event in read.events)
+        return Found(config, layouts, sources, timeline, swapped, problems, drafts)
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
         """The site read → plan pages → check → render pages and data files."""
@@ -253,7 +245,7 @@ class Builder:
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
         return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config),
-                            copied)
+                            copied, found.drafts)
 
     def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
                       replanned: Replanned | None, meanwhile: Callable[[], None] | None,
@@ -261,6 +253,7 @@ class Builder:
         """Render what changed of the site's pages; `meanwhile` runs while workers render."""
         root, memory = self.options.root, self.memory
         job = memory.pages.to_render(site.pages, replanned, site.freshness)
+        self.options.progress("rendering", 0, len(job.todo))
         output = self.options.output_dir if self.options.stage else None
         if output is not None:
             for page in job.todo:  # before any worker writes there
@@ -361,8 +354,9 @@ class Builder:
         """What this build leaves for the next: its index, and the shards to write."""
         last = self._last_site
         freshness = last and last.freshness or Freshness(self.memory.site_key, {})
-        return self.memory.snapshot(site.files, site.sources, site.events, site.pages,
-                                    site.warnings, self.options.drafts, freshness)
+        index, shards = self.memory.snapshot(site.files, site.sources, site.events, site.pages,
+                                             site.warnings, self.options.drafts, freshness)
+        return replace(index, drafts_left_out=site.drafts), shards
 
     def _jobs(self) -> int:
         return self.options.jobs or os.cpu_count() or 1
@@ -389,11 +383,6 @@ def check_content_folder(root: Path) -> None:
 
 def warnings(sources: SourceFiles, config: SiteConfig) -> tuple[str, ...]:
     return sources.warnings + (() if config.base_url else (NO_BASE_URL,))
-
-
-def count_of(number: int, noun: str) -> str:
-    """`1 event`, `2 events`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _since(started: float) -> int:

@@ -16,6 +16,7 @@ from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.frontmatter import Document, Value, split
 from generator.markup import Removal, make_markdown, removals, render
 from generator.model import Timeline
+from generator.new import PLACEHOLDER
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class CheckReport:
     warnings: tuple[ContentError, ...]
     timeline: Timeline | None
     events: int = 0  # event files found, whether or not they could be read
+    drafts: int = 0  # drafts read and left out, when drafts are not asked for
 
 
 def check(options: BuildOptions) -> CheckReport:
@@ -37,8 +39,11 @@ def check(options: BuildOptions) -> CheckReport:
         read = builder.memory.events.last
         return CheckReport(tuple(exc.errors), (), None, len(read.paths) if read else 0)
     found = (_left_out(sources.warnings) + warnings_of(timeline)
+             + placeholders(timeline, options.root)
              + removed_for_safety(timeline, options.root, config.raw_html))
-    return CheckReport((), tuple(found), timeline, len(timeline.events))
+    read = builder.memory.events.last
+    drafts = 0 if options.drafts or read is None else sum(event.draft for event in read.events)
+    return CheckReport((), tuple(found), timeline, len(timeline.events), drafts)
 
 
 def _left_out(warnings: tuple[str, ...]) -> list[ContentError]:
@@ -63,6 +68,9 @@ def warnings_of(timeline: Timeline) -> list[ContentError]:
     return found
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def _tag_typos(timeline: Timeline) -> list[ContentError]:
     uses = Counter(tag.slug for event in timeline.events for tag in event.tags)
     names = {tag.slug: tag.name for tag, _events in timeline.tags}
@@ -70,12 +78,34 @@ def _tag_typos(timeline: Timeline) -> list[ContentError]:
     for tag, events in timeline.tags:
         if uses[tag.slug] != 1:
             continue
-        others = [slug for slug in uses if slug != tag.slug and uses[slug] > 1]
+        # Tags that differ only in digits name different things: python2 and python3, g7
+        # and g8.
+        letters = _DIGITS.sub("", tag.slug)
+        others = [slug for slug in uses if slug != tag.slug and uses[slug] > 1
+                  and _DIGITS.sub("", slug) != letters]
         close = difflib.get_close_matches(tag.slug, others, n=1, cutoff=0.8)
         if close:
             message = (f"'{tag.name}' is used once and is spelled almost like "
                        f"'{names[close[0]]}' (used {uses[close[0]]} times); a typo?")
             found.append(ContentError(events[0].path, message, None, "tags"))
+    return found
+
+
+def placeholders(timeline: Timeline, root: Path) -> list[ContentError]:
+    """Events that still hold the text `chronoline new` writes in place of a description."""
+    found = []
+    for event in sorted(timeline.events, key=lambda e: e.path):
+        if PLACEHOLDER not in event.body_html and PLACEHOLDER not in event.summary_html:
+            continue  # the usual case, told without reading the file again
+        try:
+            lines = (root / event.path).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        line = next((number for number, text in enumerate(lines, start=1)
+                     if PLACEHOLDER in text), None)
+        found.append(ContentError(event.path, "still holds the placeholder text that "
+                                  "`chronoline new` wrote; write what happened instead", line,
+                                  "body"))
     return found
 
 

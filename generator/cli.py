@@ -27,6 +27,7 @@ from generator.errors import (
     ContentErrors,
     printable,
 )
+from generator.progress import ProgressLine, build_steps, link_steps
 from generator.usage import check_folder, misuse
 
 # A generation-2 threshold never reached: each full collection waits for this many collections
@@ -234,15 +235,17 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
+    line = ProgressLine(sys.stderr, enabled=not args.quiet)
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                           drafts=args.drafts, clean=args.clean, wait=args.wait)
+                           drafts=args.drafts, clean=args.clean, wait=args.wait,
+                           progress=build_steps(line))
 
     def waiting() -> None:
         shown = printable(str(options.output_dir))
         print(f"waiting for another build of {shown} to finish", file=sys.stderr, flush=True)
 
     try:
-        with _no_full_collection():
+        with _no_full_collection(), line:
             report = build(options, waiting)
     except BuildFailed as exc:
         _print_errors(exc.errors)
@@ -253,6 +256,7 @@ def _build(args: argparse.Namespace) -> int:
         for warning in report.warnings:
             print(f"warning: {printable(warning)}", file=sys.stderr)
         print(report.summary())
+        _say_drafts(report.drafts, "build with --drafts to see")
     return 0
 
 
@@ -323,19 +327,32 @@ def _new(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from generator.linkcheck import check_links
 
-    report = check(BuildOptions(root=args.source, drafts=args.drafts))
-    errors, warnings = list(report.errors), list(report.warnings)
-    if args.links and report.timeline is not None:
-        dead, moved = check_links(report.timeline, args.timeout)
-        errors += dead
-        warnings += moved
+    with ProgressLine(sys.stderr) as line:
+        report = check(BuildOptions(root=args.source, drafts=args.drafts,
+                                    progress=build_steps(line)))
+        errors, warnings = list(report.errors), list(report.warnings)
+        unreachable = False
+        if args.links and report.timeline is not None:
+            links = check_links(report.timeline, args.source, args.timeout, link_steps(line))
+            errors += links.errors
+            warnings += links.warnings
+            unreachable = links.unreachable
     _print_errors(errors)
     _print_errors(warnings, "warning: ")  # --strict fails on them, but they stay warnings
-    problems = len(errors) + (len(warnings) if args.strict else 0)
+    if unreachable:
+        print(f"chronoline check: the network seems unreachable (no host of {links.checked} "
+              "addresses could be looked up); the links were not checked", file=sys.stderr)
+    problems = len(errors) + (len(warnings) if args.strict else 0) + unreachable
     events = report.events
     print(f"Checked {_plural(events, 'event')}: {_plural(len(errors), 'error')}, "
           f"{_plural(len(warnings), 'warning')}", file=sys.stderr if problems else sys.stdout)
+    _say_drafts(report.drafts, "check with --drafts to check")
     return 1 if problems else 0
+
+
+def _say_drafts(count: int, advice: str) -> None:
+    if count:
+        print(f"{_plural(count, 'draft')} left out; {advice} {'it' if count == 1 else 'them'}")
 
 
 def _import(args: argparse.Namespace) -> int:

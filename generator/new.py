@@ -17,7 +17,9 @@ from generator.frontmatter import CONTROL
 from generator.markup import make_markdown
 from generator.slugs import slugify
 
-BODY = "What happened, in a paragraph or two. The first paragraph is the summary.\n"
+# The body of a new event until its author writes one: `chronoline check` warns while it is there.
+PLACEHOLDER = "What happened, in a paragraph or two. The first paragraph is the summary."
+BODY = f"{PLACEHOLDER}\n"
 MAX_TAG_SLUG = 100  # a tag's URL name is a folder name, which a file system bounds
 # Half a UTF-16 pair: what Python makes of bytes in a command line that are not UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
@@ -68,9 +68,10 @@ def file_digest(path: str, data: bytes) -> bytes:
 
 
 def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Known,
-                jobs: int, workers: Workers | None = None) -> ReadEvents:
+                jobs: int, workers: Workers | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> ReadEvents:
     """Read and parse the event files `paths`, or take them from `known`; every problem is
-    collected, none raised."""
+    collected, none raised. `progress` is told ("reading", files read, files) now and then."""
     last = known.last
     partial = (known.changed is not None and last is not None and last.paths is paths
                and last.whole)
@@ -80,7 +81,11 @@ def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Kn
     look_at = [path for path in known.changed or () if path in files] if partial else paths
     todo, errors = _to_parse(root, look_at, files, known)
     items = [(path, data) for path, (_stamp, _digest, data) in todo.items()]
-    for path, event, problems in parse(items, config, jobs, workers):
+    total, already = len(paths), len(paths) - len(items)
+    tell = progress or (lambda *_: None)
+    tell("reading", already, total)
+    for path, event, problems in parse(items, config, jobs, workers,
+                                       lambda parsed: tell("reading", already + parsed, total)):
         errors.extend(problems)
         if event is not None:
             stamp, digest, _data = todo[path]

@@ -187,14 +187,18 @@ def _submit(pool: ProcessPoolExecutor, function: Callable, chunks: list[list],
 
 
 def _answers(futures: list[Future], pool: ProcessPoolExecutor, workers: Workers | None,
-             ) -> tuple[list[list | None], str | None]:
+             done: Callable[[int], None] | None = None) -> tuple[list[list | None], str | None]:
     """What the workers answered for each chunk, None for one they did not finish; and why
-    one went unfinished."""
+    one went unfinished. `done` is told how many items the chunks answered so far hold."""
     answers: list[list | None] = []
-    broken, why = False, None
+    broken, why, count = False, None, 0
     for future in futures:
         try:
-            answers.append(future.result())
+            answer = future.result()
+            answers.append(answer)
+            count += len(answer)
+            if done is not None:
+                done(count)
         except BrokenProcessPool:
             answers.append(None)
             broken, why = True, "one ended abruptly, killed perhaps for want of memory"
@@ -219,9 +223,10 @@ def _say_done_here(count: int, what: str, why: str | None) -> None:
 
 
 def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,
-          workers: Workers | None = None) -> list[ParseResult]:
+          workers: Workers | None = None, done: Callable[[int], None] | None = None,
+          ) -> list[ParseResult]:
     """Parse event files; many of them in worker processes, one per core. One result per file,
-    whatever befalls the workers."""
+    whatever befalls the workers; `done` is told how many are parsed, now and then."""
     task = (config.raw_html, config.timezone, config.language, file_seconds())
     if not use_workers(jobs, len(items)):
         return parse_files(items, *task)
@@ -229,7 +234,7 @@ def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,
     size = min(-(-len(items) // (jobs * 4)), PARSE_CHUNK)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with _pool(workers, jobs) as pool:
-        answers, why = _answers(_submit(pool, parse_files, chunks, task), pool, workers)
+        answers, why = _answers(_submit(pool, parse_files, chunks, task), pool, workers, done)
     results: list[ParseResult] = []
     unfinished: list[tuple[str, bytes]] = []
     for chunk, answer in zip(chunks, answers, strict=True):

@@ -8,7 +8,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock"},
+    {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock", "progress",
+     "buildreport"},
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock"},
@@ -29,7 +30,8 @@ LAYERS = [
     {"incremental.memory"},
     # The pipeline in order, fed by the incremental memory.
     {"build", "livereload"},
-    {"importer", "new", "check", "scaffold", "linkcheck"},
+    {"importer", "new", "scaffold", "linkcheck"},
+    {"check"},  # warns of the placeholder text `new` writes
     {"serve"},
     {"usage"},
     {"cli"},

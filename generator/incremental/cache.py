@@ -78,6 +78,7 @@ class Index:
     # hashes of the events' files in the exports' order, and each export's layout.
     order: bytes = b""
     exports: dict[str, Layout] = field(default_factory=dict)
+    drafts_left_out: int = 0  # drafts that build did not publish, to say so again
 
 
 @dataclass
