@@ -8,11 +8,11 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
-    {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock"},
+    {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock", "imagesize"},
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock"},
-    {"fieldreader", "importvalues"},
+    {"fieldreader", "importvalues", "localrefs"},
     {"content", "timeline", "pages"},
     {"structured", "feeds", "slides", "overview", "listitems"},
     {"exportformats", "sitemap"},
