@@ -45,7 +45,7 @@ class LocalFiles:
 
     def __init__(self, root: str, listing: str, slugs: Mapping[str, str] | None = None) -> None:
         self.root = root  # the site's folder, where pictures are read for their size
-        self.listing = listing  # the paths, one a line
+        self.listing = listing  # the paths, each ended by NUL, which no name holds
         self.slugs = slugs or {}  # an event file's slug, when known
         self._files: frozenset[str] | None = None
         self._folders: dict[str, list[str]] | None = None
@@ -54,7 +54,7 @@ class LocalFiles:
     def files(self) -> frozenset[str]:
         """The paths as a set, made when a reference is first looked up."""
         if self._files is None:
-            self._files = frozenset(self.listing.split("\n")) if self.listing else frozenset()
+            self._files = frozenset(self.listing.split("\0")[:-1])
         return self._files
 
     def names_in(self, folder: str) -> list[str]:
@@ -85,7 +85,7 @@ class Found:
 
 def local_files(root: str, sources: SourceFiles) -> LocalFiles:
     """The files a walk of content/ found, for events to name."""
-    return LocalFiles(root, "\n".join(path.removeprefix("content/") for path in
+    return LocalFiles(root, "".join(f"{path.removeprefix('content/')}\0" for path in
                                       (*sources.events, *sources.assets)))
 
 
@@ -235,7 +235,8 @@ class References:
             self.refs.setdefault(ref.path, ref)
 
     def _problem(self, field: str, written: str, message: str) -> None:
-        self.problems.append((field, written, message))
+        if (field, written, message) not in self.problems:  # one error for a file named twice
+            self.problems.append((field, written, message))
 
 
 def _settled() -> int:
