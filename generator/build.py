@@ -201,8 +201,8 @@ class Builder:
         memory.settle(config, layouts)
         check_content_folder(options.root)
         sources = memory.events.last_walk(options.root, changed) or discover(options.root)
-        read = read_events(str(options.root), sources.events, config, memory.events.known(
-            changed), self._jobs(), self._workers, options.progress)
+        read = read_events(str(options.root), sources, config, memory.events.known(changed),
+                           self._jobs(), self._workers, options.progress)
         memory.events.keep(sources, read)
         memory.seed_items()
         problems = list(read.errors)

@@ -13,10 +13,11 @@ import yaml
 
 from generator.dates import ENGLISH, MonthNames
 from generator.errors import ContentError, ContentErrors, quoted, shortened
-from generator.fieldreader import MAX_SLUG_LENGTH, FieldReader, did_you_mean
-from generator.frontmatter import CONTROL, Value, split
+from generator.fieldreader import MAX_SLUG_LENGTH, MAX_TEXT, FieldReader, did_you_mean
+from generator.frontmatter import CONTROL, Document, Value, split
+from generator.localrefs import LocalFiles, References, is_local, site_path
 from generator.markdownbounds import slow_markdown
-from generator.markup import render
+from generator.markup import Refer, render, to_text
 from generator.model import Background, Event, Media, Source, Tag
 from generator.slugs import slugify
 
@@ -57,20 +58,123 @@ def decode(data: bytes, path: str) -> str:
 
 
 def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo,
-                months: MonthNames = ENGLISH, shared: dict | None = None) -> Event:
-    """Parse one event file (`path` is only for messages and the default slug); written dates
-    may name months in English or in the language of `months`. Events parsed with the same
-    `shared` hold one object for each tag and each publisher they have alike: a large
-    timeline has tens of thousands of events and a few dozen of each."""
+                months: MonthNames = ENGLISH, shared: dict | None = None,
+                local: LocalFiles | None = None) -> Event:
+    """Parse one event file (`path`, from the site's folder, names it in messages, gives the
+    default slug and the folder its references are found from); written dates may name months
+    in English or in the language of `months`. Events parsed with the same `shared` hold one
+    object for each tag and each publisher they have alike: a large timeline has tens of
+    thousands of events and a few dozen of each. With `local`, the files under content/, each
+    file the event names must be one of them (see localrefs); without, none is looked for."""
     if len(data) > MAX_FILE_BYTES:
         message = (f"the file is {len(data):,} bytes; an event file may have at most "
                    f"{MAX_FILE_BYTES:,}: put long documents elsewhere and link them as a source")
         raise ContentErrors([ContentError(path, message)])
     document = split(decode(data, path), path)
-    return _Reader(path, document, tz, months, {} if shared is None else shared).event(md)
+    shared = {} if shared is None else shared
+    return _Reader(path, document, tz, months, shared, local).event(md)
 
 
-class _Reader(FieldReader):
+class _MediaReader(FieldReader):
+    """The fields that name other files: the media, and the references of every Markdown
+    text to files under content/ (see localrefs), with the checks they share."""
+
+    def __init__(self, path: str, document: Document, tz: dt.tzinfo, months: MonthNames,
+                 shared: dict, local: LocalFiles | None) -> None:
+        super().__init__(path, document, tz, months, shared)
+        self.refs = References(path, "", local, shared.setdefault(_SIZES, {}))
+
+    def refer(self, field: str) -> Refer:
+        return self.refs.markdown(field)
+
+    def reference_problems(self) -> None:
+        """Each file named that is not under content/, on the line it was written on."""
+        lines = self.doc.body.splitlines()
+        for field, written, message in self.refs.problems:
+            if field == "body":
+                line = next((self.doc.body_line + number for number, text in enumerate(lines)
+                             if written in text), None)
+            elif field.startswith("media.") and isinstance(media := self.fields["media"].data,
+                                                           dict):
+                line = media[field.removeprefix("media.")].line
+            else:
+                line = self.line(field)
+            self.error(field, message, line)
+
+    def markdown_shape(self, field: str, text: str, first_line: int | None) -> bool:
+        """False, with an error, when `text` has a shape Python-Markdown takes far too long on."""
+        problem = slow_markdown(text)
+        if problem is None:
+            return True
+        offset, message = problem
+        line = first_line + offset if first_line is not None else None
+        self.error(field, message, line)
+        return False
+
+    def media(self, md: markdown.Markdown) -> Media | None:
+        entry = self.mapping("media", MEDIA_KEYS)
+        if entry is None:
+            return None
+        url, size, local = self.media_url(entry)
+        caption = self.text("caption", fields=entry, prefix="media.")
+        credit = self.text("credit", fields=entry, prefix="media.")
+        for key, text in (("caption", caption), ("credit", credit)):
+            if text and not self.markdown_shape(f"media.{key}", text, entry[key].line):
+                return None
+        width, height = self.media_size(entry)
+        if width is None and entry.get("width") is None and size is not None:
+            width, height = size
+        caption_html = _inline(md, caption, self.refer("media.caption"))
+        # As TimelineJS does: a picture without its own alt text is described by its caption;
+        # with neither, it is decoration (alt="").
+        alt = self.text("alt", fields=entry, prefix="media.") or to_text(caption_html)
+        return Media(url, caption_html, _inline(md, credit, self.refer("media.credit")),
+                     alt, width, height, local) if url else None
+
+    def media_url(self, entry: dict[str, Value]) -> tuple[str, tuple[int, int] | None, bool]:
+        """The media's address: http(s), or a file under content/ (its path in the site and,
+        for a picture, its size)."""
+        value = entry.get("url")
+        written = value.data.strip() if value is not None and isinstance(value.data, str) else ""
+        if not written or not is_local(written):
+            return self.url(entry, "url", "media", self.line("media"), required=True), None, False
+        if len(written) > MAX_TEXT["url"]:
+            self.error("media.url", f"is {len(written):,} characters long; a path may have at "
+                       f"most {MAX_TEXT['url']:,}", entry["url"].line)
+            return "", None, False
+        found = self.refs.media("media.url", written)
+        if found is None:
+            return "", None, False
+        return site_path(found.path), found.size, True
+
+    def media_size(self, entry: dict[str, Value]) -> tuple[int | None, int | None]:
+        """The picture's `width` and `height` in pixels, which let a page keep its place
+        before it loads: both or neither."""
+        size: dict[str, int] = {}
+        for key in ("width", "height"):
+            value = entry.get(key)
+            if value is None or value.is_null:
+                continue
+            text = value.data.strip() if isinstance(value.data, str) else ""
+            if not (text.isascii() and text.isdigit() and len(text) <= 6
+                    and 1 <= int(text) <= MAX_MEDIA_PIXELS):
+                shown = quoted(value.data) if isinstance(value.data, str) else "a list or mapping"
+                self.error(f"media.{key}", f"{shown} is not a size in pixels; write a whole "
+                           f"number from 1 to {MAX_MEDIA_PIXELS:,}, such as '{key}: 1200'",
+                           value.line)
+                return None, None
+            size[key] = int(text)
+        if len(size) == 1:
+            (given,) = size
+            missing = "height" if given == "width" else "width"
+            self.error(f"media.{missing}", f"is missing; give the picture's '{given}' and "
+                       f"'{missing}' in pixels together, or neither", entry[given].line)
+            return None, None
+        return size.get("width"), size.get("height")
+
+
+
+class _Reader(_MediaReader):
     """Checks an event file's fields: which it has, and each one's rules."""
 
     def event(self, md: markdown.Markdown) -> Event:
@@ -87,15 +191,18 @@ class _Reader(FieldReader):
         tags = self.tags()
         sources = self.sources()
         slug = self.slug()
+        self.refs.slug = slug
         draft = self.draft()
         summary_html = self.summary(md)
         display_date = self.text("display_date")
         media, background, extra = self.media(md), self.background(), self.extra()
-        self.markdown_shape("body", self.doc.body, self.doc.body_line)
+        body_html = ""
+        if self.markdown_shape("body", self.doc.body, self.doc.body_line):
+            body_html = render(md, self.doc.body, self.refer("body"))
+        self.reference_problems()
         if self.errors:
             raise ContentErrors(sorted(self.errors, key=lambda e: e.line or 0))
         assert date is not None  # a file without a date has an error
-        body_html = render(md, self.doc.body)
         if not summary_html:
             match = _FIRST_PARAGRAPH.search(body_html)
             summary_html = match.group(1) if match else ""
@@ -105,18 +212,8 @@ class _Reader(FieldReader):
             summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
             start=date.start(self.tz), year=date.local(self.tz).year, draft=draft,
             slug_line=self.line("slug"), display_date=display_date, media=media,
-            background=background, extra=extra,
+            background=background, extra=extra, refs=tuple(self.refs.refs.values()),
         )
-
-    def markdown_shape(self, field: str, text: str, first_line: int | None) -> bool:
-        """False, with an error, when `text` has a shape Python-Markdown takes far too long on."""
-        problem = slow_markdown(text)
-        if problem is None:
-            return True
-        offset, message = problem
-        line = first_line + offset if first_line is not None else None
-        self.error(field, message, line)
-        return False
 
     def tags(self) -> tuple[Tag, ...]:
         value = self.fields.get("tags")
@@ -191,46 +288,6 @@ class _Reader(FieldReader):
                 sources.append(Source(url, title, publisher, date, archive, item.line))
         return tuple(sources)
 
-    def media(self, md: markdown.Markdown) -> Media | None:
-        entry = self.mapping("media", MEDIA_KEYS)
-        if entry is None:
-            return None
-        url = self.url(entry, "url", "media", self.line("media"), required=True)
-        caption = self.text("caption", fields=entry, prefix="media.")
-        credit = self.text("credit", fields=entry, prefix="media.")
-        for key, text in (("caption", caption), ("credit", credit)):
-            if text and not self.markdown_shape(f"media.{key}", text, entry[key].line):
-                return None
-        width, height = self.media_size(entry)
-        return Media(url, _inline(md, caption), _inline(md, credit),
-                     self.text("alt", fields=entry, prefix="media."), width, height) \
-            if url else None
-
-    def media_size(self, entry: dict[str, Value]) -> tuple[int | None, int | None]:
-        """The picture's `width` and `height` in pixels, which let a page keep its place
-        before it loads: both or neither."""
-        size: dict[str, int] = {}
-        for key in ("width", "height"):
-            value = entry.get(key)
-            if value is None or value.is_null:
-                continue
-            text = value.data.strip() if isinstance(value.data, str) else ""
-            if not (text.isascii() and text.isdigit() and len(text) <= 6
-                    and 1 <= int(text) <= MAX_MEDIA_PIXELS):
-                shown = quoted(value.data) if isinstance(value.data, str) else "a list or mapping"
-                self.error(f"media.{key}", f"{shown} is not a size in pixels; write a whole "
-                           f"number from 1 to {MAX_MEDIA_PIXELS:,}, such as '{key}: 1200'",
-                           value.line)
-                return None, None
-            size[key] = int(text)
-        if len(size) == 1:
-            (given,) = size
-            missing = "height" if given == "width" else "width"
-            self.error(f"media.{missing}", f"is missing; give the picture's '{given}' and "
-                       f"'{missing}' in pixels together, or neither", entry[given].line)
-            return None, None
-        return size.get("width"), size.get("height")
-
     def background(self) -> Background | None:
         entry = self.mapping("background", BACKGROUND_KEYS)
         if entry is None:
@@ -289,7 +346,7 @@ class _Reader(FieldReader):
         text = self.text("summary")
         if not text or not self.markdown_shape("summary", text, self.line("summary")):
             return ""
-        match = _ONE_PARAGRAPH.fullmatch(render(md, text).strip())
+        match = _ONE_PARAGRAPH.fullmatch(render(md, text, self.refer("summary")).strip())
         if not match:
             self.error("summary", "must be one paragraph; put lists and further paragraphs "
                        "in the body", self.line("summary"))
@@ -306,15 +363,17 @@ class _Reader(FieldReader):
         return str(value.data).lower() in ("true", "yes", "on")
 
 
+_SIZES = object()  # in `shared`: the pictures' sizes, read once for all the events of a read
+
 # A background colour: hex, or a colour name (letters only, so it is safe in a style attribute).
 COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}")
 
 
-def _inline(md: markdown.Markdown, text: str) -> str:
+def _inline(md: markdown.Markdown, text: str, refer: Refer | None = None) -> str:
     """A short Markdown text (a caption, a credit) as inline HTML: its paragraphs joined."""
     if not text:
         return ""
-    html = render(md, text).strip()
+    html = render(md, text, refer).strip()
     return " ".join(p.strip() for p in re.findall(r"<p>(.*?)</p>", html, re.DOTALL)) or html
 
 

@@ -16,7 +16,7 @@ from generator.config import SiteConfig
 from generator.dates import PartialDate, Precision
 from generator.i18n import translations
 from generator.markup import absolute_links, is_safe_url, to_text, url_scheme
-from generator.model import Event, Media, Timeline
+from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
 
 
@@ -102,7 +102,7 @@ def _slide(event: Event, config: SiteConfig) -> dict:
     if event.display_date:
         slide["display_date"] = escape(event.display_date)
     if event.media:
-        slide["media"] = _media(event.media)
+        slide["media"] = _media(event, config)
     if event.background:
         slide["background"] = {k: v for k, v in asdict(event.background).items() if v}
     # What an imported slide carried beyond chronoline's fields goes back where it was,
@@ -143,8 +143,18 @@ def _inert(value: object, key: str) -> object:
     return escape(value, quote=False) if "<" in value else value
 
 
-def _media(media: Media) -> dict:
-    data = {"url": media.url, "caption": media.caption_html, "credit": media.credit_html}
+def _media(event: Event, config: SiteConfig) -> dict:
+    media = event.media
+    assert media is not None
+    # A file under content/ by its absolute address; without a base URL, by its path from the
+    # site's root, where these files are. Links in the caption, written for the event's
+    # page, are made absolute as the slide's text is.
+    url = config.base_url + media.url if media.local and config.base_url else media.url
+    base = public_url(config, event_path(event))
+    caption, credit = ((absolute_links(media.caption_html, base),
+                        absolute_links(media.credit_html, base)) if base
+                       else (media.caption_html, media.credit_html))
+    data = {"url": url, "caption": caption, "credit": credit}
     if media.alt:
         data["alt"] = media.alt
     return {key: value for key, value in data.items() if value}
@@ -200,7 +210,7 @@ def _record(event: Event, config: SiteConfig) -> dict:
                      "archive_url": s.archive_url} for s in event.sources],
         "source_file": event.path,
         "display_date": event.display_date or None,
-        "media": _media(event.media) if event.media else None,
+        "media": _media(event, config) if event.media else None,
         "background": asdict(event.background) if event.background else None,
         "extra": _extra(event) or None,
     }

@@ -218,6 +218,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     env.filters["monthtext"] = lambda ym: datetext(PartialDate(ym[0], ym[1]))
     env.globals["url"] = _url
     env.globals["summary"] = _summary
+    env.globals["rebased"] = _rebased
     env.globals["listed"] = listed
     env.globals["embedded"] = embedded
     env.globals["embedded_strip"] = embedded_strip
@@ -252,6 +253,13 @@ def _url(context: jinja2.runtime.Context, target: object) -> str:
 @jinja2.pass_context
 def _summary(context: jinja2.runtime.Context, event: Event) -> Markup:
     """The event's summary with its relative links rebased from the event's page to this one."""
+    return _rebased(context, event, event.summary_html)
+
+
+@jinja2.pass_context
+def _rebased(context: jinja2.runtime.Context, event: Event, html_text: str) -> Markup:
+    """HTML of `event` (its summary, its media's caption) with its relative links rebased from
+    the event's page to this one."""
     base = posixpath.dirname(event_path(event))
     root = context["page"].root
 
@@ -270,7 +278,7 @@ def _summary(context: jinja2.runtime.Context, event: Event) -> Markup:
             target = "./" + target
         return f' {match.group(1)}="{root}{target}"'
 
-    html = _LINKING_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(rebase, tag.group()), event.summary_html)
+    html = _LINKING_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(rebase, tag.group()), html_text)
     return Markup(html)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -57,18 +57,36 @@ def make_markdown(raw_html: bool) -> markdown.Markdown:
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
-def render(md: markdown.Markdown, text: str) -> str:
-    """Markdown text → HTML, with the converter reset so footnotes never leak between files."""
+# A relative address in a link or picture (and whether it is a picture) → the address to write
+# instead and the picture's size, or None to keep it as it is (see localrefs).
+Refer = Callable[[str, bool], tuple[str, tuple[int, int] | None] | None]
+
+
+def render(md: markdown.Markdown, text: str, refer: Refer | None = None) -> str:
+    """Markdown text → HTML, with the converter reset so footnotes never leak between files;
+    `refer` rewrites the relative addresses of the links and pictures Markdown makes."""
     md.reset()
-    return md.convert(text)
+    extension = _safe_extension(md)
+    if extension is None or refer is None:
+        return md.convert(text)
+    extension.refer = refer
+    try:
+        return md.convert(text)
+    finally:
+        extension.refer = None
 
 
 def removals(md: markdown.Markdown) -> tuple[Removal, ...]:
     """What the last `render` with `md` left out of the HTML for safety, in order."""
+    extension = _safe_extension(md)
+    return tuple(extension.removed) if extension is not None else ()
+
+
+def _safe_extension(md: markdown.Markdown) -> _SafeExtension | None:
     for extension in md.registeredExtensions:
         if isinstance(extension, _SafeExtension):
-            return tuple(extension.removed)
-    return ()
+            return extension
+    return None
 
 
 def url_scheme(value: str) -> str | None:
@@ -109,6 +127,7 @@ class _SafeExtension(Extension):
         super().__init__()
         self.raw_html = raw_html
         self.removed: list[Removal] = []
+        self.refer: Refer | None = None  # set by render() for one text
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.registerExtension(self)  # so that md.reset() calls our reset()
@@ -119,6 +138,8 @@ class _SafeExtension(Extension):
         # Runs after attr_list (priority 8), which is where `{: onclick=... }` would come from.
         # Raw HTML is stashed apart from the tree, so this sees only what Markdown made.
         md.treeprocessors.register(_AttributeFilter(md, self.removed), "chronoline_safe", 0)
+        # After Markdown's own unescaping (priority 0), which finishes the addresses.
+        md.treeprocessors.register(_LocalAddresses(md, self), "chronoline_local", -1)
 
     def reset(self) -> None:
         self.removed.clear()
@@ -138,6 +159,36 @@ class _AttributeFilter(Treeprocessor):
                 if problem:
                     del element.attrib[name]
                     self.removed.append(Removal(name, value, problem))
+
+
+class _LocalAddresses(Treeprocessor):
+    """Rewrites the relative addresses of the links and pictures Markdown made, with the
+    `refer` of the text being rendered; a picture gains its size unless the text gave one."""
+
+    def __init__(self, md: markdown.Markdown, extension: _SafeExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        refer = self.extension.refer
+        if refer is None:
+            return
+        for element in root.iter():
+            if element.tag not in ("a", "img"):
+                continue
+            name = "src" if element.tag == "img" else "href"
+            value = element.get(name)
+            if not value or url_scheme(value) is not None or value.startswith("#"):
+                continue
+            found = refer(value, element.tag == "img")
+            if found is None:
+                continue
+            address, size = found
+            element.set(name, address)
+            if size is not None and element.get("width") is None \
+                    and element.get("height") is None:
+                element.set("width", str(size[0]))
+                element.set("height", str(size[1]))
 
 
 class _SafeFencedCode(FencedCodeExtension):
@@ -167,10 +218,8 @@ class _SafeFencedBlocks(FencedBlockPreprocessor):
         return super().handle_attrs(kept)  # type: ignore[arg-type]
 
     def _removed(self) -> list[Removal]:
-        for extension in self.md.registeredExtensions:
-            if isinstance(extension, _SafeExtension):
-                return extension.removed
-        return []
+        extension = _safe_extension(self.md)
+        return extension.removed if extension is not None else []
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -32,18 +32,34 @@ class Source:
 @dataclass(frozen=True, slots=True)
 class Media:
     """A picture or other media that illustrates an event; caption and credit are HTML. A
-    remote picture's size is unknown at build time unless `width` and `height` give it."""
+    remote picture's size is unknown at build time unless `width` and `height` give it; a
+    local one's is read from its file."""
 
-    url: str
+    url: str  # http(s); or, when `local`, the file's path in the site, percent-encoded
     caption_html: str = ""
     credit_html: str = ""
     alt: str = ""
     width: int | None = None  # pixels, both or neither
     height: int | None = None
+    local: bool = False  # a file kept under content/, linked relative to each page
 
     def __getstate__(self) -> tuple:
         return (self.url, self.caption_html, self.credit_html, self.alt, self.width,
-                self.height)
+                self.height, self.local)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalRef:
+    """A file under content/ that an event points to, as it was found when the event was read:
+    the event is read again when another file would now be found, or the picture changed."""
+
+    path: str  # from content/, as written in the event's HTML
+    passed: tuple[str, ...] = ()  # the places looked at first, where no file was
+    stamp: tuple[int, int, int] | None = None  # of a picture whose size the event holds
+    slug: str = ""  # for an event file: the slug its page was linked by
+
+    def __getstate__(self) -> tuple:
+        return (self.path, self.passed, self.stamp, self.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +103,15 @@ class Event:
     slug_line: int | None = None  # where `slug:` was written, for error messages
     display_date: str = ""  # shown instead of the formatted date, which still sorts
     media: Media | None = None
+    refs: tuple[LocalRef, ...] = ()  # the files under content/ it shows or links to
     background: Background | None = None
     extra: str = ""  # JSON text of whatever else an imported slide carried
 
     def __getstate__(self) -> tuple:
         return (self.path, self.slug, self.title, self.date, self.end, self.summary_html,
                 self.body_html, self.tags, self.sources, self.start, self.year, self.draft,
-                self.slug_line, self.display_date, self.media, self.background, self.extra)
+                self.slug_line, self.display_date, self.media, self.refs,
+                self.background, self.extra)
 
 
 @dataclass(frozen=True, slots=True)

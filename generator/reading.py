@@ -12,8 +12,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
-from generator.discover import RECENT_NS, UNSETTLED, Stamp, stamp_of
+from generator.discover import RECENT_NS, UNSETTLED, SourceFiles, Stamp, stamp_of
 from generator.errors import ContentError
+from generator.localrefs import LocalFiles, local_files, stale
 from generator.model import Event
 from generator.workers import Workers, parse
 
@@ -67,11 +68,15 @@ def file_digest(path: str, data: bytes) -> bytes:
     return hashlib.blake2b(path.encode() + b"\0" + data, digest_size=DIGEST_SIZE).digest()
 
 
-def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Known,
+def read_events(root: str, sources: SourceFiles, config: SiteConfig, known: Known,
                 jobs: int, workers: Workers | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> ReadEvents:
-    """Read and parse the event files `paths`, or take them from `known`; every problem is
-    collected, none raised. `progress` is told ("reading", files read, files) now and then."""
+    """Read and parse the event files of `sources`, or take them from `known`; every problem
+    is collected, none raised. Each file an event names must be under content/ (see
+    localrefs), and an event whose references to them would now be found otherwise, or
+    whose picture changed, is read again. `progress` is told ("reading", files read, files)
+    now and then."""
+    paths, local = sources.events, local_files(root, sources)
     last = known.last
     partial = (known.changed is not None and last is not None and last.paths is paths
                and last.whole)
@@ -80,16 +85,19 @@ def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Kn
         workers.start(len(paths))  # all to parse: start before the files are read (Workers)
     look_at = [path for path in known.changed or () if path in files] if partial else paths
     todo, errors = _to_parse(root, look_at, files, known)
-    items = [(path, data) for path, (_stamp, _digest, data) in todo.items()]
-    total, already = len(paths), len(paths) - len(items)
+    todo |= _read_again(root, files, todo, errors, local, known.changed if partial else None)
+    total, already = len(paths), len(paths) - len(todo)
     tell = progress or (lambda *_: None)
     tell("reading", already, total)
-    for path, event, problems in parse(items, config, jobs, workers,
-                                       lambda parsed: tell("reading", already + parsed, total)):
-        errors.extend(problems)
-        if event is not None:
-            stamp, digest, _data = todo[path]
-            files[path] = EventFile(stamp, digest, event)
+    _parse_into(files, todo, errors, config, jobs, workers, local,
+                lambda parsed: tell("reading", already + parsed, total))
+    if guessed := _linked_by_old_slugs(root, files, todo, errors):
+        slugs = {ref.path: slug for path in guessed for ref in files[path].event.refs
+                 if (slug := _slug_of(files, ref.path))}
+        for path in guessed:
+            del files[path]
+        todo |= guessed
+        _parse_into(files, guessed, errors, config, jobs, workers, local.with_slugs(slugs))
     if partial and last and not errors:  # the last list, with the events parsed anew in it
         events = list(last.events)
         for path in todo:
@@ -100,6 +108,86 @@ def read_events(root: str, paths: tuple[str, ...], config: SiteConfig, known: Kn
     parsed = [path for path in todo if path in files]
     return ReadEvents(paths, events, files, parsed, sorted(errors, key=lambda e: e.path),
                       partial)
+
+
+def _parse_into(files: dict[str, EventFile], todo: dict[str, tuple[Stamp, bytes, bytes]],
+                errors: list[ContentError], config: SiteConfig, jobs: int,
+                workers: Workers | None, local: LocalFiles | None,
+                done: Callable[[int], None] | None = None) -> None:
+    items = [(path, data) for path, (_stamp, _digest, data) in todo.items()]
+    for path, event, problems in parse(items, config, jobs, workers, local, done):
+        errors.extend(problems)
+        if event is not None:
+            stamp, digest, _data = todo[path]
+            if event.refs:  # its pages show what it found: a picture's size, a slug
+                digest = hashlib.blake2b(digest + repr(event.refs).encode(),
+                                         digest_size=DIGEST_SIZE).digest()
+            files[path] = EventFile(stamp, digest, event)
+
+
+def _read_again(root: str, files: dict[str, EventFile], todo: Collection[str],
+                errors: list[ContentError], local: LocalFiles, changed: Collection[str] | None,
+                ) -> dict[str, tuple[Stamp, bytes, bytes]]:
+    """The event files known from before whose references to files under content/ no longer
+    hold, read again. Pictures are looked at once each; with a watcher (`changed`), only
+    those it names."""
+    stamps: dict[str, Stamp | None] = {}
+    settled = time.time_ns() - RECENT_NS
+
+    def stamp(path: str) -> Stamp | None:
+        if changed is not None and f"content/{path}" not in changed:
+            return None
+        if path not in stamps:
+            try:
+                stamps[path] = stamp_of(os.stat(f"{root}/content/{path}"), settled)
+            except OSError:
+                stamps[path] = UNSETTLED
+        return stamps[path]
+
+    again: dict[str, tuple[Stamp, bytes, bytes]] = {}
+    for path, file in list(files.items()):
+        if not file.event.refs or path in todo or not stale(
+                file.event, local.files, lambda ref: _slug_of(files, ref), stamp):
+            continue
+        del files[path]
+        try:
+            with open(f"{root}/{path}", "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            errors.append(ContentError(path, f"cannot be read: {exc.strerror}"))
+            continue
+        again[path] = (file.stamp, file_digest(path, data), data)
+    return again
+
+
+def _linked_by_old_slugs(root: str, files: dict[str, EventFile],
+                         todo: dict[str, tuple[Stamp, bytes, bytes]],
+                         errors: list[ContentError]) -> dict[str, tuple[Stamp, bytes, bytes]]:
+    """The events that link to an event file by a slug other than its own, with their files'
+    bytes: the slug was guessed from the file's name before that file was read, or the other
+    file's slug changed since."""
+    wrong = {}
+    for path, file in files.items():
+        if not any(ref.slug and _slug_of(files, ref.path) not in (None, ref.slug)
+                   for ref in file.event.refs):
+            continue
+        if path in todo:
+            wrong[path] = todo[path]
+            continue
+        try:
+            with open(f"{root}/{path}", "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            errors.append(ContentError(path, f"cannot be read: {exc.strerror}"))
+            continue
+        wrong[path] = (file.stamp, file_digest(path, data), data)
+    return wrong
+
+
+def _slug_of(files: dict[str, EventFile], path: str) -> str | None:
+    """The slug of the event in the file at `path` (from content/), if it was read."""
+    file = files.get(f"content/{path}")
+    return file.event.slug if file is not None else None
 
 
 def _to_parse(root: str, paths: Collection[str], files: dict[str, EventFile], known: Known,

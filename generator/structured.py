@@ -35,7 +35,8 @@ def _any_image(page: Page, config: SiteConfig) -> str:
     event = page.context.get("event")
     if event:
         if event.media and _IMAGE_FILE.search(event.media.url):
-            return event.media.url
+            # A picture under content/ is at its path from the site's root.
+            return config.base_url + event.media.url if event.media.local else event.media.url
         match = _FIRST_IMAGE.search(event.body_html)
         if match:
             return urljoin(public_url(config, event_path(event)), match.group(1))

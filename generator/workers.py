@@ -36,6 +36,7 @@ from generator.filelimit import (
     took_too_long,
 )
 from generator.layouts import make_environment, render_page, template_error
+from generator.localrefs import LocalFiles
 from generator.markup import make_markdown
 from generator.model import Event
 from generator.output import KEEP, Keep
@@ -223,11 +224,12 @@ def _say_done_here(count: int, what: str, why: str | None) -> None:
 
 
 def parse(items: list[tuple[str, bytes]], config: SiteConfig, jobs: int,
-          workers: Workers | None = None, done: Callable[[int], None] | None = None,
-          ) -> list[ParseResult]:
+          workers: Workers | None = None, local: LocalFiles | None = None,
+          done: Callable[[int], None] | None = None) -> list[ParseResult]:
     """Parse event files; many of them in worker processes, one per core. One result per file,
-    whatever befalls the workers; `done` is told how many are parsed, now and then."""
-    task = (config.raw_html, config.timezone, config.language, file_seconds())
+    whatever befalls the workers. `local`: the files under content/ (see parse_event); `done`
+    is told how many are parsed, now and then."""
+    task = (config.raw_html, config.timezone, config.language, file_seconds(), local)
     if not use_workers(jobs, len(items)):
         return parse_files(items, *task)
     # A few chunks per worker evens out their loads (and see PARSE_CHUNK).
@@ -356,7 +358,8 @@ ParseResult = tuple[str, Event | None, list[ContentError]]
 
 
 def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
-                language: str, seconds: float = FILE_SECONDS) -> list[ParseResult]:
+                language: str, seconds: float = FILE_SECONDS, local: LocalFiles | None = None,
+                ) -> list[ParseResult]:
     """Parse (path, bytes) pairs; runs in worker processes too, so it takes plain values.
     Whatever goes wrong with one file is an error naming it, and the others are still read:
     a file that takes longer than `seconds` is stopped (see FileTimer), and an exception
@@ -369,7 +372,7 @@ def parse_files(items: list[tuple[str, bytes]], raw_html: bool, timezone: str,
             try:
                 try:
                     timer.start()
-                    event = parse_event(data, shown, md, tz, months, shared)
+                    event = parse_event(data, shown, md, tz, months, shared, local)
                 finally:
                     timer.stop()
             except ContentErrors as exc:

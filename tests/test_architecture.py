@@ -9,11 +9,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock", "progress",
-     "buildreport"},
+     "buildreport", "imagesize"},
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock"},
-    {"fieldreader", "importvalues", "importmedia", "importremote"},
+    {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs"},
     {"content", "timeline", "pages"},
     {"structured", "feeds", "slides", "overview"},
     {"exportformats", "sitemap", "listitems"},

@@ -64,6 +64,7 @@ HOSTILE = [
     "<svg onload=alert(1)>", "&lt;script&gt;", "[^1]\n\n[^1]: note {: onclick=x }\n",
     "javascript:alert(1)", "https://example.org/a.png", "mailto:a@b.example", "tel:+31",
 ]
+SCHEME_NAMED = ["javascript:alert(1)", "data:image/png,x", "vbscript:x"]
 STRUCTURE = ["\n\n", "\n", "# ", "## h {: onclick=x }\n", "| a | b |\n|:--|--:|\n| 1 | 2 |\n",
              "term\n: def\n", "- ", "1. ", "> ", "`", "*", "_", " ", "    ", "[", "]", "(", ")"]
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
@@ -202,6 +203,11 @@ def build_hostile(files: list[str]) -> None:
         (root / "content").mkdir()
         for number, text in enumerate(files):
             (root / "content" / f"e{number}.md").write_text(text, encoding="utf-8")
+        # Files named like the hostile links' paths, so that those links name files under
+        # content/ (a link to a file that is not there stops the build) and reach the pages.
+        for name in SCHEME_NAMED:
+            (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "content" / name).write_text("x", encoding="utf-8")
         started = time.monotonic()
         try:
             build(BuildOptions(root=root, jobs=1))

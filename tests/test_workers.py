@@ -137,10 +137,10 @@ def test_an_unexpected_exception_from_one_file_is_an_error_naming_it(make_site, 
                                                                      where):
     real_render = generator.content.render
 
-    def render(md, text: str) -> str:  # a bug in Markdown that one file sets off
+    def render(md, text: str, *refer) -> str:  # a bug in Markdown that one file sets off
         if "trigger" in text:
             return [][0]
-        return real_render(md, text)
+        return real_render(md, text, *refer)
 
     # Worker processes are forked from this one, and so have it too.
     monkeypatch.setattr(generator.content, "render", render)
@@ -359,13 +359,13 @@ def test_a_stop_that_lands_in_a_finalizer_is_made_again(make_site, monkeypatch):
     monkeypatch.setenv(FILE_SECONDS_VARIABLE, "0.2")
     real_render = generator.content.render
 
-    def render(md, text: str) -> str:
+    def render(md, text: str, *refer) -> str:
         if "trigger" in text:
             SpinsWhenCollected(0.6)  # collected at once; the stop at 0.2 s lands in it
             until = time.monotonic() + 20  # then slow in plain Python, where a stop lands
             while time.monotonic() < until:
                 pass
-        return real_render(md, text)
+        return real_render(md, text, *refer)
 
     monkeypatch.setattr(generator.content, "render", render)
     root = make_site({"content/slow.md": event_file("Slow", body="trigger")})
