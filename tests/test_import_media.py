@@ -4,7 +4,6 @@ credit is dropped, whatever the media."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import struct
 import subprocess
@@ -16,9 +15,7 @@ import pytest
 import yaml
 
 from generator.build import BuildOptions, build
-from generator.content import parse_event
 from generator.importer import import_file
-from generator.markup import make_markdown
 
 from conftest import read_html
 
@@ -264,21 +261,40 @@ def test_captions_and_credits_are_never_dropped(tmp_path):
     assert frame.figcaption.get_text(" ", strip=True) == "Test Timeline Luke"
 
 
-def test_every_event_with_copied_media_reads_as_the_build_reads_it(tmp_path):
+def test_a_timeline_whose_pictures_sit_beside_it_builds_a_site_showing_each_with_its_caption(
+        tmp_path):
+    # As a newsroom moves a published TimelineJS3 timeline: its JSON file with ./media/ beside.
     source = timeline(tmp_path / "export", [
-        slide(f"Event {n}", 2000 + n, media={"url": f"media/{n}.png", "caption": f"C{n}"})
-        for n in range(5)], {f"media/{n}.png": png(red=n) for n in range(5)})
+        slide(f"Event {n}", 2000 + n, media={"url": f"./media/{n}.png", "caption": f"Caption {n}",
+                                             "credit": f"Credit {n}"})
+        for n in range(5)], {f"media/{n}.png": png(width=30 + n, height=20, red=n)
+                             for n in range(5)})
     site = new_site(tmp_path / "site")
-    report = import_file(source, site / "content" / "events", content=site / "content")
-    assert len(report.written) == len(report.copied) == 5
-    md = make_markdown(False)
-    for path in report.written:
-        fields, _ = front_matter(path)
-        assert (path.parent / fields["media"]["url"]).read_bytes()
-        # What the build reads once local media are known to it: the same file with a web
-        # address in the picture's place reads without a problem.
-        text = path.read_text(encoding="utf-8").replace("../media/", "https://example.org/")
-        parse_event(text.encode("utf-8"), path.name, md, dt.UTC)
+    for command in (["import", str(source)], ["build", "--base-url", "https://x.example/r/"]):
+        result = subprocess.run([sys.executable, "-m", "generator", *command], cwd=site,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+    output = site / "site"
+    pages = sorted(output.glob("events/*/index.html"))
+    assert len(pages) == 5
+    for page in pages:
+        figure = read_html(page).article.figure
+        n = figure.figcaption.get_text(" ", strip=True).split()[1]
+        assert figure.figcaption.get_text(" ", strip=True) == f"Caption {n} Credit {n}"
+        image = figure.img
+        assert (page.parent / image["src"]).resolve().read_bytes() == png(
+            width=30 + int(n), height=20, red=int(n))
+        assert (image["width"], image["height"], image["alt"]) == (str(30 + int(n)), "20",
+                                                                     f"Caption {n}")
+    timeline_page = read_html(output / "index.html")
+    shown = [(img["src"], img.find_parent("figure").figcaption.get_text(" ", strip=True))
+             for img in timeline_page.select("article figure img")]
+    assert len(shown) == 5
+    for src, caption in shown:
+        assert (output / src).is_file() and caption.startswith("Caption ")
+    exported = json.loads((output / "timeline.json").read_text(encoding="utf-8"))
+    assert sorted(e["media"]["url"] for e in exported["events"]) == [
+        f"https://x.example/r/media/{n}.png" for n in range(5)]
 
 
 def test_the_import_command_reports_media_copied_and_not_found(tmp_path):
