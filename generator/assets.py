@@ -67,10 +67,13 @@ def output_clashes(assets: dict[str, str], generated: Callable[[], Collection[st
     """The files of content/ (path from the site's folder → output path) that would take the
     place of a generated file or folder, or of each other, also where letter case is ignored;
     each named with what it collides with. `generated` gives the generated paths, only asked
-    for when there are files to check: a dev server's rebuild spares gathering ten thousand."""
+    for when there are files to check: a dev server's rebuild spares gathering ten thousand.
+    A generated name ending in `/` is a folder the site fills alone, whatever it holds."""
     if not assets:
         return []
     made = generated()
+    owned = {path.rstrip("/").casefold(): path for path in made if path.endswith("/")}
+    made = [path for path in made if not path.endswith("/")]
     files = {path.casefold(): path for path in made}
     # Each generated folder, folded → its name and a file in it.
     folders: dict[str, tuple[str, str]] = {}
@@ -93,6 +96,9 @@ def output_clashes(assets: dict[str, str], generated: Callable[[], Collection[st
         elif clash := next((files[folded[:end]] for end in _slashes(folded)
                             if folded[:end] in files), None):
             message = f"needs a folder where the site has the file {clash}"
+        elif within := next((owned[folded[:end]] for end in _slashes(folded)
+                             if folded[:end] in owned), None):
+            message = f"would be written inside the generated folder {within}"
         elif folded in seen:
             message = f"would overwrite {seen[folded]} {IGNORING_CASE}"
         seen.setdefault(folded, source)

@@ -67,8 +67,9 @@ class SearchMemory:
 
 
 def search_names(config: SiteConfig) -> list[str]:
-    """The index's file whose name is known before it is made (for clashes with content/)."""
-    return [BUNDLES] if config.search else []
+    """The index's names known before it is made, for clashes with content/: its list of
+    bundles, and its folder, which it fills alone (a name ending in `/`)."""
+    return [BUNDLES, f"{FOLDER}/"] if config.search else []
 
 
 def bucket_count(events: int) -> int:

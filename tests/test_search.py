@@ -418,3 +418,24 @@ def test_a_dev_servers_pagefind_runs_at_a_lower_priority():
     with Pagefind() as build, Pagefind(background=True) as serve:
         assert os.getpriority(os.PRIO_PROCESS, build._process.pid) == own
         assert os.getpriority(os.PRIO_PROCESS, serve._process.pid) == min(own + 10, 19)
+
+
+def test_a_file_of_content_inside_the_index_folder_is_refused_unless_search_is_off(make_site):
+    # The index fills pagefind/ alone: a file there would be overwritten, or lie beside a
+    # bundle as if it were one of its files.
+    extra = {"content/pagefind/00/pagefind.js": "x", "content/pagefind/notes.txt": "x",
+             "content/pagefind/bundles.json": "{}"}
+    root = search_site(make_site, **extra)
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(root=root))
+    assert sorted(str(error) for error in failed.value.errors) == [
+        "content/pagefind/00/pagefind.js: would be written inside the generated folder "
+        "pagefind/; rename or move it",
+        "content/pagefind/bundles.json: would overwrite the generated pagefind/bundles.json; "
+        "rename or move it",
+        "content/pagefind/notes.txt: would be written inside the generated folder pagefind/; "
+        "rename or move it"]
+    assert not (root / "site").exists()
+    (root / "chronoline.toml").write_text('title = "T"\nsearch = false\n', encoding="utf-8")
+    build_site(root)
+    assert (root / "site/pagefind/notes.txt").read_text(encoding="utf-8") == "x"
