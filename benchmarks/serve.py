@@ -1,7 +1,10 @@
 """Time `chronoline serve` from saving one event file to (a) its page rewritten on disk and
 (b) the browser showing the reloaded page, on generated sites.
 
-    python benchmarks/serve.py --events 1000 10000 --saves 20
+    python benchmarks/serve.py --events 1000 10000 --saves 20 [--newest]
+
+The event edited is one from the middle of the timeline; with --newest, one of the latest month,
+which the timeline page and the embed page list as well as its year and tags.
 
 On a site with search on, the saves begin once the server has made its first search index
 (at 10,000 events it takes some 15 s, at a lower priority, in the pauses between edits).
@@ -67,10 +70,13 @@ def wait_for_file(path: Path, timeout: float = 300.0) -> None:
         time.sleep(0.05)
 
 
-def measure(count: int, saves: int, search: bool = True) -> tuple[list[float], list[float]]:
+def measure(count: int, saves: int, search: bool = True, newest: bool = False,
+            ) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch) / "site"
         edited = generate(site, count, search)
+        if newest:  # the generated files' names begin with their year and month
+            edited = max((site / "content").rglob("*.md"), key=lambda p: p.name)
         original = edited.read_text(encoding="utf-8")
         slug = edited.stem
         process, url, folder = start_server(site)
@@ -125,12 +131,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--newest", action="store_true",
+                        help="edit one of the latest events instead of one from the middle")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.saves} saves each")
     print(f"{'events':>8} {'disk median':>12} {'disk worst':>11} {'reload median':>14} "
           f"{'reload worst':>13}   (ms from saving the file)")
     for count in args.events:
-        disk, reload = measure(count, args.saves)
+        disk, reload = measure(count, args.saves, newest=args.newest)
         print(f"{count:>8} {statistics.median(disk):>12.1f} {max(disk):>11.1f} "
               f"{statistics.median(reload):>14.1f} {max(reload):>13.1f}", flush=True)
 
