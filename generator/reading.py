@@ -42,6 +42,12 @@ class ReadEvents:
     # Only the files a watcher named were looked at: the others' events are the very objects
     # of the last read.
     partial: bool = False
+    # The walk of content/ read from, its files as events name them, and the files whose
+    # events name files: kept so that a dev server's read after one edit looks at these
+    # alone, not at ten thousand events.
+    sources: SourceFiles | None = None
+    local: LocalFiles | None = None
+    referring: frozenset[str] = frozenset()
 
     @property
     def whole(self) -> bool:
@@ -76,8 +82,9 @@ def read_events(root: str, sources: SourceFiles, config: SiteConfig, known: Know
     localrefs), and an event whose references to them would now be found otherwise, or
     whose picture changed, is read again. `progress` is told ("reading", files read, files)
     now and then."""
-    paths, local = sources.events, local_files(root, sources)
-    last = known.last
+    paths, last = sources.events, known.last
+    local = (last.local if last is not None and last.local is not None
+             and last.sources is sources else local_files(root, sources))
     partial = (known.changed is not None and last is not None and last.paths is paths
                and last.whole)
     files: dict[str, EventFile] = dict(last.files) if partial and last else {}
@@ -85,13 +92,18 @@ def read_events(root: str, sources: SourceFiles, config: SiteConfig, known: Know
         workers.start(len(paths))  # all to parse: start before the files are read (Workers)
     look_at = [path for path in known.changed or () if path in files] if partial else paths
     todo, errors = _to_parse(root, look_at, files, known)
-    todo |= _read_again(root, files, todo, errors, local, known.changed if partial else None)
+    referring = set(last.referring) if partial and last else {
+        path for path, file in files.items() if file.event.refs}
+    todo |= _read_again(root, files, referring, todo, errors, local,
+                        known.changed if partial else None)
     total, already = len(paths), len(paths) - len(todo)
     tell = progress or (lambda *_: None)
     tell("reading", already, total)
     _parse_into(files, todo, errors, config, jobs, workers, local,
                 lambda parsed: tell("reading", already + parsed, total))
-    if guessed := _linked_by_old_slugs(root, files, todo, errors):
+    referring.difference_update(todo)
+    referring.update(path for path in todo if path in files and files[path].event.refs)
+    if guessed := _linked_by_old_slugs(root, files, referring, todo, errors):
         slugs = {ref.path: slug for path in guessed for ref in files[path].event.refs
                  if (slug := _slug_of(files, ref.path))}
         for path in guessed:
@@ -106,8 +118,9 @@ def read_events(root: str, sources: SourceFiles, config: SiteConfig, known: Know
     else:
         events = [files[path].event for path in paths if path in files]
     parsed = [path for path in todo if path in files]
+    referring.intersection_update(files)
     return ReadEvents(paths, events, files, parsed, sorted(errors, key=lambda e: e.path),
-                      partial)
+                      partial, sources, local, frozenset(referring))
 
 
 def _parse_into(files: dict[str, EventFile], todo: dict[str, tuple[Stamp, bytes, bytes]],
@@ -125,12 +138,12 @@ def _parse_into(files: dict[str, EventFile], todo: dict[str, tuple[Stamp, bytes,
             files[path] = EventFile(stamp, digest, event)
 
 
-def _read_again(root: str, files: dict[str, EventFile], todo: Collection[str],
-                errors: list[ContentError], local: LocalFiles, changed: Collection[str] | None,
-                ) -> dict[str, tuple[Stamp, bytes, bytes]]:
-    """The event files known from before whose references to files under content/ no longer
-    hold, read again. Pictures are looked at once each; with a watcher (`changed`), only
-    those it names."""
+def _read_again(root: str, files: dict[str, EventFile], referring: Collection[str],
+                todo: Collection[str], errors: list[ContentError], local: LocalFiles,
+                changed: Collection[str] | None) -> dict[str, tuple[Stamp, bytes, bytes]]:
+    """The event files known from before (of `referring`, those whose events name files)
+    whose references to files under content/ no longer hold, read again. Pictures are looked
+    at once each; with a watcher (`changed`), only those it names."""
     stamps: dict[str, Stamp | None] = {}
     settled = time.time_ns() - RECENT_NS
 
@@ -145,8 +158,9 @@ def _read_again(root: str, files: dict[str, EventFile], todo: Collection[str],
         return stamps[path]
 
     again: dict[str, tuple[Stamp, bytes, bytes]] = {}
-    for path, file in list(files.items()):
-        if not file.event.refs or path in todo or not stale(
+    for path in list(referring):
+        file = files.get(path)
+        if file is None or not file.event.refs or path in todo or not stale(
                 file.event, local.files, lambda ref: _slug_of(files, ref), stamp):
             continue
         del files[path]
@@ -160,15 +174,16 @@ def _read_again(root: str, files: dict[str, EventFile], todo: Collection[str],
     return again
 
 
-def _linked_by_old_slugs(root: str, files: dict[str, EventFile],
+def _linked_by_old_slugs(root: str, files: dict[str, EventFile], referring: Collection[str],
                          todo: dict[str, tuple[Stamp, bytes, bytes]],
                          errors: list[ContentError]) -> dict[str, tuple[Stamp, bytes, bytes]]:
-    """The events that link to an event file by a slug other than its own, with their files'
-    bytes: the slug was guessed from the file's name before that file was read, or the other
-    file's slug changed since."""
+    """The events (of `referring`, those that name files) that link to an event file by a
+    slug other than its own, with their files' bytes: the slug was guessed from the file's
+    name before that file was read, or the other file's slug changed since."""
     wrong = {}
-    for path, file in files.items():
-        if not any(ref.slug and _slug_of(files, ref.path) not in (None, ref.slug)
+    for path in sorted(referring):
+        file = files.get(path)
+        if file is None or not any(ref.slug and _slug_of(files, ref.path) not in (None, ref.slug)
                    for ref in file.event.refs):
             continue
         if path in todo:

@@ -458,3 +458,27 @@ def test_a_huge_file_is_read_only_so_far(tmp_path, monkeypatch):
     monkeypatch.setattr(generator.imagesize, "open", Watched, raising=False)
     assert image_size(str(path)) is None
     assert max(positions) <= READ_AT_MOST + 65_600
+
+
+def test_a_kept_builder_follows_slugs_and_pictures_after_edits_a_watcher_names(make_site):
+    # As the dev server reads after an edit: only the files the watcher names are looked at,
+    # and the events that name files are found among the others without reading them all.
+    files = {f"content/plain{n}.md": event_file(f"Plain {n}", "2017") for n in range(5)}
+    root = make_site({**files, "content/a.md": event_file("A", body="[B](b.md)"),
+                      "content/b.md": event_file("B", "2019"),
+                      "content/c.md": media_event("m.png", title="C"),
+                      "content/m.png": png(10, 10)})
+    settle(root)
+    builder = Builder(BuildOptions(root=root))
+
+    def page(changed: set[str] | None, path: str) -> str:
+        content = builder.render(changed=changed).files[path]
+        return content.decode("utf-8") if isinstance(content, bytes) else content.read_text()
+
+    assert 'href="../b/index.html"' in page(None, "events/a/index.html")
+    (root / "content/b.md").write_text(event_file("B", "2019", slug="bee"), encoding="utf-8")
+    assert 'href="../bee/index.html"' in page({"content/b.md"}, "events/a/index.html")
+    (root / "content/plain0.md").write_text(event_file("Plain 0", "2016"), encoding="utf-8")
+    assert 'href="../bee/index.html"' in page({"content/plain0.md"}, "events/a/index.html")
+    (root / "content/m.png").write_bytes(png(64, 48))
+    assert 'width="64" height="48"' in page({"content/m.png"}, "events/c/index.html")
