@@ -202,13 +202,19 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         return Markup(fragments.overview_marks(marks, kind).replace(ROOT_MARK,
                                                                     context["page"].root))
 
+    counted: list = [None, None]  # the last Counted laid out, and its overview
+
     def overview(groups: tuple[YearGroup, ...], everything: tuple[Event, ...] | Counted = (),
                  ) -> Overview | None:
         """The overview of the events listed in `groups`; of `everything` when it holds more,
         such as every event of a timeline whose page lists the latest."""
         shown = tuple(event for group in groups for event in group.events)
         if isinstance(everything, Counted):
-            everything = everything.events
+            # Counts per period, of the events' dates alone: the same as the last ones for
+            # an edit of text, without counting ten thousand events again.
+            if counted[0] != everything:
+                counted[:] = [everything, layout(everything.events, tz, locale)]
+            return counted[1]
         if len(everything) > len(shown):
             return layout(everything, tz, locale, {event.slug for event in shown})
         return layout(shown, tz, locale)

@@ -266,7 +266,7 @@ def write_changes(files: dict[str, Content], previous: dict[str, Content], outpu
         _write(content, temporary, target)
         os.replace(temporary, target)
         written.append(path)
-    removed = sorted(set(previous) - set(files))
+    removed = sorted(previous.keys() - files.keys())
     for path in removed:
         folders.check(path)
         _remove_stale(output, path)

@@ -98,6 +98,8 @@ class Counted:
     events: tuple[Event, ...]
 
     def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
         if not isinstance(other, Counted) or len(other.events) != len(self.events):
             return False
         return all(a is b or (a.slug == b.slug and a.start == b.start and a.date == b.date
