@@ -29,8 +29,8 @@ def image_size(path: str) -> tuple[int, int] | None:
         with open(path, "rb") as file:
             head = file.read(HEAD)
             size = _from_head(head) or (_jpeg(file) if head.startswith(b"\xff\xd8") else None)
-    except OSError:
-        return None
+    except (OSError, struct.error, OverflowError, ValueError):
+        return None  # a file cut short or with a size no picture has: a damaged one
     if size is None or not all(0 < side <= MAX_SIDE for side in size):
         return None
     return size
@@ -88,6 +88,8 @@ def _jpeg(file: BinaryIO) -> tuple[int, int] | None:
     while file.tell() < READ_AT_MOST:
         marker = file.read(2)
         while marker[:1] == b"\xff" and marker[1:] == b"\xff":  # fill bytes before a marker
+            if file.tell() >= READ_AT_MOST:
+                return None
             marker = b"\xff" + file.read(1)
         if len(marker) < 2 or marker[0] != 0xFF:
             return None

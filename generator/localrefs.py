@@ -35,7 +35,9 @@ from generator.slugs import slugify
 PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 PAGE_ROOT = "../../"  # from an event's page, events/<slug>/index.html, to the site's root
 SUGGEST_AMONG = 2_000  # files of one folder compared for a "did you mean"
-_SAFE_IN_PATH = "/!$&'()*+,;=:@~"  # kept as they are in an address's path (RFC 3986)
+# Kept as they are in an address's path (RFC 3986), all but `:`: a file named `javascript:x`
+# linked from the site's root would read as a scheme.
+_SAFE_IN_PATH = "/!$&'()*+,;=@~"
 
 
 class LocalFiles:
@@ -131,9 +133,14 @@ class References:
         a relative address → (its address from the event's page, a picture's size)."""
 
         def refer(url: str, picture: bool) -> tuple[str, tuple[int, int] | None] | None:
-            target = urlsplit(url)
+            if not is_local(url):
+                return None  # another site's address, checked as such (`//[x` included)
+            try:
+                target = urlsplit(url)
+            except ValueError:
+                return None
             # A link to a fragment, or to a folder (a page of the site), stays as written.
-            if not target.path or target.path.endswith("/") or not is_local(url):
+            if not target.path or target.path.endswith("/"):
                 return None
             found = self._resolve(field, url, target.path, page_relative=True)
             if found is None:

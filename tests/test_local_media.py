@@ -482,3 +482,51 @@ def test_a_kept_builder_follows_slugs_and_pictures_after_edits_a_watcher_names(m
     assert 'href="../bee/index.html"' in page({"content/plain0.md"}, "events/a/index.html")
     (root / "content/m.png").write_bytes(png(64, 48))
     assert 'width="64" height="48"' in page({"content/m.png"}, "events/c/index.html")
+
+
+def test_a_file_named_like_a_scheme_is_linked_as_a_file_from_every_page(make_site):
+    # From the site's root, `javascript:alert(1).pdf` would read as a script's address.
+    root = make_site({"content/a.md": media_event("./javascript:alert(1).pdf"),
+                      "content/javascript:alert(1).pdf": "%PDF-1.4\n"})
+    build_site(root)
+    for page in (root / "site").rglob("*.html"):
+        for element in read_html(page).select("[href], [src]"):
+            address = element.get("href") or element.get("src")
+            assert not address.lower().startswith("javascript:"), (page, address)
+    link = read_html(root / "site/index.html").select_one("figure a.media-link, figure a")
+    assert link["href"] == "javascript%3Aalert(1).pdf"
+    assert (root / "site" / "javascript:alert(1).pdf").is_file()
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("cut.png", png(10, 10)[:20]),  # a PNG cut off in its header
+    ("huge.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="' + b"9" * 400
+     + b'" height="10"></svg>'),
+    ("endless.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1e999 10"></svg>'),
+])
+def test_a_damaged_picture_is_shown_without_a_size(make_site, name, data):
+    root = make_site({"content/a.md": media_event(name), f"content/{name}": data})
+    build_site(root)  # no traceback, no failed build
+    image = read_html(root / "site/events/a/index.html").figure.img
+    unsized = make_site({"content/a.md": media_event("u.svg"), "content/u.svg": b"<svg/>"})
+    build_site(unsized)
+    # As a picture whose file gives no size: in the frame the theme gives such pictures.
+    expected = read_html(unsized / "site/events/a/index.html").figure.img
+    assert image["src"] == f"../../{name}"
+    assert (image.get("width"), image.get("height")) == (expected.get("width"),
+                                                         expected.get("height"))
+
+
+def test_a_jpeg_of_fill_bytes_has_no_size(tmp_path):
+    # A file of 0xFF after the JPEG's start: no segment ever begins (the fill bytes are read
+    # no further than READ_AT_MOST, as segments are).
+    path = tmp_path / "fill.jpg"
+    path.write_bytes(b"\xff\xd8" + b"\xff" * (READ_AT_MOST + 4096))
+    assert image_size(str(path)) is None
+
+
+def test_an_address_that_is_not_a_url_in_a_body_stays_as_written(make_site):
+    root = make_site({"content/a.md": event_file("A", body="See [x](//[oops/a.png).")})
+    build_site(root)
+    assert read_html(root / "site/events/a/index.html").select_one(
+        "div.body a")["href"] == "//[oops/a.png"
