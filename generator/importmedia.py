@@ -122,7 +122,9 @@ def plan_media(data: dict, beside: Path, folder: Path, into: Path) -> MediaPlan:
         if source is None:
             left.append(f"not found beside the file: {url.strip()} ({_events(events)})")
             continue
-        problem, digest, size = _check(source)
+        problem, digest, size = _check(source) if _inside(source, beside) else (
+            "it is outside the imported file's folder; a timeline may name only the files "
+            "kept with it (copy it there by hand if it belongs in the site)", "", 0)
         if not problem and total + size > MAX_TOTAL_BYTES:
             problem = (f"the media copied would pass {MAX_TOTAL_BYTES // 1024 // 1024:,} MB; "
                        "copy the rest by hand")
@@ -162,6 +164,16 @@ def _locate(url: str, beside: Path) -> Path | None:
         return path if relative and path.is_file() else None
     except (OSError, ValueError):  # a name too long, or with a NUL in it
         return None
+
+
+def _inside(source: Path, beside: Path) -> bool:
+    """Whether `source`, links followed, is in the folder `beside` or under it: a timeline
+    from elsewhere must not bring a private file (`../../.ssh/id_rsa.png`, a link beside it)
+    into a site that will be published."""
+    try:
+        return source.resolve().is_relative_to(beside.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return False
 
 
 def _check(source: Path) -> tuple[str, str, int]:

@@ -81,21 +81,43 @@ def test_media_beside_the_file_are_copied_into_the_site_and_referenced(tmp_path,
     report = import_file(source, site / into, content=site / "content")
 
     media = site / "content" / "media"
-    assert sorted(report.copied) == [media / "map.png", media / "old.png",
-                                     media / "photo-one.png"]
+    assert sorted(report.copied) == [media / "map.png", media / "photo-one.png"]
     assert {p.name: p.read_bytes() for p in media.iterdir()} == {
-        "map.png": MAP, "old.png": OLD, "photo-one.png": PHOTO}
+        "map.png": MAP, "photo-one.png": PHOTO}
     events = by_title(report.written)
     assert events["Map"][0]["media"] == {"url": address + "map.png", "caption": "The *map*",
                                          "credit": "Agency", "alt": "A map of the coast"}
     assert events["Photo"][0]["media"] == {"url": address + "photo-one.png",
                                            "caption": "A photo", "alt": "A photo"}
-    assert events["Old"][0]["media"] == {"url": address + "old.png", "credit": "Archive"}
+    # A file outside the timeline's folder is not brought into a site that will be published:
+    # its address and credit stay with the event, and it is listed.
+    assert "media" not in events["Old"][0]
+    assert events["Old"][0]["extra"]["media"] == {"url": "../img/old.png", "credit": "Archive"}
     assert events["Map again"][0]["media"] == {"url": address + "map.png"}
-    assert report.media_left == ()
+    assert report.media_left == (
+        "not copied: ../img/old.png (1 event): it is outside the imported file's folder; a "
+        "timeline may name only the files kept with it (copy it there by hand if it belongs "
+        "in the site)",)
     # Each address names the copy from the event file's own folder.
     for path in report.written:
-        assert (path.parent / front_matter(path)[0]["media"]["url"]).is_file()
+        if "media" in front_matter(path)[0]:
+            assert (path.parent / front_matter(path)[0]["media"]["url"]).is_file()
+
+
+def test_a_file_linked_beside_the_timeline_from_elsewhere_is_not_copied(tmp_path):
+    secret = tmp_path / "home" / "private.png"
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(OLD)
+    source = timeline(tmp_path / "export", [slide("Linked", 2001, media={"url": "media/x.png"}),
+                                            slide("Climbed", 2002, media={
+                                                "url": "../home/private.png"})])
+    (tmp_path / "export" / "media").mkdir()
+    (tmp_path / "export" / "media" / "x.png").symlink_to(secret)
+    site = new_site(tmp_path / "site")
+    report = import_file(source, site / "content")
+    assert report.copied == ()
+    assert not (site / "content" / "media").exists()
+    assert [line.split(":")[0] for line in report.media_left] == ["not copied", "not copied"]
 
 
 def test_a_name_taken_by_another_file_gets_a_new_one_and_the_users_file_is_kept(tmp_path):
@@ -175,24 +197,23 @@ def test_a_path_from_the_root_is_looked_for_under_the_files_folder(tmp_path):
 
 
 def test_a_file_that_is_not_a_picture_sound_video_or_pdf_is_never_copied(tmp_path):
-    (tmp_path / "secret").write_text("a private key", encoding="utf-8")
-    (tmp_path / "notes.png").write_text("not a picture", encoding="utf-8")
     source = timeline(tmp_path / "export", [
-        slide("Key", 2001, media={"url": "../secret", "caption": "Key"}),
-        slide("Fake", 2002, media={"url": "../notes.png"}),
+        slide("Key", 2001, media={"url": "secret", "caption": "Key"}),
+        slide("Fake", 2002, media={"url": "notes.png"}),
         slide("Film", 2003, media={"url": "film.mp4", "caption": "A film"}),
         slide("Paper", 2004, media={"url": "paper.pdf"})],
-        {"film.mp4": b"\x00\x00\x00\x18ftypmp42" + bytes(16), "paper.pdf": b"%PDF-1.4\n%%EOF\n"})
+        {"film.mp4": b"\x00\x00\x00\x18ftypmp42" + bytes(16), "paper.pdf": b"%PDF-1.4\n%%EOF\n",
+         "secret": b"a private key", "notes.png": b"not a picture"})
     site = new_site(tmp_path / "site")
     report = import_file(source, site / "content")
     assert report.media_left == (
-        "not copied: ../secret (1 event): it is not a picture, sound, video or PDF file "
+        "not copied: secret (1 event): it is not a picture, sound, video or PDF file "
         "(no extension)",
-        "not copied: ../notes.png (1 event): it does not hold what its name says (.png)")
+        "not copied: notes.png (1 event): it does not hold what its name says (.png)")
     assert sorted(p.name for p in (site / "content" / "media").iterdir()) == ["film.mp4",
                                                                             "paper.pdf"]
     events = by_title(report.written)
-    assert events["Key"][0]["extra"]["media"] == {"url": "../secret", "caption": "Key"}
+    assert events["Key"][0]["extra"]["media"] == {"url": "secret", "caption": "Key"}
     assert events["Film"][0]["media"] == {"url": "media/film.mp4", "caption": "A film",
                                           "alt": "A film"}
 
