@@ -92,8 +92,8 @@ class _MediaReader(FieldReader):
         lines = self.doc.body.splitlines()
         for field, written, message in self.refs.problems:
             if field == "body":
-                line = next((self.doc.body_line + number for number, text in enumerate(lines)
-                             if written in text), None)
+                line = _body_line(lines, written)
+                line = None if line is None else self.doc.body_line + line
             elif field.startswith("media.") and isinstance(media := self.fields["media"].data,
                                                            dict):
                 line = media[field.removeprefix("media.")].line
@@ -398,3 +398,16 @@ def _plain(value: Value, problems: list[tuple[Value, str]]) -> object:
             return None
         return number
     return value.data
+
+
+def _body_line(lines: list[str], written: str) -> int | None:
+    """The number (from 0) of the body's line that names `written` as Markdown writes an
+    address, `](x` or `<x>` (or as a reference's definition, `]: x`), before one that only
+    mentions it in the text; None when no line holds it as it was read, escapes and all."""
+    for marks in ((f"]({written}", f"<{written}>", f"]: {written}", f"]:{written}"),
+                  (written,)):
+        found = next((number for number, text in enumerate(lines)
+                      if any(mark in text for mark in marks)), None)
+        if found is not None:
+            return found
+    return None

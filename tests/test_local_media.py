@@ -530,3 +530,15 @@ def test_an_address_that_is_not_a_url_in_a_body_stays_as_written(make_site):
     build_site(root)
     assert read_html(root / "site/events/a/index.html").select_one(
         "div.body a")["href"] == "//[oops/a.png"
+
+
+def test_a_missing_picture_is_reported_on_the_line_that_shows_it(make_site):
+    # The text may name the file before the line whose picture shows it.
+    body = "The scan map.png was lost.\n\nIt was found.\n\n![x](map.png)\n"
+    root = make_site({"content/a.md": event_file("A", body=body)})
+    with pytest.raises(BuildFailed) as failed:
+        Builder(BuildOptions(root=root)).render()
+    text = (root / "content/a.md").read_text(encoding="utf-8").splitlines()
+    shown = text.index("![x](map.png)") + 1
+    assert [str(error).split(": ")[0] for error in failed.value.errors] == [
+        f"content/a.md:{shown}"]
