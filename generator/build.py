@@ -30,6 +30,7 @@ from generator.incremental.keys import site_key
 from generator.incremental.memory import Memory
 from generator.incremental.uptodate import event_stamps, files_as_recorded, output_as_recorded
 from generator.layouts import layouts_stamp, prune_caches
+from generator.localrefs import links_to_drafts
 from generator.model import Timeline
 from generator.output import KEEP, Content, write_site
 from generator.outputfolder import Folders, check_output
@@ -217,6 +218,8 @@ class Builder:
                 memory.edits.failed()
             else:
                 memory.edits.assembled(timeline, read.events)
+        if not options.drafts:
+            problems += links_to_drafts(read.events)
         drafts = 0 if options.drafts else sum(event.draft for event in read.events)
         return Found(config, layouts, sources, timeline, swapped, problems, drafts)
 

@@ -15,7 +15,7 @@ from generator.dates import ENGLISH, MonthNames
 from generator.errors import ContentError, ContentErrors, quoted, shortened
 from generator.fieldreader import MAX_SLUG_LENGTH, MAX_TEXT, FieldReader, did_you_mean
 from generator.frontmatter import CONTROL, Document, Value, split
-from generator.localrefs import LocalFiles, References, is_local, site_path
+from generator.localrefs import LocalFiles, References, is_local, line_naming, site_path
 from generator.markdownbounds import slow_markdown
 from generator.markup import Refer, render, to_text
 from generator.model import Background, Event, Media, Source, Tag
@@ -92,7 +92,7 @@ class _MediaReader(FieldReader):
         lines = self.doc.body.splitlines()
         for field, written, message in self.refs.problems:
             if field == "body":
-                line = _body_line(lines, written)
+                line = line_naming(lines, written)
                 line = None if line is None else self.doc.body_line + line
             elif field.startswith("media.") and isinstance(media := self.fields["media"].data,
                                                            dict):
@@ -398,16 +398,3 @@ def _plain(value: Value, problems: list[tuple[Value, str]]) -> object:
             return None
         return number
     return value.data
-
-
-def _body_line(lines: list[str], written: str) -> int | None:
-    """The number (from 0) of the body's line that names `written` as Markdown writes an
-    address, `](x` or `<x>` (or as a reference's definition, `]: x`), before one that only
-    mentions it in the text; None when no line holds it as it was read, escapes and all."""
-    for marks in ((f"]({written}", f"<{written}>", f"]: {written}", f"]:{written}"),
-                  (written,)):
-        found = next((number for number, text in enumerate(lines)
-                      if any(mark in text for mark in marks)), None)
-        if found is not None:
-            return found
-    return None

@@ -14,7 +14,7 @@ import difflib
 import os
 import posixpath
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
@@ -26,7 +26,7 @@ from generator.discover import (
     Stamp,
     stamp_of,
 )
-from generator.errors import shortened
+from generator.errors import ContentError, shortened
 from generator.imagesize import image_size
 from generator.markup import Refer, url_scheme
 from generator.model import Event, LocalRef
@@ -265,3 +265,28 @@ def stale(event: Event, files: frozenset[str], slug_of: Callable[[str], str | No
             if ref.stamp == UNSETTLED or (now is not None and now != ref.stamp):
                 return True
     return False
+
+
+def links_to_drafts(events: Iterable[Event]) -> list[ContentError]:
+    """The links from events to the files of drafts, for a site built without its drafts:
+    the drafts' pages are not made, so such a link would lead nowhere."""
+    events = list(events)
+    drafts = {event.path for event in events if event.draft}
+    if not drafts:
+        return []
+    return [ContentError(event.path, f"links to {ref.path}, a draft, which is left out of the "
+                         "site; link it once it is published, or build with --drafts")
+            for event in events if not event.draft and event.refs
+            for ref in event.refs if ref.slug and f"content/{ref.path}" in drafts]
+
+def line_naming(lines: list[str], written: str) -> int | None:
+    """The number (from 0) of the body's line that names `written` as Markdown writes an
+    address, `](x` or `<x>` (or as a reference's definition, `]: x`), before one that only
+    mentions it in the text; None when no line holds it as it was read, escapes and all."""
+    for marks in ((f"]({written}", f"<{written}>", f"]: {written}", f"]:{written}"),
+                  (written,)):
+        found = next((number for number, text in enumerate(lines)
+                      if any(mark in text for mark in marks)), None)
+        if found is not None:
+            return found
+    return None

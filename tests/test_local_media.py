@@ -542,3 +542,17 @@ def test_a_missing_picture_is_reported_on_the_line_that_shows_it(make_site):
     shown = text.index("![x](map.png)") + 1
     assert [str(error).split(": ")[0] for error in failed.value.errors] == [
         f"content/a.md:{shown}"]
+
+
+def test_a_link_to_a_draft_left_out_is_an_error_until_drafts_are_built(make_site):
+    root = make_site({"content/a.md": event_file("A", body="See [the draft](d.md)."),
+                      "content/d.md": event_file("D", "2019", draft="true")})
+    expected = ("content/a.md: links to d.md, a draft, which is left out of the site; link it "
+                "once it is published, or build with --drafts")
+    with pytest.raises(BuildFailed) as failed:
+        Builder(BuildOptions(root=root)).render()
+    assert [str(error) for error in failed.value.errors] == [expected]
+    checked = subprocess.run([sys.executable, "-m", "generator", "check", "--source", str(root)],
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 1 and expected in checked.stderr
+    Builder(BuildOptions(root=root, drafts=True)).render()  # with the draft, the link is good
