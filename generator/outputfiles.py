@@ -87,7 +87,12 @@ def make_folders(folder: Path, made: list[Path]) -> None:
         missing.append(folder)
         folder = folder.parent
     for folder in reversed(missing):
-        folder.mkdir()
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue  # another build made it at the same moment: it is not this one's
         made.append(folder)
 
 
