@@ -19,7 +19,7 @@ import pytest
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.output import PAUSE_AFTER_RENAME, write_changes
-from generator.outputfiles import TEMPORARY
+from generator.outputfiles import TEMPORARY, make_folders
 from generator.outputfolder import BUILDING, MANIFEST, OutputError, unsafe_entry
 
 from conftest import event_file
@@ -496,3 +496,18 @@ def test_export_positions_outside_the_file_are_not_read(tmp_path):
                                   {id(None): b"d"})
         assert written and staged_path(tmp_path, "data.json").read_bytes() == b'["e0"]'
     assert made == ["e0"] * 4
+
+
+def test_a_folder_made_by_another_build_meanwhile_is_taken_as_there(tmp_path, monkeypatch):
+    # The other build makes it between this one's look and its mkdir.
+    target = tmp_path / "site" / "events"
+    real_mkdir = Path.mkdir
+
+    def raced(self, *args, **kwargs):
+        real_mkdir(self)
+        raise FileExistsError(17, "File exists", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", raced)
+    made: list[Path] = []
+    make_folders(target, made)
+    assert target.is_dir() and made == []  # not this build's to remove
