@@ -164,13 +164,8 @@ def _read_again(root: str, files: dict[str, EventFile], referring: Collection[st
                 file.event, local.files, lambda ref: _slug_of(files, ref), stamp):
             continue
         del files[path]
-        try:
-            with open(f"{root}/{path}", "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            errors.append(ContentError(path, f"cannot be read: {exc.strerror}"))
-            continue
-        again[path] = (file.stamp, file_digest(path, data), data)
+        if (read := _read_anew(root, path, file.stamp, errors)) is not None:
+            again[path] = read
     return again
 
 
@@ -189,14 +184,22 @@ def _linked_by_old_slugs(root: str, files: dict[str, EventFile], referring: Coll
         if path in todo:
             wrong[path] = todo[path]
             continue
-        try:
-            with open(f"{root}/{path}", "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            errors.append(ContentError(path, f"cannot be read: {exc.strerror}"))
-            continue
-        wrong[path] = (file.stamp, file_digest(path, data), data)
+        if (read := _read_anew(root, path, file.stamp, errors)) is not None:
+            wrong[path] = read
     return wrong
+
+
+def _read_anew(root: str, path: str, stamp: Stamp, errors: list[ContentError],
+               ) -> tuple[Stamp, bytes, bytes] | None:
+    """A known event file's stamp, digest and bytes, read again; None, with an error, when
+    it cannot be read."""
+    try:
+        with open(f"{root}/{path}", "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        errors.append(ContentError(path, f"cannot be read: {exc.strerror}"))
+        return None
+    return stamp, file_digest(path, data), data
 
 
 def _slug_of(files: dict[str, EventFile], path: str) -> str | None:
