@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -173,17 +173,19 @@ class Builder:
         return found.config, found.sources, found.timeline
 
     def render(self, data: bool = True, changed: Collection[str] | None = None,
-               ) -> RenderedSite:
+               first: Callable[[Mapping[str, Content]], None] | None = None) -> RenderedSite:
         """Render the whole site, or raise BuildFailed with every problem found. The files
         are in memory, except with `stage`, where most are staged in the output folder (see
         `staging.stage`) and stand as STAGED or KEEP. With `data` false, the feeds, sitemap
         and exports are left for `render_data()`: the dev server shows the pages first.
-        `changed`: as for `read()`."""
+        `changed`: as for `read()`. `first`, when given, is handed the pages that show one
+        event as soon as they are rendered, before the pages that list events are made: the
+        dev server shows an edited event sooner."""
         self.staged = []
         self.folders = Folders(self.options.output_dir)
         try:
             try:
-                return self._render(data, changed)
+                return self._render(data, changed, first)
             finally:
                 # A build's workers are done with its one render, and none may stage a file
                 # once the staged ones are removed.
@@ -223,7 +225,8 @@ class Builder:
         drafts = 0 if options.drafts else sum(event.draft for event in read.events)
         return Found(config, layouts, sources, timeline, swapped, problems, drafts)
 
-    def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
+    def _render(self, data: bool, changed: Collection[str] | None,
+                first: Callable[[Mapping[str, Content]], None] | None) -> RenderedSite:
         """The site read → plan pages → check → render pages and data files."""
         root, memory = self.options.root, self.memory
         found = self._read_site(changed)
@@ -243,7 +246,7 @@ class Builder:
         site = SiteMade(timeline, pages, config, memory.freshness(self.options.keys))
         env = memory.pages.environment(root, config, found.layouts)
         files |= self._render_pages(site, env, found.layouts, replanned, (
-            lambda: made.update(self._data_files(site))) if data else None)
+            lambda: made.update(self._data_files(site))) if data else None, first)
         prune_caches(env, timeline.events)
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
@@ -252,8 +255,10 @@ class Builder:
 
     def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
                       replanned: Replanned | None, meanwhile: Callable[[], None] | None,
+                      first: Callable[[Mapping[str, Content]], None] | None = None,
                       ) -> dict[str, Content]:
-        """Render what changed of the site's pages; `meanwhile` runs while workers render."""
+        """Render what changed of the site's pages; `meanwhile` runs while workers render,
+        and `first` is handed the event pages before the others are rendered."""
         root, memory = self.options.root, self.memory
         job = memory.pages.to_render(site.pages, replanned, site.freshness)
         self.options.progress("rendering", 0, len(job.todo))
@@ -264,7 +269,7 @@ class Builder:
             # All of them, before any is written: a build stopped halfway removes them all.
             self.staged += [page.path for page in job.todo]
         made, problems = render_pages(job.todo, env, site.config, root, layouts, self._jobs(),
-                                      output, self._workers, meanwhile)
+                                      output, self._workers, meanwhile, first)
         if problems:
             raise BuildFailed(problems)
         files = job.done  # made for this render alone: no copy of ten thousand entries

@@ -26,7 +26,8 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,10 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon", ".pdf": "application/pdf", ".woff2": "font/woff2",
 }
 KEEPALIVE_SECONDS = 15
+INDEX = "index.html"  # a folder's page, shown at the folder's URL
+# Past this many, an announcement says "any page": it goes to every tab at every edit.
+MAX_PAGES_NAMED = 200
+RECENT_CHANGES = 8  # page changes whose pages every state names
 WRITE_CHUNK = 64 * 1024  # a socket timeout bounds each write: this much must go in that time
 _NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")  # punycode, as browsers send it
 _PORT = re.compile(r"(:[0-9]*)?")
@@ -84,6 +89,9 @@ class LiveReloadServer(ThreadingHTTPServer):
         self._changed = threading.Condition()
         self.epoch = 1
         self.page_epoch = 1  # the last epoch at which pages (not only styles) changed
+        # The URL paths of the pages changed at each of the last page epochs (None: any).
+        self.recent: deque[tuple[int, list[str] | None]] = deque(maxlen=RECENT_CHANGES)
+        self.known_since = 0  # the page changes after this epoch are all in `recent`
         self.error: str | None = None
         self.closing = False
         # Pages served by an earlier run of the server reload when they reconnect to this one.
@@ -100,19 +108,36 @@ class LiveReloadServer(ThreadingHTTPServer):
         """Hold requests back while the folder is rewritten."""
         return self.lock.writing()
 
-    def announce(self, styles_only: bool = False, error: str | None = None) -> None:
-        """Tell every open page what happened: new pages, new styles, or an error to show."""
+    def announce(self, styles_only: bool = False, error: str | None = None,
+                 pages: Collection[str] | None = None) -> None:
+        """Tell every open page what happened: new pages, new styles, or an error to show.
+        `pages` names the files written or removed when only those pages changed (None: any
+        page may have): a tab showing another page stays as it is."""
         with self._changed:
             if error is None:
                 self.epoch += 1
                 if not styles_only:
                     self.page_epoch = self.epoch
+                    named = None if pages is None or len(pages) > MAX_PAGES_NAMED else sorted(
+                        {self._url_path(path) for path in pages})
+                    if len(self.recent) == self.recent.maxlen:
+                        self.known_since = self.recent[0][0]
+                    self.recent.append((self.epoch, named))
             self.error = error
             self._changed.notify_all()
 
+    def _url_path(self, path: str) -> str:
+        """The URL path a browser shows for a file of the folder, as the client compares it."""
+        url = self.mount + path
+        return url.removesuffix(INDEX) if url.endswith("/" + INDEX) else url
+
     def state(self) -> dict:
+        # `recent`: the pages each of the last page changes rewrote, so that a tab that missed
+        # a message, or got two at once, still knows whether its own page changed; a tab
+        # older than `known_since` cannot know, and reloads.
+        recent = [list(change) for change in self.recent]  # as JSON gives it back
         return {"session": self.session, "epoch": self.epoch, "page_epoch": self.page_epoch,
-                "error": self.error}
+                "recent": recent, "known_since": self.known_since, "error": self.error}
 
     def wait_for_change(self, seen: dict, timeout: float) -> dict:
         with self._changed:
@@ -238,7 +263,7 @@ class _Handler(BaseHTTPRequestHandler):
             if target.is_dir():
                 if relative and not relative.endswith("/"):
                     return self.server.mount + relative + "/"
-                target = target / "index.html"
+                target = target / INDEX
             return target if target.is_file() else None
         except (OSError, RuntimeError):
             return None  # a name too long for the system, or a loop of links: not a file here

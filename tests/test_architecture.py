@@ -29,7 +29,7 @@ LAYERS = [
     {"incremental.rendered"},
     {"incremental.memory"},
     # The pipeline in order, fed by the incremental memory.
-    {"build", "livereload"},
+    {"build", "livereload", "watching"},
     {"importer", "new", "scaffold", "linkcheck"},
     {"check"},  # warns of the placeholder text `new` writes
     {"serve"},

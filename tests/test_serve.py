@@ -24,7 +24,7 @@ from watchdog.events import (
 
 import generator.build
 import generator.serve
-from generator.serve import _Changes
+from generator.watching import SiteChanges
 
 from conftest import Running, Served, event_file, free_port
 
@@ -241,7 +241,7 @@ def test_a_save_is_done_when_the_file_is_closed_or_moved_into_place(tmp_path):
     rebuild waits longer for more; one closed after writing or moved into place is saved."""
     (tmp_path / "content").mkdir()
     seen: list[tuple[str, bool]] = []
-    changes = _Changes(tmp_path, lambda path, saved: seen.append((path, saved)))
+    changes = SiteChanges(tmp_path, lambda path, saved: seen.append((path, saved)))
     event, other = str(tmp_path / "content" / "a.md"), str(tmp_path / "content" / "b.md")
     for made in (FileCreatedEvent(event), FileModifiedEvent(event), FileClosedEvent(event),
                  FileMovedEvent(str(tmp_path / "content" / ".a.md.swp"), event),

@@ -219,3 +219,27 @@ def test_a_host_named_with_allow_host_gets_the_site_and_its_reloads(rebinding_br
         page.locator("h1", has_text="Reloaded through the allowed name").wait_for()
     finally:
         served.stop()
+
+
+def test_only_the_tabs_whose_page_changed_reload(browser, serve_example):
+    context = browser.new_context()
+    # Counts this tab's loads; sessionStorage lives as long as the tab, across reloads.
+    context.add_init_script("sessionStorage.loads = String(Number(sessionStorage.loads || 0) + 1)")
+    tabs = {}
+    for name, path in (("day", "events/day/"), ("timeline", ""), ("tokyo", "events/tokyo/")):
+        tabs[name] = context.new_page()
+        tabs[name].set_default_timeout(15_000)
+        tabs[name].goto(serve_example.url + path)
+    root, mark = serve_example.root, len(serve_example.lines)
+    write(root, DAY, event_file("Only where it shows", "2018-07-19"))
+    tabs["day"].locator("h1", has_text="Only where it shows").wait_for()
+    tabs["timeline"].locator("article#event-day", has_text="Only where it shows").wait_for()
+    serve_example.wait_for_line("files written", after=mark)
+    # Then an edit of the page the third tab shows: it reloads for this one alone, and the
+    # messages come in order, so a reload for the first edit would have come before it.
+    tokyo = (root / "content/events/tokyo.md").read_text(encoding="utf-8")
+    write(root, "content/events/tokyo.md", tokyo.replace("title: ", "title: Renamed ", 1))
+    tabs["tokyo"].locator("h1", has_text="Renamed").wait_for()
+    assert tabs["tokyo"].evaluate("sessionStorage.loads") == "2"
+    assert tabs["day"].evaluate("sessionStorage.loads") == "2"
+    context.close()

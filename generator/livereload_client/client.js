@@ -51,15 +51,38 @@
     }
   }
 
+  // This page's path as the server names the pages that changed.
+  function here() {
+    let path = location.pathname;
+    try {
+      path = decodeURIComponent(path);
+    } catch (error) {
+      // not valid UTF-8 once decoded: no page of the site has that name
+    }
+    return path.endsWith("/index.html") ? path.slice(0, -"index.html".length) : path;
+  }
+
+  // An edit rewrites a few pages: a tab showing another one stays. The state names the
+  // pages of the last few changes; a tab older than those cannot know, and reloads.
+  function pageChanged(state, missed) {
+    if (state.session !== session) return true;
+    if (state.page_epoch <= epoch) return false;
+    if (epoch < state.known_since) return true;
+    return missed.some(([, pages]) => pages === null || pages.includes(here()));
+  }
+
   function apply(state) {
     overlay(state.error);
     if (state.error) return;
-    if (state.session !== session || state.page_epoch > epoch) {
+    const missed = (state.recent || []).filter(([at]) => at > epoch);
+    if (pageChanged(state, missed)) {
       sessionStorage.setItem(scrollKey, String(window.scrollY));
       location.reload();
     } else if (state.epoch > epoch) {
+      // The epochs that changed no page changed the styles.
+      const styles = state.epoch - epoch > missed.length;
       epoch = state.epoch;
-      swapStyles();
+      if (styles) swapStyles();
     }
   }
 
