@@ -205,6 +205,19 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def _request(url: str, method: str, timeout: float) -> LinkResult:
+    """The answer to one request, within `timeout` seconds in all."""
+    # The socket's timeout bounds each read, not the whole: a server that sends its headers a
+    # byte at a time would never run into it. So the request runs in a thread of its own,
+    # waited for at most `timeout`; one given up on ends with its socket's next timeout.
+    outcome: list[LinkResult] = []
+    worker = threading.Thread(target=lambda: outcome.append(_ask(url, method, timeout)),
+                              name="chronoline-link-check", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return outcome[0] if outcome else LinkResult(url, 0, f"no whole answer within {timeout:g} s")
+
+
+def _ask(url: str, method: str, timeout: float) -> LinkResult:
     opener = urllib.request.build_opener(_NoRedirects)
     try:
         # An address written with letters outside ASCII (café) travels percent-encoded.

@@ -1,8 +1,10 @@
-"""A built site served on 127.0.0.1 as a static host such as GitHub Pages serves it, for the
-browser tests that need http:// (module scripts, fetch) rather than file://."""
+"""Servers on 127.0.0.1 for the tests: a built site served as a static host such as GitHub
+Pages serves it, for the browser tests that need http:// (module scripts, fetch) rather than
+file://; and a server too slow ever to finish an answer."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,3 +91,42 @@ def served(folder: Path, prefix: str = PREFIX) -> Iterator[LoopbackSite]:
         site._server.shutdown()
         site._server.server_close()
         thread.join()
+
+
+@contextmanager
+def dripping_server(path: str = "/") -> Iterator[str]:
+    """A server that answers every connection a byte of its headers now and then, and never
+    finishes: each byte comes well within a socket's timeout. Yields the address of `path`."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+    drips: list[threading.Thread] = []
+
+    def drip(connection: socket.socket) -> None:
+        with connection:
+            for byte in (b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 60_000):
+                if stop.wait(0.05):  # the pace of the server, not a wait of the test's
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:  # the client gave up
+                    return
+
+    def accept() -> None:
+        while True:
+            try:
+                connection = listener.accept()[0]
+            except OSError:  # closed: the test is over
+                return
+            drips.append(threading.Thread(target=drip, args=(connection,), daemon=True))
+            drips[-1].start()
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}{path}"
+    finally:
+        stop.set()
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() under way
+        listener.close()
+        for thread in [acceptor, *drips]:
+            thread.join(timeout=30)

@@ -13,6 +13,8 @@ import pytest
 
 from generator.cli import main
 
+from loopback import dripping_server
+
 OFFLINE = ("chronoline check: the network seems unreachable (no host of {} addresses could be "
            "looked up); the links were not checked")
 
@@ -129,3 +131,19 @@ def test_hosts_that_do_not_resolve_beside_ones_that_do_are_reported_each(make_si
                                "does not answer (")
     assert lines[0].endswith("; add an archive_url with a saved copy, or a new address")
     assert "unreachable" not in "\n".join(lines)
+
+
+def test_a_host_that_sends_a_byte_now_and_then_is_given_up_on(make_site, capsys):
+    # Each byte comes well within the socket's timeout: only a bound on the whole stops it.
+    outcome: list = []
+    with dripping_server("/slow") as url:
+        root = make_site({"content/a.md": event("A", url, "Slow.\n")})
+        checking = threading.Thread(target=lambda: outcome.append(main([
+            "check", "--links", "--timeout", "0.5", "--source", str(root)])), daemon=True)
+        checking.start()
+        checking.join(timeout=60)  # only a hang runs into this: the check takes some 3 s
+        assert not checking.is_alive(), "check --links waits for a server that never finishes"
+    assert outcome == [1]
+    line = capsys.readouterr().err.splitlines()[0]
+    assert line.startswith(f"content/a.md:5: sources[1].url: {url} does not answer (no whole "
+                           "answer within 0.5 s)")

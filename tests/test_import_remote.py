@@ -22,6 +22,7 @@ from generator.importformats import MAX_BYTES
 from generator.importremote import fetch
 
 from conftest import free_port
+from loopback import dripping_server
 
 SHEET = ("Year,Month,Day,Headline,Text,Media,Media Caption,Type\n"
          ",,,The title,An intro,,,title\n"
@@ -125,36 +126,6 @@ def silent_server() -> Iterator[str]:
         listener.close()
 
 
-@contextmanager
-def dripping_server() -> Iterator[str]:
-    """A server that answers, a byte of its headers now and then, and never finishes."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def drip() -> None:
-        try:
-            connection = listener.accept()[0]
-        except OSError:  # closed before anyone came
-            return
-        with connection:
-            for byte in (b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 60_000):
-                if stop.wait(0.05):  # the pace of the server, not a wait of the test's
-                    return
-                try:
-                    connection.sendall(bytes([byte]))
-                except OSError:  # the client gave up
-                    return
-
-    thread = threading.Thread(target=drip, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/timeline.json"
-    finally:
-        stop.set()
-        listener.close()
-        thread.join(timeout=30)
-
-
 def front_matter(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
 
@@ -237,7 +208,7 @@ def test_a_host_that_accepts_and_stays_silent_is_given_up_on(tmp_path):
 
 def test_a_host_that_sends_a_byte_now_and_then_is_given_up_on(tmp_path):
     # Each byte comes well within the socket's timeout: only a bound on the whole stops it.
-    with dripping_server() as url, pytest.raises(ImportFailed) as failure:
+    with dripping_server("/timeline.json") as url, pytest.raises(ImportFailed) as failure:
         fetch(url, timeout=1)
     assert str(failure.value) == (f"{url}: did not finish sending within 1 s; try again, or "
                                   "save the file and import it from this machine")
