@@ -22,7 +22,7 @@ from generator.model import Background, Event, Media, Source, Tag
 from generator.slugs import slugify
 
 EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
-              "display_date", "media", "background", "extra")
+              "display_date", "media", "background", "extra", "circa")
 MEDIA_KEYS = ("url", "caption", "credit", "alt", "width", "height")
 MAX_MEDIA_PIXELS = 20_000  # a picture's side; the largest real photographs are some 15,000
 BACKGROUND_KEYS = ("url", "color")
@@ -183,16 +183,12 @@ class _Reader(_MediaReader):
                 self.error(shortened(key), "unknown key" + did_you_mean(key, EVENT_KEYS),
                            value.line)
         title = self.text("title", required=True)
-        date = self.date("date", required=True)
-        end = self.date("end")
-        if date and end and end.ends_before(date, self.tz):
-            message = f"{end.iso()} ends before the date {date.iso()} begins"
-            self.error("end", message, self.line("end"))
+        date, end, ongoing = self.when() or (None, None, False)
         tags = self.tags()
         sources = self.sources()
         slug = self.slug()
         self.refs.slug = slug
-        draft = self.draft()
+        draft = self.flag("draft")
         summary_html = self.summary(md)
         display_date = self.text("display_date")
         media, background, extra = self.media(md), self.background(), self.extra()
@@ -211,6 +207,7 @@ class _Reader(_MediaReader):
             path=self.path, slug=slug, title=title, date=date, end=end,
             summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
             start=date.earliest(self.tz), year=date.local(self.tz).year, draft=draft,
+            ongoing=ongoing,
             slug_line=self.line("slug"), display_date=display_date, media=media,
             background=background, extra=extra, refs=tuple(self.refs.refs.values()),
         )
@@ -352,16 +349,6 @@ class _Reader(_MediaReader):
                        "in the body", self.line("summary"))
             return ""
         return match.group(1)
-
-    def draft(self) -> bool:
-        value = self.fields.get("draft")
-        if value is None or value.is_null:
-            return False
-        if not value.tag.endswith(":bool"):
-            self.error("draft", f"must be true or false, not {quoted(value.data)}", value.line)
-            return False
-        return str(value.data).lower() in ("true", "yes", "on")
-
 
 _SIZES = object()  # in `shared`: the pictures' sizes, read once for all the events of a read
 
