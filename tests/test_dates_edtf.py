@@ -4,7 +4,10 @@ string is parsed once."""
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator import edtfdates
 from generator.dates import DateError, MonthNames, PartialDate, parse_date, parse_when
 
 UTC = dt.UTC
@@ -86,7 +89,37 @@ def test_each_string_is_parsed_once_per_set_of_words(monkeypatch):
     monkeypatch.setattr(edtf, "parse_edtf", counted)
     words = MonthNames()
     for _ in range(3):
-        parse_date("1984?", UTC, words)
+        parse_date("1985-04-XX", UTC, words)
+        parse_date("1984?", UTC, words)  # a common shape: read without the parser
         with pytest.raises(DateError):
             parse_date("2001-21", UTC, words)
-    assert calls == ["1984?", "2001-21"]
+    assert calls == ["1985-04-XX", "2001-21"]
+
+
+DAYS = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+COMMON = st.one_of(
+    st.builds(lambda d, n, q: d.isoformat()[:n] + q, DAYS, st.sampled_from([4, 7, 10]),
+              st.sampled_from(["", "?", "~", "%"])),
+    st.builds(lambda d, x, q: d.isoformat()[:4 - x] + "X" * x + q, DAYS, st.integers(1, 3),
+              st.sampled_from(["", "?", "~", "%"])),
+    st.builds(lambda y: f"-{y:04d}", st.integers(1, 999)),  # -0000 is no EDTF
+    st.builds(lambda y, m, q: f"-{y:04d}-{m:02d}{q}", st.integers(1, 999), st.integers(1, 12),
+              st.sampled_from(["", "?", "~", "%"])),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(COMMON, st.builds("{}/{}".format, COMMON, COMMON),
+                 st.builds("{}/..".format, COMMON), st.builds("../{}".format, COMMON)))
+def test_the_common_shapes_read_as_the_parser_reads_them(text):
+    def reading(read):
+        try:
+            return read(text)
+        except DateError as exc:
+            return str(exc)
+
+    common = reading(edtfdates._read_common)
+    if "/" in text and "X" in text:
+        assert common is None  # the parser's: it refuses them
+    else:
+        assert common == reading(edtfdates._read)
