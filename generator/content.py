@@ -14,10 +14,18 @@ from generator.frontmatter import CONTROL, Document, Value, split
 from generator.localrefs import LocalFiles, References, is_local, line_naming, site_path
 from generator.markdownbounds import slow_markdown
 from generator.markup import Refer, render, to_text
-from generator.model import Event, Media
+from generator.model import Background, Event, Media
+from generator.slugs import slugify
 
-EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
-              "display_date", "media", "background", "extra")
+EVENT_KEYS = ("type", "title", "date", "end", "summary", "tags", "sources", "slug", "draft",
+              "display_date", "media", "background", "extra", "lane")
+# An era (`type: era`) is a span of time events fall in: it has a colour of its own, and none
+# of what only an event shows (media, a background, a lane).
+ERA_KEYS = ("type", "title", "date", "end", "color", "summary", "tags", "sources", "slug",
+            "draft")
+KINDS = ("event", "era")
+# An era's colour goes into a style attribute: hex of a length CSS reads, or a colour name.
+ERA_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,20}")
 MEDIA_KEYS = ("url", "caption", "credit", "alt", "width", "height")
 MAX_MEDIA_PIXELS = 20_000  # a picture's side; the largest real photographs are some 15,000
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -168,13 +176,15 @@ class _Reader(_MediaReader):
     """Checks an event file's fields: which it has, and each one's rules."""
 
     def event(self, md: markdown.Markdown) -> Event:
-        for key, value in self.fields.items():
-            if key not in EVENT_KEYS:
-                self.error(shortened(key), "unknown key" + did_you_mean(key, EVENT_KEYS),
-                           value.line)
+        kind = self.kind()
+        self.known_keys(kind)
         title = self.text("title", required=True)
         date = self.date("date", required=True)
         end = self.date("end")
+        written = self.fields.get("end")
+        if kind == "era" and (written is None or written.is_null or not str(written.data).strip()):
+            self.error("end", "is missing; an era lasts from its date to its end: add a line "
+                       "'end: ...' to the front matter", self.line("date"))
         if date and end and end.ends_before(date, self.tz):
             message = f"{end.iso()} ends before the date {date.iso()} begins"
             self.error("end", message, self.line("end"))
@@ -185,7 +195,11 @@ class _Reader(_MediaReader):
         draft = self.draft()
         summary_html = self.summary(md)
         display_date = self.text("display_date")
-        media, background, extra = self.media(md), self.background(), self.extra()
+        if kind == "era":
+            media, background, extra = None, self.era_color(), ""
+        else:
+            media, background, extra = self.media(md), self.background(), self.extra()
+        lane = self.lane()
         body_html = ""
         if self.markdown_shape("body", self.doc.body, self.doc.body_line):
             body_html = render(md, self.doc.body, self.refer("body"))
@@ -203,7 +217,46 @@ class _Reader(_MediaReader):
             start=date.start(self.tz), year=date.local(self.tz).year, draft=draft,
             slug_line=self.line("slug"), display_date=display_date, media=media,
             background=background, extra=extra, refs=tuple(self.refs.refs.values()),
+            kind=kind, lane=lane,
         )
+
+    def kind(self) -> str:
+        """What the file holds: an event (the default) or an era."""
+        written = self.text("type")
+        if written and written not in KINDS:
+            self.error("type", f"{quoted(written)} is not a type; write 'type: event' (the "
+                       "default) or 'type: era'", self.line("type"))
+        return "era" if written == "era" else "event"
+
+    def known_keys(self, kind: str) -> None:
+        """An error for each key that `kind` does not have."""
+        known = ERA_KEYS if kind == "era" else EVENT_KEYS
+        for key, value in self.fields.items():
+            if key == "color" and kind == "event":
+                self.error("color", "only an era has a colour ('type: era'); an event's is "
+                           "'background: {color: ...}'", value.line)
+            elif key not in known:
+                why = "" if key not in EVENT_KEYS else f"; an era has {', '.join(known)}"
+                hint = why or did_you_mean(key, known)
+                self.error(shortened(key), f"unknown key{' for an era' if why else ''}{hint}",
+                           value.line)
+
+    def era_color(self) -> Background | None:
+        color = self.text("color")
+        if color and not ERA_COLOR.fullmatch(color):
+            self.error("color", f"{quoted(color)} is not a colour; write it as #8b2500, #b20 "
+                       "or a colour name such as navy", self.line("color"))
+            return None
+        return Background(color=color) if color else None
+
+    def lane(self) -> str:
+        """The lane written, which must make a URL name for the filter."""
+        lane = self.text("lane")
+        if lane and not slugify(lane):
+            self.error("lane", f"{quoted(lane)} has no letters or digits to name it by",
+                       self.line("lane"))
+            return ""
+        return lane
 
     def summary(self, md: markdown.Markdown) -> str:
         """The `summary:` as inline HTML: it is shown inside a paragraph, so it must be one."""

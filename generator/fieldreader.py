@@ -30,7 +30,7 @@ BACKGROUND_KEYS = ("url", "color")
 SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 MAX_TEXT = {"title": 500, "display_date": 200, "summary": 5_000, "slug": MAX_SLUG_LENGTH,
             "publisher": 500, "caption": 2_000, "credit": 2_000, "alt": 2_000,
-            "color": 100, "url": 2_000, "archive_url": 2_000}
+            "color": 100, "url": 2_000, "archive_url": 2_000, "lane": 100}
 
 
 # A background colour: hex, or a colour name (letters only, so it is safe in a style attribute).
