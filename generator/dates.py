@@ -30,7 +30,7 @@ from generator.errors import quoted
 from generator.writtendates import DEEP_YEARS, EraNames, era_names, prefixes, read_written
 
 __all__ = ["DATE_FORMS", "DEEP_YEARS", "DateError", "DateWords", "MonthNames", "PartialDate",
-           "Period", "Precision", "When", "parse_date", "parse_when", "period_of"]
+           "Period", "Precision", "When", "circa", "parse_date", "parse_when", "period_of"]
 
 NUMBER_RE = re.compile(r"^([+-]?)(\d+)$")
 ISO_RE = re.compile(r"^(-?)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
@@ -78,8 +78,8 @@ class MonthNames:
 
     def month_of(self, word: str) -> int | None:
         """The number of a month named `word`, in any language this reads."""
-        number = self.parserinfo.month(word)
-        return None if number is None else number
+        number: int | None = self.parserinfo.month(word)
+        return number
 
 
 DateWords = MonthNames
