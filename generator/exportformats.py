@@ -13,6 +13,7 @@ from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
+from generator.dateparts import utc_datetime
 from generator.dates import PartialDate, Precision
 from generator.i18n import translations
 from generator.markup import absolute_links, is_safe_url, to_text, url_scheme
@@ -228,8 +229,17 @@ def icalendar(timeline: Timeline, config: SiteConfig, parts: Parts | None = None
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
     heading = translations(config.language).gettext("Sources")  # once: it compiles a catalog
     entries = (made.get("icalendar", event, lambda e: _vevent(e, config, heading).encode())
-               for event in timeline.events)
+               for event in timeline.events if in_calendar(event, config.tzinfo))
     return Export(_lines(head).encode(), entries, _lines(["END:VCALENDAR"]).encode())
+
+
+def in_calendar(event: Event, tz: dt.tzinfo) -> bool:
+    """Whether a calendar can hold the event: its days, in the site's time zone, and the day
+    after its last (an all-day event's end), in the years 1 to 9999. Others are left out of
+    `events.ics`."""
+    first, last = event.date.local(tz), (event.end or event.date).local(tz)
+    return first.year >= 1 and (last.year + last.years - 1, last.month or 12,
+                                last.day or 31) < (9999, 12, 31)
 
 
 def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
@@ -237,15 +247,15 @@ def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
     host = urlsplit(config.base_url).hostname or "chronoline.invalid"
     lines: list[str] = []
     lines += ["BEGIN:VEVENT", f"UID:{event.slug}@{host}",
-              f"DTSTAMP:{_utc(event.date.start(tz))}"]
+              f"DTSTAMP:{_utc(event.date.earliest(tz))}"]
     if event.date.precision is Precision.TIME:
-        lines.append(f"DTSTART:{_utc(event.date.start(tz))}")
+        lines.append(f"DTSTART:{_utc(event.date.earliest(tz))}")
         if event.end:
-            lines.append(f"DTEND:{_utc(event.end.end(tz))}")
+            lines.append(f"DTEND:{_utc(event.end.until(tz))}")
     else:
-        first = event.date.start(tz).astimezone(tz).date()
+        first = _moment(event.date.earliest(tz)).astimezone(tz).date()
         # DTEND is the day after the last day, and never before the day after DTSTART.
-        after = (event.end or event.date).end(tz).astimezone(tz)
+        after = _moment((event.end or event.date).until(tz)).astimezone(tz)
         last = after.date() if after.time() == dt.time(0) else after.date() + dt.timedelta(1)
         lines.append(f"DTSTART;VALUE=DATE:{_ics_day(first)}")
         lines.append(f"DTEND;VALUE=DATE:{_ics_day(max(last, first + dt.timedelta(1)))}")
@@ -267,8 +277,13 @@ def _lines(lines: list[str]) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def _utc(moment: dt.datetime) -> str:
-    utc = moment.astimezone(dt.UTC)
+def _moment(instant: int) -> dt.datetime:
+    # A calendar holds the years 1 to 9999; an instant before them counts from the first.
+    return utc_datetime(instant) or dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _utc(instant: int) -> str:
+    utc = _moment(instant)
     return f"{_ics_day(utc)}T{utc:%H%M%S}Z"
 
 
