@@ -8,6 +8,7 @@ import xml.etree.ElementTree as etree
 from html import escape
 
 from generator.config import SiteConfig
+from generator.dateparts import utc_datetime
 from generator.dates import PartialDate
 from generator.i18n import translations
 from generator.markup import absolute_links, to_text
@@ -23,11 +24,17 @@ def newest(timeline: Timeline, limit: int) -> list[Event]:
     return sorted(timeline.events, key=sort_key, reverse=True)[:limit]
 
 
-def timestamp(date: PartialDate, tz: dt.tzinfo) -> str:
-    """A full RFC 3339 time for a date of any precision: a period counts from its first day."""
+# Atom requires an entry's `updated`; an event before year 1 or after 9999 has none to give.
+NO_TIME = "0001-01-01T00:00:00Z"
+
+
+def timestamp(date: PartialDate, tz: dt.tzinfo) -> str | None:
+    """A full RFC 3339 time for a date of any precision: a period counts from its first day;
+    None when that falls outside the years 1 to 9999, which RFC 3339 cannot write."""
     if date.moment is not None:
         return date.moment.isoformat(timespec="seconds")
-    return date.start(tz).astimezone(tz).isoformat(timespec="seconds")
+    first = utc_datetime(date.earliest(tz))
+    return None if first is None else first.astimezone(tz).isoformat(timespec="seconds")
 
 
 def event_html(event: Event, config: SiteConfig, heading: str) -> str:
@@ -52,7 +59,7 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
     etree.SubElement(feed, "link", {"rel": "self", "href": config.base_url + "feed.xml"})
     etree.SubElement(feed, "link", {"rel": "alternate", "href": config.base_url})
     latest = max(events, key=lambda e: e.start, default=None)
-    updated = timestamp(latest.date, tz) if latest else "1970-01-01T00:00:00+00:00"
+    updated = (timestamp(latest.date, tz) or NO_TIME) if latest else "1970-01-01T00:00:00+00:00"
     _add(feed, "updated", updated)
     _add(etree.SubElement(feed, "author"), "name", config.title)
     _add(feed, "generator", "chronoline")
@@ -62,8 +69,9 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
         _add(entry, "id", url)
         _add(entry, "title", event.title)
         etree.SubElement(entry, "link", {"rel": "alternate", "href": url})
-        _add(entry, "published", timestamp(event.date, tz))
-        _add(entry, "updated", timestamp(event.date, tz))
+        if published := timestamp(event.date, tz):  # optional in Atom
+            _add(entry, "published", published)
+        _add(entry, "updated", published or NO_TIME)
         for tag in event.tags:
             etree.SubElement(entry, "category", {"term": tag.name})
         _add(entry, "summary", to_text(event.summary_html))
@@ -81,8 +89,9 @@ def json_feed(timeline: Timeline, config: SiteConfig) -> bytes:
         url = public_url(config, event_path(event))
         item: dict[str, object] = {"id": url, "url": url, "title": event.title,
                 "content_html": event_html(event, config, heading),
-                "summary": to_text(event.summary_html),
-                "date_published": timestamp(event.date, tz)}
+                "summary": to_text(event.summary_html)}
+        if published := timestamp(event.date, tz):  # optional in JSON Feed
+            item["date_published"] = published
         if event.tags:
             item["tags"] = [tag.name for tag in event.tags]
         items.append(item)
