@@ -107,7 +107,6 @@ def _slide(event: Event, config: SiteConfig, words: DateText) -> dict:
 
 
 _SPANS = {10: "decade", 100: "century", 1000: "millennium"}  # a year-precise date's span
-DEEP = -99998  # from 100,000 BC on, years are shown as years ago, as TimelineJS shows them
 _URL_KEY = re.compile(r"(?:url|link|href|src|thumbnail)$", re.IGNORECASE)
 _SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
 _LEFT_OUT = object()
@@ -182,7 +181,7 @@ def _next(fields: dict) -> dict:
     year, month, day = fields["year"], fields.get("month"), fields.get("day")
     astronomical = year if year >= 1 else year + 1
     if day is not None:
-        after = civil_from_days(days_from_civil(astronomical, month, day) + 1)
+        after = civil_from_days(days_from_civil(astronomical, month or 1, day) + 1)
         return {"year": _signed(after[0]), "month": after[1], "day": after[2]}
     if month is not None:
         return {"year": _signed(astronomical + month // 12), "month": month % 12 + 1}
@@ -191,9 +190,10 @@ def _next(fields: dict) -> dict:
 
 def _beyond_fields(event: Event) -> bool:
     """True when a TimelineJS date cannot say what the event's dates say: a qualifier, a span
-    of years, a bound, deep time (shown as years ago) or a range still going on."""
-    return event.ongoing or any(not date.plain or date.year < DEEP
-                                for date in (event.date, event.end) if date is not None)
+    of years, a bound or a range still going on. (Deep time it says itself: on its
+    cosmological scale, -66000000 reads "66 million years ago".)"""
+    return event.ongoing or any(not date.plain for date in (event.date, event.end)
+                                if date is not None)
 
 
 def _slide_text(event: Event, config: SiteConfig) -> str:
@@ -275,7 +275,7 @@ EXPORT_WARNINGS = ("timeline.json leaves out ", "events.ics leaves out ")
 
 def export_warnings(timeline: Timeline, config: SiteConfig) -> tuple[str, ...]:
     """What the exports leave out of the timeline, for the build's warnings."""
-    lines = [f"timeline.json leaves out the era '{era.title}' ({era.date.edtf()}/"
+    lines = [f"timeline.json leaves out the era '{era.title}' ({era.path}, {era.date.edtf()}/"
              f"{(era.end or era.date).edtf()}): it overlaps '{other.title}', and TimelineJS "
              "cannot draw eras that overlap"
              for era, other in timelinejs_eras(timeline, config.tzinfo)[1]]

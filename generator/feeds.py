@@ -34,7 +34,12 @@ def timestamp(date: PartialDate, tz: dt.tzinfo) -> str | None:
     if date.moment is not None:
         return date.moment.isoformat(timespec="seconds")
     first = utc_datetime(date.earliest(tz))
-    return None if first is None else first.astimezone(tz).isoformat(timespec="seconds")
+    if first is None:
+        return None
+    try:
+        return first.astimezone(tz).isoformat(timespec="seconds")
+    except OverflowError:  # the first day of year 1 in UTC is year 0 west of Greenwich
+        return first.isoformat(timespec="seconds")
 
 
 def event_html(event: Event, config: SiteConfig, heading: str) -> str:

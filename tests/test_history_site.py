@@ -13,13 +13,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from test_html_valid import check_html, describe
+from test_timelinejs import TIMELINEJS, Handler
 
 from generator.build import BuildOptions, build
 from generator.dates import parse_date
 
 from conftest import REPO_ROOT, read_html
-from test_html_valid import check_html, describe
-from test_timelinejs import TIMELINEJS, Handler
 
 HISTORY = REPO_ROOT / "examples" / "history"
 
