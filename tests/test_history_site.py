@@ -17,7 +17,6 @@ from test_html_valid import check_html, describe
 from test_timelinejs import TIMELINEJS, Handler
 
 from generator.build import BuildOptions, build
-from generator.dates import parse_date
 
 from conftest import REPO_ROOT, read_html
 
@@ -59,13 +58,17 @@ SHOWN = [
     ("1789-07-14-bastille", "July 14, 1789", "14 juli 1789"),
     ("1859-11-24-origin-of-species", "November 24, 1859", "24 november 1859"),
     ("1903-12-17-first-powered-flight", "December 17, 1903", "17 december 1903"),
-    ("1969-07-20-apollo-11-landing", "July 20, 1969, 8:17 PM UTC", "20 juli 1969, 20:17 UTC"),
+    ("1969-07-20-apollo-11-landing", "July 20, 1969, 8:17\u202fPM UTC", "20 juli 1969, 20:17 UTC"),
     ("1989-11-09-berlin-wall", "November 9, 1989", "9 november 1989"),
     ("1990s-decade-of-the-brain", "1990s", "jaren 1990"),
     ("2000-11-02-iss-crewed", "November 2, 2000 – present", "2 november 2000 – heden"),
     ("201x-warmest-decade", "2010s", "jaren 2010"),
     ("2021-02-18-perseverance", "February 18, 2021 – present", "18 februari 2021 – heden"),
 ]
+# The EDTF values a page may carry: a year (long ones with Y), month or day, a decade or
+# century, a qualifier, and a bound as level 2's open set.
+EDTF = re.compile(r"(\[\.\.)?(Y-?[1-9]\d{4,}|-?\d{4}(-\d\d){0,2}|\d{3}X|\d\dXX|\dXXX)"
+                  r"[?~%]?(?(1)\]|(\.\.\])?)")
 ERAS = ["mesozoic", "roman-republic", "middle-ages", "hundred-years-war"]
 
 
@@ -132,7 +135,7 @@ def test_every_date_is_marked_up_as_html_can_hold_it(english):
             assert value[:4] != "0000"
             seen_time += 1
         for data in page.select("data.date"):
-            parse_date(data["value"].strip("[].").replace("..", ""), None)  # raises if not EDTF
+            assert EDTF.fullmatch(data["value"]), (path, data["value"])
             seen_data += 1
     assert seen_time and seen_data
 
@@ -188,11 +191,11 @@ def test_timelinejs_shows_the_bc_and_deep_time_slides(browser, english):
         shown = {}
         for slug in ("44-bc-caesar-assassinated", "66000000-bc-k-pg-extinction",
                      "753-bc-founding-of-rome"):
-            slide = page.locator(f"#{slug} .tl-headline-date").first
+            slide = page.locator(f"[id='{slug}'] .tl-headline-date").first
             shown[slug] = slide.inner_text()
         assert errors == []
         assert shown == {"44-bc-caesar-assassinated": "March 15, 44 BCE",
-                         "66000000-bc-k-pg-extinction": "66 million years ago",
+                         "66000000-bc-k-pg-extinction": "66.0 million years ago",
                          "753-bc-founding-of-rome": "753 BCE"}
     finally:
         page.close()
