@@ -10,6 +10,10 @@ import feedparser
 import icalendar
 import pytest
 
+from generator.build import Builder, BuildOptions
+from generator.config import load_config
+from generator.search import record
+
 from conftest import build_site, event_file, read_html
 
 BASE = "https://example.org/history/"
@@ -172,3 +176,14 @@ def test_an_era_page_is_a_schema_org_event(history):
     data = json.loads(page.select_one("script[type='application/ld+json']").string)
     assert (data["@type"], data["name"], data["startDate"], data["endDate"]) == \
         ("Event", "First half", "0600", "0650")
+
+
+def test_search_finds_an_event_by_its_date_as_shown(history):
+    site, _ = history
+    config = load_config(site.parent)
+    _config, _sources, timeline = Builder(BuildOptions(root=site.parent, jobs=1)).read()
+    shown = {event.slug: record(event, config).meta["date"] for event in timeline.events}
+    assert (shown["ides"], shown["circa"], shown["ongoing"], shown["impact"]) == \
+        ("March 15, 44 BC", "c. 1200", "2020 – present", "66 million years ago")
+    assert "44 BC" in record(next(e for e in timeline.events if e.slug == "ides"),
+                             config).content
