@@ -9,7 +9,9 @@ import pytest
 import yaml
 
 from generator.build import BuildOptions, build
+from generator.config import load_config
 from generator.importer import import_file
+from generator.new import new_event
 
 from conftest import read_html
 
@@ -168,3 +170,18 @@ def test_imported_years_before_1_are_shown_as_bc(tmp_path):
              for slug in ("250-bc-year", "44-bc-ides", "66000000-bc-impact")}
     assert shown == {"250-bc-year": "250 BC", "44-bc-ides": "March 15, 44 BC",
                      "66000000-bc-impact": "66 million years ago"}
+
+
+@pytest.mark.parametrize(("date", "name", "written"), [
+    ("44 BC", "44-bc-a-date.md", "44 BC"), ("15 March 44 BC", "44-bc-a-date.md", "15 March 44 BC"),
+    ("66 Ma", "66000000-bc-a-date.md", "66 Ma"), ("1990s", "1990s-a-date.md", "1990s"),
+    ("19XX", "19xx-a-date.md", "19XX"), ("c. 1200", "1200-a-date.md", "c. 1200"),
+    ("1984-06?", "1984-06-a-date.md", "1984-06?"), ("before 1500", "1500-a-date.md",
+                                                    "before 1500"),
+    ("2018-07-19", "2018-07-19-a-date.md", "2018-07-19")])
+def test_new_names_a_file_by_any_date_and_writes_it_as_typed(make_site, date, name, written):
+    root = make_site({})
+    path = new_event(root, load_config(root), "A date", date)
+    assert path.name == name
+    assert front_matter(path)[0]["date"] == written
+    build(BuildOptions(root=root))  # the site reads what `new` wrote
