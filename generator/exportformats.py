@@ -260,8 +260,11 @@ def in_calendar(event: Event, tz: dt.tzinfo) -> bool:
     """True when a calendar can hold the event: it begins and is over within the years 1 to
     9999, and neither is open (a bound, or a range still going on)."""
     date, end = event.date, event.end or event.date
-    return not (event.ongoing or date.bound or end.bound) and \
-        utc_datetime(date.earliest(tz)) is not None and utc_datetime(end.until(tz)) is not None
+    if event.ongoing or date.bound or end.bound:
+        return False
+    if date.year >= 2 and end.year + end.years <= 9999:  # no time zone moves these out
+        return True
+    return utc_datetime(date.earliest(tz)) is not None and utc_datetime(end.until(tz)) is not None
 
 
 def calendar_left_out(timeline: Timeline, config: SiteConfig) -> int:

@@ -187,3 +187,17 @@ def test_search_finds_an_event_by_its_date_as_shown(history):
         ("March 15, 44 BC", "c. 1200", "2020 – present", "66 million years ago")
     assert "44 BC" in record(next(e for e in timeline.events if e.slug == "ides"),
                              config).content
+
+
+def test_a_calendar_holds_what_lies_in_the_years_1_to_9999_in_utc(make_site):
+    # In Tokyo the first day of year 1 begins in year 0 in UTC, which no calendar holds.
+    root = make_site({"content/first-day.md": event_file("First day", "0001-01-01"),
+                      "content/june.md": event_file("June", "0001-06"),
+                      "content/late.md": event_file("Late", "9998"),
+                      "content/last.md": event_file("Last", "9999")},
+                     config='title = "T"\ntimezone = "Asia/Tokyo"\n')
+    report = build_site(root)
+    calendar = icalendar.Calendar.from_ical((root / "site" / "events.ics").read_bytes())
+    assert [str(e["UID"]).split("@")[0] for e in calendar.walk("VEVENT")] == ["june", "late"]
+    assert "events.ics leaves out 2 events a calendar cannot hold (dates before year 1 or " \
+        "after 9999, open or ongoing ranges)" in report.warnings
