@@ -13,6 +13,7 @@ import pytest
 from generator.build import Builder, BuildOptions
 from generator.config import load_config
 from generator.search import record
+from generator.structured import event_data
 
 from conftest import build_site, event_file, read_html
 
@@ -170,12 +171,15 @@ def test_json_ld_dates_only_where_schema_org_can_hold_them(history, slug, keys):
     assert data["@type"] == "Event" and data["name"]
 
 
-def test_an_era_page_is_a_schema_org_event(history):
+def test_an_era_is_a_schema_org_event_with_the_dates_it_can_hold(history):
     site, _ = history
-    page = read_html(site / "eras" / "first" / "index.html")
-    data = json.loads(page.select_one("script[type='application/ld+json']").string)
-    assert (data["@type"], data["name"], data["startDate"], data["endDate"]) == \
+    config = load_config(site.parent)
+    _config, _sources, timeline = Builder(BuildOptions(root=site.parent, jobs=1)).read()
+    first = event_data(timeline.eras[0], config)
+    assert (first["@type"], first["name"], first["startDate"], first["endDate"]) == \
         ("Event", "First half", "0600", "0650")
+    impact = event_data(next(e for e in timeline.events if e.slug == "impact"), config)
+    assert "startDate" not in impact and impact["name"] == "Impact"
 
 
 def test_search_finds_an_event_by_its_date_as_shown(history):

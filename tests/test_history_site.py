@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import shutil
 import threading
@@ -118,9 +119,16 @@ def test_every_event_in_order_with_its_date_as_written(english, dutch, column):
         assert page.select_one("main .when").get_text(" ", strip=True) == row[column], row[0]
 
 
-def test_every_era_has_a_page(english):
-    for slug in ERAS:
-        assert (english / "site" / "eras" / slug / "index.html").is_file(), slug
+def test_the_eras_that_do_not_overlap_go_to_timelinejs(english):
+    site = english / "site"
+    data = json.loads((site / "timeline.json").read_text(encoding="utf-8"))
+    assert [era["text"]["headline"] for era in data["eras"]] == [
+        "Mesozoic", "Roman Republic", "Middle Ages"]
+    assert data["eras"][1]["start_date"] == {"year": -509}
+    records = json.loads((site / "events.json").read_text(encoding="utf-8"))["eras"]
+    assert [(era["slug"], era["date"], era["end"]) for era in records] == [
+        ("mesozoic", "Y-251901999", "Y-65999999"), ("roman-republic", "-0508", "-0026"),
+        ("middle-ages", "0476", "1492"), ("hundred-years-war", "1337", "1453")]
 
 
 def test_every_date_is_marked_up_as_html_can_hold_it(english):
