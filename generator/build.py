@@ -21,6 +21,7 @@ from generator.config import SiteConfig, load_config
 from generator.datafiles import data_names, exports_in_memory, other_data, staged_exports
 from generator.discover import SourceFiles, Stamp, discover, leads_out
 from generator.errors import BuildFailed, ContentError, ContentErrors
+from generator.exportformats import EXPORT_WARNINGS, export_warnings
 from generator.incremental.cache import Cache, Index, Shard
 from generator.incremental.cache import load as load_cache
 from generator.incremental.cache import save as save_cache
@@ -250,7 +251,8 @@ class Builder:
         prune_caches(env, timeline.events)
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
-        return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config),
+        return RenderedSite(files, len(timeline.events), len(pages),
+                            warnings(sources, config) + export_warnings(timeline, config),
                             copied, found.drafts)
 
     def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
@@ -348,7 +350,9 @@ class Builder:
         if site_key(config, layouts_stamp(root)) != index.key or not (root / "content").is_dir():
             return False
         sources = discover(root)
-        if warnings(sources, config) != index.warnings:  # a link into content/ came or went
+        # A link into content/ came or went (the exports' follow from the events, below).
+        if warnings(sources, config) != tuple(w for w in index.warnings
+                                              if not w.startswith(EXPORT_WARNINGS)):
             return False
         found, _misnamed = copied_files(root, sources)
         stamps = event_stamps(root, sources.events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -18,12 +19,25 @@ def event_text(fields: dict, body: str) -> str:
 
 
 def file_name(date: PartialDate, title: str) -> str:
-    """`2018-07-19-uk-board-report.md`: the date as precise as it is known, then the title."""
+    """`2018-07-19-uk-board-report.md`: the date as precise as it is known, then the title;
+    `250-bc-….md`, `66000000-bc-….md`, `1990s-….md` where there is no ISO date."""
     slug = slugify(title)
     if len(slug) > 60:  # long titles end at a word, not inside one
         slug = slug[:61].rsplit("-", 1)[0] if "-" in slug[:61] else slug[:60]
     slug = slug or "event"
-    return f"{(date.iso() or date.edtf())[:10]}-{slug}.md"
+    return f"{_prefix(date)}-{slug}.md"
+
+
+def _prefix(date: PartialDate) -> str:
+    """The date at the head of a file name, which sorts the folder roughly as the timeline."""
+    if (iso := date.iso()) is not None:
+        return iso[:10]
+    if date.year < 1:
+        return f"{1 - date.year}-bc"
+    if date.years > 1:  # 1990s; 19xx and 1xxx for a century and a millennium
+        return f"{date.year}s" if date.years == 10 else re.sub(r"[^\dx]", "", date.edtf().lower())
+    return "-".join([f"{date.year:04d}", *(f"{part:02d}" for part in (date.month, date.day)
+                                          if part is not None)])
 
 
 def write_new(path: Path, text: str) -> bool:

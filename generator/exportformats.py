@@ -5,103 +5,93 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from array import array
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict
 from html import escape
-from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
-from generator.dateparts import utc_datetime
+from generator.dateparts import civil_from_days, days_from_civil, utc_datetime
 from generator.dates import PartialDate, Precision
+from generator.datetext import DateText
+from generator.exportparts import Export, Layout, MadeNow, Part, Parts, Span
 from generator.i18n import translations
 from generator.markup import absolute_links, is_safe_url, to_text, url_scheme
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
 
-
-class Span(NamedTuple):
-    """An event's part as the file the last build wrote holds it, to copy from there."""
-
-    start: int
-    size: int
-
-
-Part = bytes | Span
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where each event's part lies in an export file, in the timeline's order."""
-
-    starts: array  # of "q": the byte each part starts at
-    sizes: array  # of "q"
-
-    def span(self, position: int) -> Span:
-        return Span(self.starts[position], self.sizes[position])
-
-
-class Parts(Protocol):
-    """Where the exports get each event's part: made now, kept from the last render (the dev
-    server's memo.PerObject), or copied from the file the last build wrote (exportstaging.Reuse)."""
-
-    def get(self, kind: str, event: Event, make: Callable[[Event], bytes]) -> Part: ...
-
-
-class _MadeNow:
-    """Every part made as it is needed, and none kept."""
-
-    def get(self, kind: str, event: Event, make: Callable[[Event], bytes]) -> Part:
-        return make(event)
-
-
-@dataclass(frozen=True)
-class Export:
-    """A data file as it is written: its head, then each event's part in the timeline's order,
-    one at a time, `between` them, then its tail. At 100,000 events an export is hundreds of
-    megabytes: its parts are made as the file is written, and none need be kept. So they can
-    be gone through once only: one Export is one file written, or joined."""
-
-    head: bytes
-    parts: Iterable[Part]
-    tail: bytes
-    between: bytes = b""
-
-    def join(self) -> bytes:
-        """The whole file, from parts that are all bytes."""
-        # One join of every piece: each `+` of hundreds of megabytes would copy them again.
-        pieces = [self.head]
-        for part in self.parts:
-            if not isinstance(part, bytes):
-                raise ValueError("a part kept in a file cannot be joined")
-            pieces += (part, self.between)
-        if len(pieces) > 1:
-            pieces.pop()  # nothing between the last part and the tail
-        pieces.append(self.tail)
-        return b"".join(pieces)
+# The parts' types live in exportparts; the modules that write the exports find them here.
+__all__ = ["Export", "Layout", "Part", "Parts", "Span", "EXPORT_WARNINGS", "calendar_left_out",
+           "events_json", "export_warnings", "icalendar", "timelinejs"]
 
 
 def timelinejs(timeline: Timeline, config: SiteConfig, parts: Parts | None = None) -> Export:
     """TimelineJS3's JSON format, so a newsroom can embed the same content with TimelineJS."""
-    made = parts if parts is not None else _MadeNow()
-    slides = (made.get("timelinejs", event, lambda e: _dumps(_slide(e, config)).encode())
+    made = parts if parts is not None else MadeNow()
+    words = DateText(config.language, config.tzinfo)
+    slides = (made.get("timelinejs", event,
+                       lambda e: _dumps(_slide(e, config, words)).encode())
               for event in timeline.events)
-    title = {"text": {"headline": escape(config.title), "text": escape(config.description)}}
-    return _json_with_list({"title": title}, "events", slides)
+    head: dict = {"title": {"text": {"headline": escape(config.title),
+                                     "text": escape(config.description)}}}
+    if cosmological(timeline):
+        head["scale"] = "cosmological"
+    if eras := [_tl_era(era, config) for era in timelinejs_eras(timeline, config.tzinfo)[0]]:
+        head["eras"] = eras
+    return _json_with_list(head, "events", slides)
 
 
-def _slide(event: Event, config: SiteConfig) -> dict:
+def cosmological(timeline: Timeline) -> bool:
+    """True when a year lies beyond what a JavaScript date holds, as TimelineJS checks before
+    it switches to its cosmological scale (TimelineConfig._ensureValidScale)."""
+    years = (_signed(date.year) for event in (*timeline.events, *timeline.eras)
+             for date in (event.date, event.end) if date is not None)
+    return any(not -271820 <= year <= 275759 for year in years)
+
+
+def timelinejs_eras(timeline: Timeline, tz: dt.tzinfo,
+                    ) -> tuple[list[Event], list[tuple[Event, Event]]]:
+    """The eras TimelineJS can draw, and each other one with the kept era it overlaps: none
+    may overlap another (TimelineJS3#229). They are compared as TimelineJS compares them, by
+    the first instant of each date, so 600–650 and 650–700 touch and both stay."""
+    kept: list[Event] = []
+    left: list[tuple[Event, Event]] = []
+    last: Event | None = None  # the kept era that ends last
+    for era in timeline.eras:  # in order of their start
+        if last is not None and era.start < _end_start(last, tz):
+            left.append((era, last))
+            continue
+        kept.append(era)
+        last = era if last is None or _end_start(era, tz) > _end_start(last, tz) else last
+    return kept, left
+
+
+def _end_start(era: Event, tz: dt.tzinfo) -> int:
+    return (era.end or era.date).earliest(tz)
+
+
+def _tl_era(era: Event, config: SiteConfig) -> dict:
+    start = _tl_date(era.date, config.tzinfo)
+    end = _tl_date(era.end or era.date, config.tzinfo)
+    if end == start:  # TimelineJS drops an era that ends as it starts (TimelineJS3#838)
+        end = _next(end)
+    return {"start_date": start, "end_date": end,
+            "text": {"headline": escape(era.title), "text": _slide_text(era, config)}}
+
+
+def _slide(event: Event, config: SiteConfig, words: DateText) -> dict:
     tz = config.tzinfo
     text = {"headline": escape(event.title), "text": _slide_text(event, config)}
     slide: dict = {"unique_id": event.slug, "start_date": _tl_date(event.date, tz),
                    "text": text}
     if event.end:
         slide["end_date"] = _tl_date(event.end, tz)
-    if event.tags:
-        slide["group"] = escape(event.tags[0].name)  # TimelineJS shows a group as HTML
-    if event.display_date:
-        slide["display_date"] = escape(event.display_date)
+    # A lane is a row, as a group is in TimelineJS; TimelineJS shows a group as HTML.
+    if group := event.lane or (event.tags[0].name if event.tags else ""):
+        slide["group"] = escape(group)
+    if shown := event.display_date or (words.range(event.date, event.end, event.ongoing)
+                                       if _beyond_fields(event) else ""):
+        slide["display_date"] = escape(shown)
     if event.media:
         slide["media"] = _media(event, config)
     if event.background:
@@ -116,6 +106,7 @@ def _slide(event: Event, config: SiteConfig) -> dict:
     return slide
 
 
+_SPANS = {10: "decade", 100: "century", 1000: "millennium"}  # a year-precise date's span
 _URL_KEY = re.compile(r"(?:url|link|href|src|thumbnail)$", re.IGNORECASE)
 _SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
 _LEFT_OUT = object()
@@ -163,9 +154,10 @@ def _media(event: Event, config: SiteConfig) -> dict:
 
 def _tl_date(date: PartialDate, tz: dt.tzinfo) -> dict:
     # TimelineJS shows a date as precise as the fields it is given, in the reader's clock:
-    # times go in the site's time zone, as the site shows them.
+    # times go in the site's time zone, as the site shows them. Its years are historical:
+    # -250 is 250 BC.
     local = date.local(tz)
-    fields = {"year": local.year}
+    fields = {"year": _signed(local.year)}
     if local.month:
         fields["month"] = local.month
     if local.day:
@@ -176,6 +168,32 @@ def _tl_date(date: PartialDate, tz: dt.tzinfo) -> dict:
         if moment.second or date.seconds_written:
             fields["second"] = moment.second
     return fields
+
+
+def _signed(year: int) -> int:
+    """An astronomical year as TimelineJS counts years: 0 is 1 BC, which it writes -1."""
+    return year if year >= 1 else year - 1
+
+
+def _next(fields: dict) -> dict:
+    """The TimelineJS date of the period after `fields` (a year, month or day; a time is
+    taken as its day)."""
+    year, month, day = fields["year"], fields.get("month"), fields.get("day")
+    astronomical = year if year >= 1 else year + 1
+    if day is not None:
+        after = civil_from_days(days_from_civil(astronomical, month or 1, day) + 1)
+        return {"year": _signed(after[0]), "month": after[1], "day": after[2]}
+    if month is not None:
+        return {"year": _signed(astronomical + month // 12), "month": month % 12 + 1}
+    return {"year": _signed(astronomical + 1)}
+
+
+def _beyond_fields(event: Event) -> bool:
+    """True when a TimelineJS date cannot say what the event's dates say: a qualifier, a span
+    of years, a bound or a range still going on. (Deep time it says itself: on its
+    cosmological scale, -66000000 reads "66 million years ago".)"""
+    return event.ongoing or any(not date.plain for date in (event.date, event.end)
+                                if date is not None)
 
 
 def _slide_text(event: Event, config: SiteConfig) -> str:
@@ -191,23 +209,25 @@ def _slide_text(event: Event, config: SiteConfig) -> str:
 
 def events_json(timeline: Timeline, config: SiteConfig, parts: Parts | None = None) -> Export:
     """Every published event with all its fields, for anyone who wants the data."""
-    made = parts if parts is not None else _MadeNow()
+    made = parts if parts is not None else MadeNow()
     records = (made.get("events", event, lambda e: _dumps(_record(e, config)).encode())
                for event in timeline.events)
     head = {"title": config.title, "description": config.description,
-            "home_page_url": config.base_url or None}
+            "home_page_url": config.base_url or None,
+            "eras": [_record(era, config) for era in timeline.eras]}
     return _json_with_list(head, "events", records)
 
 
 def _record(event: Event, config: SiteConfig) -> dict:
     record: dict = {
-        "slug": event.slug, "title": event.title, "date": event.date.iso(),
-        "precision": event.date.precision.name.lower(),
-        "end": event.end.iso() if event.end else None,
+        "slug": event.slug, "title": event.title, "date": event.date.edtf(),
+        "precision": _SPANS.get(event.date.years, event.date.precision.name.lower()),
+        "qualifier": event.date.qualifier,
+        "end": ".." if event.ongoing else event.end.edtf() if event.end else None,
         "tags": [tag.name for tag in event.tags],
         "summary_html": event.summary_html, "body_html": event.body_html,
         "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher,
-                     "date": s.date.iso() if s.date else None,
+                     "date": s.date.edtf() if s.date else None,
                      "archive_url": s.archive_url} for s in event.sources],
         "source_file": event.path,
         "display_date": event.display_date or None,
@@ -222,27 +242,53 @@ def _record(event: Event, config: SiteConfig) -> dict:
 
 
 def icalendar(timeline: Timeline, config: SiteConfig, parts: Parts | None = None) -> Export:
-    """RFC 5545: each event all-day over its period, or timed; stamped with its own date."""
-    made = parts if parts is not None else _MadeNow()
+    """RFC 5545: each event all-day over its period, or timed; stamped with its own date.
+    An event a calendar cannot hold (see `in_calendar`) has an empty part."""
+    made = parts if parts is not None else MadeNow()
     name = _ics_text(config.title)
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//chronoline//{name}//EN",
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
     heading = translations(config.language).gettext("Sources")  # once: it compiles a catalog
-    entries = (made.get("icalendar", event, lambda e: _vevent(e, config, heading).encode())
-               for event in timeline.events if in_calendar(event, config.tzinfo))
+    words = DateText(config.language, config.tzinfo)
+    entries = (made.get("icalendar", event, lambda e: _vevent(e, config, heading, words)
+                        .encode() if in_calendar(e, config.tzinfo) else b"")
+               for event in timeline.events)
     return Export(_lines(head).encode(), entries, _lines(["END:VCALENDAR"]).encode())
 
 
 def in_calendar(event: Event, tz: dt.tzinfo) -> bool:
-    """Whether a calendar can hold the event: its days, in the site's time zone, and the day
-    after its last (an all-day event's end), in the years 1 to 9999. Others are left out of
-    `events.ics`."""
-    first, last = event.date.local(tz), (event.end or event.date).local(tz)
-    return first.year >= 1 and (last.year + last.years - 1, last.month or 12,
-                                last.day or 31) < (9999, 12, 31)
+    """True when a calendar can hold the event: it begins and is over within the years 1 to
+    9999, and neither is open (a bound, or a range still going on)."""
+    date, end = event.date, event.end or event.date
+    if event.ongoing or date.bound or end.bound:
+        return False
+    if date.year >= 2 and end.year + end.years <= 9999:  # no time zone moves these out
+        return True
+    return utc_datetime(date.earliest(tz)) is not None and utc_datetime(end.until(tz)) is not None
 
 
-def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
+def calendar_left_out(timeline: Timeline, config: SiteConfig) -> int:
+    """How many events events.ics leaves out."""
+    return sum(not in_calendar(event, config.tzinfo) for event in timeline.events)
+
+
+# How each warning of export_warnings() begins.
+EXPORT_WARNINGS = ("timeline.json leaves out ", "events.ics leaves out ")
+
+
+def export_warnings(timeline: Timeline, config: SiteConfig) -> tuple[str, ...]:
+    """What the exports leave out of the timeline, for the build's warnings."""
+    lines = [f"timeline.json leaves out the era '{era.title}' ({era.path}, {era.date.edtf()}/"
+             f"{(era.end or era.date).edtf()}): it overlaps '{other.title}', and TimelineJS "
+             "cannot draw eras that overlap"
+             for era, other in timelinejs_eras(timeline, config.tzinfo)[1]]
+    if left := calendar_left_out(timeline, config):
+        lines.append(f"events.ics leaves out {left} event{'' if left == 1 else 's'} a calendar "
+                     "cannot hold (dates before year 1 or after 9999, open or ongoing ranges)")
+    return tuple(lines)
+
+
+def _vevent(event: Event, config: SiteConfig, heading: str, words: DateText) -> str:
     tz = config.tzinfo
     host = urlsplit(config.base_url).hostname or "chronoline.invalid"
     lines: list[str] = []
@@ -261,6 +307,8 @@ def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
         lines.append(f"DTEND;VALUE=DATE:{_ics_day(max(last, first + dt.timedelta(1)))}")
     lines.append(f"SUMMARY:{_ics_text(event.title)}")
     text = to_text(event.summary_html)
+    if _beyond_fields(event):  # an all-day span cannot say "c. 1200" or "1990s": the text does
+        text = f"{event.display_date or words.range(event.date, event.end)}\n\n{text}"
     if event.sources:
         text += f"\n\n{heading}:\n" + "\n".join(s.url for s in event.sources)
     lines.append(f"DESCRIPTION:{_ics_text(text.strip())}")
@@ -278,8 +326,9 @@ def _lines(lines: list[str]) -> str:
 
 
 def _moment(instant: int) -> dt.datetime:
-    # A calendar holds the years 1 to 9999; an instant before them counts from the first.
-    return utc_datetime(instant) or dt.datetime.min.replace(tzinfo=dt.UTC)
+    moment = utc_datetime(instant)
+    assert moment is not None, "in_calendar() keeps out what a calendar cannot hold"
+    return moment
 
 
 def _utc(instant: int) -> str:

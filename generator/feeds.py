@@ -24,15 +24,21 @@ def newest(timeline: Timeline, limit: int) -> list[Event]:
     return sorted(timeline.events, key=sort_key, reverse=True)[:limit]
 
 
-def timestamp(date: PartialDate, tz: dt.tzinfo) -> str:
-    """A full RFC 3339 time for a date of any precision: a period counts from its first day."""
+# Atom requires an entry's `updated`; an event before year 1 or after 9999 has none to give.
+NO_TIME = "0001-01-01T00:00:00Z"
+
+
+def timestamp(date: PartialDate, tz: dt.tzinfo) -> str | None:
+    """A full RFC 3339 time for a date of any precision: a period counts from its first day;
+    None when that falls outside the years 1 to 9999, which RFC 3339 cannot write."""
     if date.moment is not None:
         return date.moment.isoformat(timespec="seconds")
-    # A date whose first instant falls before the year 1 in UTC counts from the first one.
-    first = utc_datetime(date.earliest(tz)) or dt.datetime.min.replace(tzinfo=dt.UTC)
+    first = utc_datetime(date.earliest(tz))
+    if first is None:
+        return None
     try:
         return first.astimezone(tz).isoformat(timespec="seconds")
-    except OverflowError:  # before the year 1 in the site's time zone too: given in UTC
+    except OverflowError:  # the first day of year 1 in UTC is year 0 west of Greenwich
         return first.isoformat(timespec="seconds")
 
 
@@ -58,7 +64,7 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
     etree.SubElement(feed, "link", {"rel": "self", "href": config.base_url + "feed.xml"})
     etree.SubElement(feed, "link", {"rel": "alternate", "href": config.base_url})
     latest = max(events, key=lambda e: e.start, default=None)
-    updated = timestamp(latest.date, tz) if latest else "1970-01-01T00:00:00+00:00"
+    updated = (timestamp(latest.date, tz) or NO_TIME) if latest else "1970-01-01T00:00:00+00:00"
     _add(feed, "updated", updated)
     _add(etree.SubElement(feed, "author"), "name", config.title)
     _add(feed, "generator", "chronoline")
@@ -68,8 +74,9 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
         _add(entry, "id", url)
         _add(entry, "title", event.title)
         etree.SubElement(entry, "link", {"rel": "alternate", "href": url})
-        _add(entry, "published", timestamp(event.date, tz))
-        _add(entry, "updated", timestamp(event.date, tz))
+        if published := timestamp(event.date, tz):  # optional in Atom
+            _add(entry, "published", published)
+        _add(entry, "updated", published or NO_TIME)
         for tag in event.tags:
             etree.SubElement(entry, "category", {"term": tag.name})
         _add(entry, "summary", to_text(event.summary_html))
@@ -87,8 +94,9 @@ def json_feed(timeline: Timeline, config: SiteConfig) -> bytes:
         url = public_url(config, event_path(event))
         item: dict[str, object] = {"id": url, "url": url, "title": event.title,
                 "content_html": event_html(event, config, heading),
-                "summary": to_text(event.summary_html),
-                "date_published": timestamp(event.date, tz)}
+                "summary": to_text(event.summary_html)}
+        if published := timestamp(event.date, tz):  # optional in JSON Feed
+            item["date_published"] = published
         if event.tags:
             item["tags"] = [tag.name for tag in event.tags]
         items.append(item)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -25,9 +26,19 @@ from generator.importvalues import (
     slide_label,
 )
 from generator.markup import make_markdown
-from generator.slides import MAX_SLIDE_CHARS, Skip, Slide, read_slide, read_title_slide
+from generator.slides import (
+    MAX_SLIDE_CHARS,
+    Skip,
+    Slide,
+    read_era,
+    read_slide,
+    read_title_slide,
+)
 from generator.slugs import slugify
 from generator.timeline import tag_spelling
+
+# A year before 1 or after 9999 alone, written as the number YAML reads: -250 is 250 BC.
+_NUMBER = re.compile(r"-\d+|\d{5,}")
 
 __all__ = ["ImportFailed", "ImportReport", "Slide", "import_file", "load", "read_timeline"]
 
@@ -86,32 +97,41 @@ def _read(data: dict, local: Mapping[str, str]) -> tuple[ImportReport, tuple[_Ev
     notes: list[str] = []
     title = read_title_slide(data.get("title"), notes)
     eras = data.get("eras")
-    if isinstance(eras, list):
-        notes += [f"era {slide_label(clean(era)[0])} was left out: chronoline has no eras"
-                  for era in eras]
-    elif not blank(eras):
-        notes.append(f"the timeline's eras were left out: they are {kind_of(eras)}, not a list")
-    for key in sorted(set(data) - {"title", "events", "eras"}):
+    if not isinstance(eras, list):
+        if not blank(eras):
+            notes.append(f"the timeline's eras were left out: they are {kind_of(eras)}, "
+                         "not a list")
+        eras = []
+    # `scale` says how TimelineJS draws the axis; chronoline picks its scale from the dates.
+    for key in sorted(set(data) - {"title", "events", "eras", "scale"}):
         notes.append(f"the timeline's '{short(clean(key)[0])}' setting was left out: "
                      "chronoline does not use it")
-    slides = []
-    for raw in data["events"]:
-        raw, removed, size = clean(raw)
-        try:
-            if size > MAX_SLIDE_CHARS:
-                raise Skip(f"it holds {size:,} characters of text; chronoline imports at most "
-                            f"{MAX_SLIDE_CHARS:,} from one slide")
-            slides.append(read_slide(raw, notes, local))
-        except Skip as exc:
-            notes.append(f"{slide_label(raw)} was left out: {exc}")
-            continue
-        if removed:
-            notes.append(f"{slide_label(raw)}: {removed_note(removed)}")
+    slides = [*_slides(data["events"], "", lambda raw: read_slide(raw, notes, local), notes),
+              *_slides(eras, "era ", lambda raw: read_era(raw, notes), notes)]
     text = mapping(title, "text", "the title slide", notes)
     headline = plain(scalar(text.get("headline"), "the title slide", "headline", notes))
     intro = plain(scalar(text.get("text"), "the title slide", "text", notes))
     files = _readable(_named(slides, notes), notes)
     return ImportReport(headline, intro, (), (), tuple(notes)), files
+
+
+def _slides(raws: list, kind: str, reader: Callable[[object], Slide],
+            notes: list[str]) -> list[Slide]:
+    """Each slide (or era, `kind` "era ") that `reader` can carry over; each other noted."""
+    slides = []
+    for raw in raws:
+        raw, removed, size = clean(raw)
+        try:
+            if size > MAX_SLIDE_CHARS:
+                raise Skip(f"it holds {size:,} characters of text; chronoline imports at most "
+                           f"{MAX_SLIDE_CHARS:,} from one slide")
+            slides.append(reader(raw))
+        except Skip as exc:
+            notes.append(f"{kind}{slide_label(raw)} was left out: {exc}")
+            continue
+        if removed:
+            notes.append(f"{kind}{slide_label(raw)}: {removed_note(removed)}")
+    return slides
 
 
 def _media_folder(into: Path, content: Path | None) -> Path:
@@ -156,7 +176,13 @@ def _readable(named: tuple[tuple[str, Slide], ...],
     would refuse (a bound the checks above do not know) is left out, with the build's words."""
     md, files = make_markdown(False), []
     for name, slide in named:
-        fields = {key: value for key, value in asdict(slide).items() if value and key != "body"}
+        fields = {key: value for key, value in asdict(slide).items()
+                  if value and key not in ("body", "kind")}
+        for key in ("date", "end"):
+            if _NUMBER.fullmatch(fields.get(key, "")):
+                fields[key] = int(fields[key])
+        if slide.kind:
+            fields = {"type": slide.kind, **fields}
         text = event_text(fields, slide.body)
         try:
             parse_event(_checkable(fields, slide.body, text), name, md, dt.UTC)
@@ -193,8 +219,9 @@ def _kept(files: tuple[_EventFile, ...], written: tuple[Path, ...], into: Path,
          " with media on the web"),
         (sum("caption" in m for m in media), "caption", ""),
         (sum("credit" in m for m in media), "credit", ""),
+        (sum(s.kind == "era" for s in slides), "era", ""),
         (sum(bool(s.tags) for s in slides), "tag", " (from the slides' groups)"),
-        (sum(bool(s.end) for s in slides), "end date", ""),
+        (sum(bool(s.end) and not s.kind for s in slides), "end date", ""),
         (sum(bool(s.background) for s in slides), "background", ""),
         (sum(bool(s.extra) for s in slides), "event",
          " with other values under extra (timeline.json gives them back)"),

@@ -47,7 +47,8 @@ def new_event(root: Path, config: SiteConfig, title: str, date: str | None = Non
         when = parse_date(date, config.tzinfo, MonthNames(config.language))
     except DateError as exc:
         raise NewEventError(f"--date: {exc}") from None
-    fields: dict = {"title": title.strip(), "date": when.iso() or when.edtf()}
+    # ISO where the date has it; else as typed ("44 BC", "c. 1200"), read as it was here.
+    fields: dict = {"title": title.strip(), "date": when.iso() or " ".join(date.split())}
     if tags:
         fields["tags"] = tags
     fields["sources"] = [{"url": url, "title": "", "publisher": ""} for url in sources or []]

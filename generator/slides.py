@@ -30,6 +30,7 @@ from generator.slugs import slugify
 
 _READ = {"start_date", "end_date", "text", "media", "group", "display_date", "background",
          "unique_id"}  # slide keys with a place in an event file; the rest goes to `extra`
+_ERA_KEYS = {"start_date", "end_date", "text"}  # all a TimelineJS era has
 MAX_SLIDE_CHARS = 100_000  # in all of a slide's text; a spreadsheet cell holds at most 50,000
 MAX_NAME = 100  # a group or unique_id becomes a folder name, which a file system bounds
 # Longer, these are no longer a headline, a date shown or a caption, and a page shows them whole.
@@ -39,7 +40,8 @@ _IFRAME_SOURCE = re.compile(r"""<iframe\b[^<>]*?\ssrc\s*=\s*(["'])([^"'<>]*)\1""
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide as event-file fields: dates as ISO text, text as Markdown."""
+    """One slide as event-file fields: dates as text a build reads, text as Markdown; an
+    era's `kind` is "era"."""
 
     title: str
     date: str
@@ -51,6 +53,7 @@ class Slide:
     background: dict | None = None
     extra: dict | None = None
     body: str = ""
+    kind: str = ""
 
 
 class Skip(Exception):
@@ -81,7 +84,8 @@ def read_slide(raw: object, notes: list[str], local: Mapping[str, str] | None = 
     its copy in the site."""
     if not isinstance(raw, dict):
         raise Skip(f"it is {kind_of(raw)}, not a mapping of fields")
-    label, (date, start_extra) = slide_label(raw), _date(raw.get("start_date"))
+    label = slide_label(raw)
+    date, start_extra = _date(raw.get("start_date"), label, notes)
     text, media, background = (mapping(raw, key, label, notes)
                                for key in ("text", "media", "background"))
     shown = scalar(raw.get("display_date"), label, "display_date", notes) \
@@ -114,13 +118,36 @@ def read_slide(raw: object, notes: list[str], local: Mapping[str, str] | None = 
     return replace(slide, background=backdrop or None, extra=_drop_blank(extra) or None)
 
 
+def read_era(raw: object, notes: list[str]) -> Slide:
+    """One TimelineJS era as an era file: its headline, text, start and end; an era needs
+    both dates, as TimelineJS draws it from one to the other."""
+    if not isinstance(raw, dict):
+        raise Skip(f"it is {kind_of(raw)}, not a mapping of fields")
+    label = slide_label(raw)
+    date, _ = _date(raw.get("start_date"), label, notes)
+    text = mapping(raw, "text", label, notes)
+    title = plain(scalar(text.get("headline"), label, "headline", notes))
+    title = short(title, MAX_TITLE) if title else f"Era from {date}"
+    era = Slide(title, date, kind="era",
+                body=_markdown(scalar(text.get("text"), label, "text", notes), label, notes))
+    era = _end(era, raw.get("end_date"), {}, label, notes)
+    if not era.end:
+        raise Skip("an era needs an end date")
+    if left := sorted(str(key) for key, value in raw.items()
+                      if key not in _ERA_KEYS and not blank(_drop_blank({0: value}).get(0))):
+        notes.append(f"era {label}: its {', '.join(short(key, 20) for key in left)} "
+                     f"{'was' if len(left) == 1 else 'were'} left out: an era has a title, "
+                     "dates and text")
+    return era
+
+
 def _end(slide: Slide, raw: object, extra: dict, label: str, notes: list[str]) -> Slide:
     """`slide` with the end date `raw`, when it is one and does not end before the start."""
     end = _drop_blank(raw) if isinstance(raw, dict) else raw
     try:
         if blank(end):
             return slide
-        iso, extra["end_date"] = _date(end)
+        iso, extra["end_date"] = _date(end, label, notes)
         if parse_date(iso, dt.UTC).ends_before(parse_date(slide.date, dt.UTC), dt.UTC):
             raise Skip(f"{iso} ends before {slide.date} begins")
         return replace(slide, end=iso)
@@ -184,8 +211,9 @@ def _bounded(text: str, limit: int, label: str, what: str, notes: list[str]) -> 
     return ""
 
 
-def _date(raw: object) -> tuple[str, dict]:
-    """A TimelineJS date object → ISO text exactly as precise as it was, and its other keys."""
+def _date(raw: object, label: str, notes: list[str]) -> tuple[str, dict]:
+    """A TimelineJS date object → event-file text exactly as precise as it was (a year
+    before 1 as TimelineJS counts it: -250 is 250 BC), and its other keys."""
     if not isinstance(raw, dict):
         raise Skip("it has no date" if blank(raw) else f"{short(repr(raw))} is not a date")
     values: list[int] = []
@@ -202,19 +230,45 @@ def _date(raw: object) -> tuple[str, dict]:
             raise Skip(f"its {part} {short(repr(number))} is not a whole number") from None
     if not values:
         raise Skip("its date has no year")
-    if values[0] < 1:
-        raise Skip("dates before year 1 are not supported yet")
-    if values[0] > 9998:
-        raise Skip("dates after year 9998 are not supported")
-    text = f"{values[0]:04d}" + "".join(f"-{value:02d}" for value in values[1:3])
-    if len(values) > 3:  # a time: minutes always, seconds when the slide gave them
-        clock = (values[3:] + [0])[: max(2, len(values) - 3)]
-        text += "T" + ":".join(f"{value:02d}" for value in clock)
+    others = {k: v for k, v in raw.items() if k not in PARTS}
+    if values[0] == 0:
+        raise Skip("TimelineJS's year 0 is no year: 1 BC is followed by AD 1")
+    if not 1 <= values[0] <= 9998:
+        text, kept = _historical(values)
+        if left := PARTS[kept:len(values)]:
+            # Kept under extra, so that timeline.json gives TimelineJS the same slide back.
+            others.update((part, raw[part]) for part in left)
+            notes.append(f"{label}: its {' and '.join(left)} {'was' if len(left) == 1 else 'were'}"
+                         f" left out: chronoline keeps {_KEPT[kept]} for a year before 1 or "
+                         "after 9998")
+    else:
+        text = f"{values[0]:04d}" + "".join(f"-{value:02d}" for value in values[1:3])
+        if len(values) > 3:  # a time: minutes always, seconds when the slide gave them
+            clock = (values[3:] + [0])[: max(2, len(values) - 3)]
+            text += "T" + ":".join(f"{value:02d}" for value in clock)
     try:
         parse_date(text, dt.UTC)
     except DateError as exc:
         raise Skip(short(str(exc), 200)) from None
-    return text, {k: v for k, v in raw.items() if k not in PARTS}
+    return text, others
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_KEPT = {1: "the year alone", 2: "the month but no day", 3: "the day but no time"}
+
+
+def _historical(values: list[int]) -> tuple[str, int]:
+    """A year TimelineJS counts as history does, as a build reads it, and how many of the
+    date's parts that keeps: a year alone as the number (`-250`, `12000`), a month or a day
+    of a year BC in words (`15 March 250 BC`), which a site in any language reads."""
+    year = values[0]
+    if year > 9998 or len(values) == 1:
+        return str(year), 1
+    if not 1 <= values[1] <= 12:
+        raise Skip(f"its month {values[1]} is not a month")
+    month = f"{_MONTHS[values[1] - 1]} {-year} BC"
+    return (month, 2) if len(values) == 2 else (f"{values[2]} {month}", 3)
 
 
 def _name(value: object, label: str, what: str, notes: list[str]) -> str:

@@ -46,11 +46,12 @@ def _any_image(page: Page, config: SiteConfig) -> str:
 def event_data(event: Event, config: SiteConfig) -> dict:
     """A schema.org Event: its dates keep their precision; sources are what it is the subject of."""
     data: dict = {"@context": "https://schema.org", "@type": "Event", "name": event.title}
-    # Dates that HTML's and schema.org's format cannot hold are left out: both are optional.
-    if event.date.iso():
-        data["startDate"] = event.date.iso()
-    if event.end and event.end.iso():
-        data["endDate"] = event.end.iso()
+    # schema.org's dates are ISO 8601's; one it cannot hold (44 BC, c. 1200) is left out, as
+    # both are optional.
+    if start := event.date.iso():
+        data["startDate"] = start
+    if end := event.end and event.end.iso():
+        data["endDate"] = end
     summary = to_text(event.summary_html)
     if summary:
         data["description"] = summary
@@ -70,8 +71,8 @@ def _source_data(source: Source) -> dict:
         data["headline"] = source.title
     if source.publisher:
         data["publisher"] = {"@type": "Organization", "name": source.publisher}
-    if source.date and source.date.iso():
-        data["datePublished"] = source.date.iso()
+    if published := source.date and source.date.iso():
+        data["datePublished"] = published
     return data
 
 

@@ -15,7 +15,7 @@ LAYERS = [
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
     {"model", "datetext", "frontmatter", "markup", "markdownbounds", "eventwriter",
      "importformats", "slidetext", "staging", "outputlock"},
-    {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs"},
+    {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs", "exportparts"},
     {"content", "axis", "timeline", "pages"},
     {"structured", "feeds", "slides", "overview", "htmldates"},
     {"exportformats", "sitemap", "listitems"},

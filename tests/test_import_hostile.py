@@ -154,11 +154,10 @@ def test_slide_parts_of_the_wrong_type_are_listed(tmp_path):
                                      "text": {"headline": "Month", "text": 5}}]
     data["title"] = True
     report = import_file(write(tmp_path, "t.json", data), tmp_path / "events")
-    assert [p.name for p in report.written] == ["2018-07-19-target.md", "2019-control.md"]
+    assert [p.name for p in report.written] == ["2018-07-19-target.md", "2019-control.md",
+                                                "2018-era.md"]
     assert list(report.not_carried) == [
         "the title slide was left out: it is 'true', not a mapping of fields",
-        "era 'Era' (2018) was left out: chronoline has no eras",
-        "the timeline's 'scale' setting was left out: chronoline does not use it",
         "'Target' (2018): its media was left out: it is the number 5, not a mapping of fields",
         "'Target' (2018): its display_date was left out: it is a mapping, not text",
         "'Target' (2018): its text was left out: it is a list, not text",
