@@ -251,9 +251,8 @@ class Builder:
         prune_caches(env, timeline.events)
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
-        return RenderedSite(files, len(timeline.events), len(pages),
-                            warnings(sources, config) + export_warnings(timeline, config),
-                            copied, found.drafts)
+        return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config)
+                            + export_warnings(timeline, config), copied, found.drafts)
 
     def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
                       replanned: Replanned | None, meanwhile: Callable[[], None] | None,
