@@ -212,7 +212,7 @@ class Builder:
             timeline = swapped.timeline
         else:
             timeline, duplicates = assemble(read.events, config.tzinfo, config.order == "newest",
-                                            options.drafts, config.index_limit)
+                                            options.drafts, config.index_limit, config.lanes)
             problems += duplicates
             if problems:
                 memory.edits.failed()
