@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Protocol, cast
@@ -141,9 +142,10 @@ class Fragments:
         return facts[1], facts[2]
 
     def items(self, events: tuple[Event, ...], level: int, gaps: dict[int, float],
-              duration: Callable[[float], str]) -> str:
+              duration: Callable[[float], str], eras: EraMarks | None = None) -> str:
         """The list items of `events`: those on one day in a day's item, and a gap's item
-        before each event in `gaps` (id → seconds), its length written by `duration`."""
+        before each event in `gaps` (id → seconds), its length written by `duration`; and
+        the markers of `eras` beside the events they go with."""
         fact = self._fact
         days = [fact(event)[3] for event in events]
         days.append(None)  # after the last
@@ -155,13 +157,36 @@ class Fragments:
             event = events[at]
             if id(event) in gaps:
                 parts.append(self._gap(duration(gaps[id(event)])))
+            if eras:
+                parts.extend(eras.before.get(id(shown), "") for shown in events[at:end])
             if end - at > 1:
                 parts.append(self._day(days[at], events[at:end], level))  # type: ignore[arg-type]
             else:
                 parts.append(self.item(event, level))
+            if eras:
+                parts.extend(eras.after.get(id(shown), "") for shown in events[at:end])
             at = end
         html = "".join(parts)
         return html.replace(LEVEL_MARK, str(escape(level))) if self.any_level else html
+
+    def era_marks(self, marks: tuple[tuple[Event, Event, Event], ...]) -> EraMarks:
+        """The markers of a list's eras: for each (era, first event, last event) in the
+        list's order, one before the first and one after the last, saying where the era
+        begins and ends (the other way round when the newest come first). They are made for
+        each list, not kept with the items: they belong to the list, as its gaps do."""
+        before: dict[int, str] = {}
+        after: dict[int, str] = {}
+        if not marks:
+            return EraMarks(before, after)
+        module = self._env.get_template("era_mark.html").make_module({"page": _MARKED_PAGE})
+        macros = cast(_EraMacros, module)
+        for era, first, last in marks:
+            # Newest first, the list meets an era's end first.
+            opens = str(macros.era_mark(era, self._later)).strip() + "\n"
+            closes = str(macros.era_mark(era, not self._later)).strip() + "\n"
+            before[id(first)] = before.get(id(first), "") + opens
+            after[id(last)] = closes + after.get(id(last), "")
+        return EraMarks(before, after)
 
     def _day(self, day: tuple[int, int, int], events: tuple[Event, ...], level: int) -> str:
         heading = self._headings.get(day)
@@ -204,6 +229,23 @@ class Fragments:
 
     def _make(self, event: Event, level: int | str) -> str:
         return f"{self._module().event_item(event, level)}\n"
+
+
+@dataclass(frozen=True)
+class EraMarks:
+    """A list's era markers, by the id of the event each goes before or after."""
+
+    before: dict[int, str]
+    after: dict[int, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.before)
+
+
+class _EraMacros(Protocol):
+    """The macro of era_mark.html that marks where an era begins or ends in a list."""
+
+    def era_mark(self, era: Event, begins: bool) -> str: ...
 
 
 class _Macros(Protocol):
