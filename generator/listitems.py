@@ -54,6 +54,9 @@ class Fragments:
         # The overviews' marks, by their events' ids and place: (their events, markup).
         self._marks: dict[tuple, tuple[tuple[Event, ...], str]] = {}
         self._mark_macros: _MarkMacros | None = None
+        # Each era's markers, by its id and whether it begins there: (the era, markup).
+        self._era_markers: dict[tuple[int, bool], tuple[Event, str]] = {}
+        self._era_macros: _EraMacros | None = None
 
     def prune(self, events: tuple[Event, ...]) -> None:
         self._items.prune(events)
@@ -62,6 +65,8 @@ class Fragments:
             live = {id(event) for event in events}
             self._marks = {key: kept for key, kept in self._marks.items()
                            if all(number in live for number in key[0])}
+        if len(self._era_markers) > 400:  # eras are few; edited ones leave theirs behind
+            self._era_markers.clear()
         if len(self._facts) > 2 * len(events) + 100:
             live = {id(event) for event in events}
             self._facts = {key: kept for key, kept in self._facts.items() if key in live}
@@ -176,17 +181,24 @@ class Fragments:
         each list, not kept with the items: they belong to the list, as its gaps do."""
         before: dict[int, str] = {}
         after: dict[int, str] = {}
-        if not marks:
-            return EraMarks(before, after)
-        module = self._env.get_template("era_mark.html").make_module({"page": _MARKED_PAGE})
-        macros = cast(_EraMacros, module)
         for era, first, last in marks:
             # Newest first, the list meets an era's end first.
-            opens = str(macros.era_mark(era, self._later)).strip() + "\n"
-            closes = str(macros.era_mark(era, not self._later)).strip() + "\n"
+            opens, closes = self._era_mark(era, self._later), self._era_mark(era, not self._later)
             before[id(first)] = before.get(id(first), "") + opens
             after[id(last)] = closes + after.get(id(last), "")
         return EraMarks(before, after)
+
+    def _era_mark(self, era: Event, begins: bool) -> str:
+        """An era's marker, made once for every list that shows it (with ROOT_MARK)."""
+        kept = self._era_markers.get((id(era), begins))
+        if kept is None or kept[0] is not era:
+            if self._era_macros is None:
+                module = self._env.get_template("era_mark.html").make_module(
+                    {"page": _MARKED_PAGE})
+                self._era_macros = cast(_EraMacros, module)
+            made = f"{str(self._era_macros.era_mark(era, begins)).strip()}\n"
+            kept = self._era_markers[(id(era), begins)] = (era, made)
+        return kept[1]
 
     def _day(self, day: tuple[int, int, int], events: tuple[Event, ...], level: int) -> str:
         heading = self._headings.get(day)
