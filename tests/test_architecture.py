@@ -14,7 +14,8 @@ LAYERS = [
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock"},
     {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs"},
-    {"content", "timeline", "pages"},
+    {"content", "timeline"},
+    {"pages"},  # planned from a timeline: which eras hold which events, each event's lane
     {"structured", "feeds", "slides", "overview"},
     {"exportformats", "sitemap", "listitems"},
     {"layouts", "output"},
