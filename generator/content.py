@@ -17,8 +17,8 @@ from generator.markup import Refer, render, to_text
 from generator.model import Background, Event, Media
 from generator.slugs import slugify
 
-EVENT_KEYS = ("type", "title", "date", "end", "summary", "tags", "sources", "slug", "draft",
-              "display_date", "media", "background", "extra", "lane")
+EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
+              "display_date", "media", "background", "extra", "lane", "type")
 # An era (`type: era`) is a span of time events fall in: it has a colour of its own, and none
 # of what only an event shows (media, a background, a lane).
 ERA_KEYS = ("type", "title", "date", "end", "color", "summary", "tags", "sources", "slug",
