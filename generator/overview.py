@@ -17,6 +17,7 @@ from operator import attrgetter
 
 from babel.dates import format_skeleton
 
+from generator.dateparts import moment_instant, utc_datetime
 from generator.dates import PartialDate
 from generator.model import Event
 from generator.pages import MAX_MARKS
@@ -112,10 +113,10 @@ def layout(events: Sequence[Event], tz: dt.tzinfo, locale: str,
     first_shown = {id(event): shown for shown, event in enumerate(events)}
     t0 = chronological[0].start
     t1 = max(chronological[-1].start,
-             max((e.end.end(tz) for e in events if e.end is not None), default=t0))
-    if (t1 - t0).total_seconds() < 86400:  # a day at least, centred on what there is
-        pad = dt.timedelta(seconds=(86400 - (t1 - t0).total_seconds()) / 2)
-        t0, t1 = t0 - pad, t1 + pad
+             max((e.end.until(tz) for e in events if e.end is not None), default=t0))
+    if t1 - t0 < 86400:  # a day at least, centred on what there is
+        pad = 86400 - (t1 - t0)
+        t0, t1 = t0 - pad // 2, t1 + pad - pad // 2
     scale = _Scale(t0, t1)
     on_page = (lambda e: True) if listed is None else (lambda e: e.slug in listed)
     laned, lanes = _bars([e for e in chronological if e.end is not None], scale, tz, on_page)
@@ -133,14 +134,14 @@ def layout(events: Sequence[Event], tz: dt.tzinfo, locale: str,
 
 
 class _Scale:
-    """Instants → percentages of the axis' width."""
+    """Instants (seconds since 1970 UTC) → percentages of the axis' width."""
 
-    def __init__(self, t0: dt.datetime, t1: dt.datetime) -> None:
+    def __init__(self, t0: int, t1: int) -> None:
         self.t0 = t0
-        self.seconds = max((t1 - t0).total_seconds(), 1.0)
+        self.seconds = max(t1 - t0, 1)
 
-    def at(self, moment: dt.datetime) -> float:
-        part = (moment - self.t0).total_seconds() / self.seconds
+    def at(self, moment: int) -> float:
+        part = (moment - self.t0) / self.seconds
         return round(MARGIN + (100 - 2 * MARGIN) * min(max(part, 0.0), 1.0), 2)
 
 
@@ -184,7 +185,7 @@ def _bars(ranges: list[Event], scale: _Scale, tz: dt.tzinfo, on_page,
     for event in ranges:
         assert event.end is not None  # only ranges come here
         start = scale.at(event.start)
-        width = max(scale.at(event.end.end(tz)) - start, 1.0)
+        width = max(scale.at(event.end.until(tz)) - start, 1.0)
         lane = next((i for i, end in enumerate(ends) if end + 0.5 <= start), None)
         if lane is None:
             if len(ends) < BAR_LANES:
@@ -197,10 +198,10 @@ def _bars(ranges: list[Event], scale: _Scale, tz: dt.tzinfo, on_page,
     return bars, len(ends)
 
 
-def ticks(t0: dt.datetime, t1: dt.datetime, tz: dt.tzinfo, locale: str) -> tuple[Tick, ...]:
-    """The finest ticks between `t0` and `t1` whose labels fit side by side on a phone:
-    hours, days, weeks, months, years, decades, centuries or millennia."""
-    span = (t1 - t0).total_seconds()
+def ticks(t0: int, t1: int, tz: dt.tzinfo, locale: str) -> tuple[Tick, ...]:
+    """The finest ticks between instants `t0` and `t1` whose labels fit side by side on a
+    phone: hours, days, weeks, months, years, decades, centuries or millennia."""
+    span = t1 - t0
     scale = _Scale(t0, t1)
     found: tuple[Tick, ...] = ()
     for unit, step in _STEPS:
@@ -218,41 +219,42 @@ def _fits(found: tuple[Tick, ...]) -> bool:
     return all((b.at - a.at) / 100 * NARROW >= widest for a, b in pairwise(found))
 
 
-def _tick(moment: dt.datetime, label: str, scale: _Scale) -> Tick:
+def _tick(moment: int, label: str, scale: _Scale) -> Tick:
     at = scale.at(moment)
     anchor = "start" if at < 8 else "end" if at > 92 else "middle"
     return Tick(at, label, anchor)
 
 
-def _tick_moments(unit: str, step: int, t0: dt.datetime, t1: dt.datetime, tz: dt.tzinfo,
-                  locale: str) -> list[tuple[dt.datetime, str]]:
+def _tick_moments(unit: str, step: int, t0: int, t1: int, tz: dt.tzinfo,
+                  locale: str) -> list[tuple[int, str]]:
     """Each tick's instant and label, as the site's readers write them."""
-    local = t0.astimezone(tz)
-    found: list[tuple[dt.datetime, str]] = []
+    local = (utc_datetime(t0) or dt.datetime.min.replace(tzinfo=dt.UTC)).astimezone(tz)
+    found: list[tuple[int, str]] = []
     if unit == "hour":
-        moment = local.replace(hour=local.hour - local.hour % step, minute=0, second=0,
-                               microsecond=0)
-        while moment <= t1:
-            skeleton = "MMMd" if moment.hour == 0 else "Hm"
-            found.append((moment, format_skeleton(skeleton, moment, locale=locale)))
-            moment = (moment + dt.timedelta(hours=step)).astimezone(tz)
+        clock = local.replace(hour=local.hour - local.hour % step, minute=0, second=0,
+                              microsecond=0)
+        while moment_instant(clock) <= t1:
+            skeleton = "MMMd" if clock.hour == 0 else "Hm"
+            found.append((moment_instant(clock), format_skeleton(skeleton, clock,
+                                                                 locale=locale)))
+            clock = (clock + dt.timedelta(hours=step)).astimezone(tz)
         return [(m, label) for m, label in found if m >= t0]
     if unit == "day":
         day = local.date()
-        while (moment := PartialDate(day.year, day.month, day.day).start(tz)) <= t1:
+        while (moment := PartialDate(day.year, day.month, day.day).earliest(tz)) <= t1:
             found.append((moment, format_skeleton("MMMd", day, locale=locale)))
             day += dt.timedelta(days=step)
         return [(m, label) for m, label in found if m >= t0]
     if unit == "month":
         year, month = local.year, local.month - (local.month - 1) % step
-        while year < 9999 and (moment := PartialDate(year, month).start(tz)) <= t1:
+        while year < 9999 and (moment := PartialDate(year, month).earliest(tz)) <= t1:
             skeleton = "yMMM" if month == 1 or not found else "MMM"
             found.append((moment, format_skeleton(skeleton, dt.date(year, month, 1),
                                                   locale=locale)))
             year, month = year + (month + step - 1) // 12, (month + step - 1) % 12 + 1
         return [(m, label) for m, label in found if m >= t0]
     year = max(local.year - local.year % step, step)
-    while year < 9999 and (moment := PartialDate(year).start(tz)) <= t1:
+    while year < 9999 and (moment := PartialDate(year).earliest(tz)) <= t1:
         if moment >= t0:
             found.append((moment, format_skeleton("y", dt.date(year, 1, 1), locale=locale)))
         year += step
@@ -309,11 +311,11 @@ def _local_month(event: Event, tz: dt.tzinfo) -> tuple[int, int]:
     return date.year, date.month or 1
 
 
-def _period_start(key: tuple[int, int], size: int, tz: dt.tzinfo) -> dt.datetime:
+def _period_start(key: tuple[int, int], size: int, tz: dt.tzinfo) -> int:
     year, month = key
     if year > 9998:
-        return PartialDate(9998).end(tz)
-    return PartialDate(max(year, 1), month or None).start(tz)
+        return PartialDate(9998).until(tz)
+    return PartialDate(max(year, 1), month or None).earliest(tz)
 
 
 def _next_period(key: tuple[int, int], size: int) -> tuple[int, int]:
