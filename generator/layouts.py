@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import posixpath
 import re
@@ -12,13 +11,13 @@ from pathlib import Path
 
 import jinja2
 import jinja2.sandbox
-from babel.dates import format_timedelta
 from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.datetext import DateText
 from generator.errors import ContentError
+from generator.htmldates import datetag
 from generator.i18n import translations
 from generator.listitems import ROOT_MARK, Fragments, page_events, page_source
 from generator.markup import url_scheme
@@ -160,7 +159,8 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         translations(config.language), newstyle=True)
     locale = config.language.replace("-", "_")
     tz = config.tzinfo
-    datetext = DateText(config.language, tz).date
+    dates = DateText(config.language, tz)
+    datetext = dates.date
 
     newest_first = config.order == "newest"
     fragments = Fragments(env, items if items is not None else PerObject(), tz, newest_first)
@@ -179,8 +179,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         marks = context.get("era_marks", ())
         if page_eras[0] is not marks:
             page_eras[:] = [marks, fragments.era_marks(marks)]
-        html = fragments.items(events, level, page_gaps[1], lambda seconds: format_timedelta(
-            dt.timedelta(seconds=seconds), threshold=1.0, locale=locale), page_eras[1])
+        html = fragments.items(events, level, page_gaps[1], dates.duration, page_eras[1])
         html = html.replace(ROOT_MARK, context["page"].root)
         return Markup(html)
 
@@ -220,6 +219,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         return layout(shown, tz, locale)
 
     env.filters["datetext"] = datetext
+    env.filters["datetag"] = lambda date, text=None: datetag(date, text or datetext(date))
     env.filters["dateiso"] = PartialDate.iso
     env.filters["monthtext"] = lambda ym: datetext(PartialDate(ym[0], ym[1]))
     env.globals["url"] = _url

@@ -15,7 +15,8 @@ from generator.slugs import slugify
 
 ERA = "era"  # an Event's kind for an era
 TAG_LANES = "tags"  # the setting that puts each event in the lane of its first tag
-MAX_LANES = 12  # rows on an overview, and toggles in a filter, that still read at a glance
+MAX_LANES = 12
+ONGOING = 2**63  # where a span still going on ends: past every instant a date can have  # rows on an overview, and toggles in a filter, that still read at a glance
 BUSY_YEAR = 20  # more events than this in a year, and the year is split by month
 # A gap between two events that follow each other in a list is marked ("3 years later") when
 # nothing happens for at least a tenth of the time the list covers, at least four times its
@@ -172,8 +173,9 @@ def eras_of(timeline: Timeline, eras: Sequence[Event] | None = None,
 
 
 def span(event: Event, tz: dt.tzinfo) -> tuple[int, int]:
-    """When an event begins and when it is over (see `reach`), as instants."""
-    return event.start, reach(event, tz)
+    """When an event begins and when it is over (see `reach`), as instants; one still going
+    on (`end: present`) is over at no instant any date reaches."""
+    return event.start, ONGOING if event.ongoing else reach(event, tz)
 
 
 def _duplicate_slugs(events: list[Event]) -> list[ContentError]:

@@ -251,3 +251,22 @@ def test_pages_with_eras_and_lanes_are_valid_html(make_site):
              site / "2004" / "index.html", site / "tags" / "war" / "index.html"]
     assert read_html(pages[2]).select_one('meta[name="robots"]')["content"] == "noindex"
     assert [describe(m, site) for m in check_html(pages)] == []
+
+
+def test_an_era_before_year_one_is_marked_with_its_dates_as_historians_write_them(make_site):
+    root = make_site({
+        "content/ides.md": event_file("Ides of March", "15 March 44 BC"),
+        "content/actium.md": event_file("Actium", "2 September 31 BC"),
+        "content/augustus.md": event_file("Augustus dies", "19 August 14"),
+        "content/republic.md": event_file("Roman Republic", "509 BC", type="era", end="27 BC"),
+    })
+    build_site(root)
+    index = read_html(root / "site" / "index.html")
+    assert listing(index) == ["Roman Republic begins, 509 BC", "ides", "actium",
+                              "Roman Republic ends, 27 BC", "augustus"]
+    begins = index.select_one("li.era-begins data")
+    assert (begins["value"], begins.get_text()) == ("-0508", "509 BC")
+    era = read_html(root / "site" / "eras" / "republic" / "index.html")
+    assert era.select_one(".when").get_text() == "509 BC – 27 BC"
+    assert [describe(m, root / "site") for m in check_html(
+        [root / "site" / "index.html", root / "site" / "eras" / "republic" / "index.html"])] == []
