@@ -15,8 +15,8 @@ from generator.slugs import slugify
 
 ERA = "era"  # an Event's kind for an era
 TAG_LANES = "tags"  # the setting that puts each event in the lane of its first tag
-MAX_LANES = 12
-ONGOING = 2**63  # where a span still going on ends: past every instant a date can have  # rows on an overview, and toggles in a filter, that still read at a glance
+MAX_LANES = 12  # rows on an overview, and toggles in a filter, that still read at a glance
+ONGOING = 2**63  # where a span still going on ends: past every instant a date can have
 BUSY_YEAR = 20  # more events than this in a year, and the year is split by month
 # A gap between two events that follow each other in a list is marked ("3 years later") when
 # nothing happens for at least a tenth of the time the list covers, at least four times its
