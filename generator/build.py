@@ -307,7 +307,8 @@ class Builder:
             return
         names = data_names(config)
         freshness = site.freshness
-        if freshness is not None and freshness.data_unchanged(names, timeline.events):
+        shown = timeline.events + timeline.eras  # the eras' pages are in the sitemap
+        if freshness is not None and freshness.data_unchanged(names, shown):
             data.exports = data.exports_before or data.exports  # the parts where they were
             yield from dict.fromkeys(names, KEEP).items()
             return

@@ -270,3 +270,14 @@ def test_an_era_before_year_one_is_marked_with_its_dates_as_historians_write_the
     assert era.select_one(".when").get_text() == "509 BC – 27 BC"
     assert [describe(m, root / "site") for m in check_html(
         [root / "site" / "index.html", root / "site" / "eras" / "republic" / "index.html"])] == []
+
+
+def test_an_era_added_reaches_the_sitemap_of_a_kept_builder(make_site):
+    root = make_site({"content/a.md": event_file("A", "2001")},
+                     config='title = "T"\nbase_url = "https://x.example/"\n')
+    kept = Builder(BuildOptions(root=root))
+    rendered(kept)
+    (root / "content" / "rome.md").write_text(REPUBLIC, encoding="utf-8")
+    site = rendered(kept, {"content/rome.md"})
+    assert b"https://x.example/eras/republic/" in site["sitemap.xml"]
+    assert site == rendered(Builder(BuildOptions(root=root)))
