@@ -1,6 +1,6 @@
 """Time `chronoline build` on generated sites: cold, warm and after one edit, with peak memory.
 
-    python benchmarks/build.py --events 1000 10000 --repeat 3
+    python benchmarks/build.py --events 1000 10000 --repeat 3 [--eras 20] [--lanes]
 
 Every build runs in a new process, so the times include interpreter start-up and imports.
 """
@@ -31,6 +31,7 @@ TAGS = ("uk us eu japan china germany france canada australia india huawei zte e
         "antitrust diplomacy military research universities cloud data-protection").split()
 PUBLISHERS = ("Reuters", "Associated Press", "BBC News", "Financial Times", "Nikkei Asia",
               "Der Spiegel", "Le Monde", "The Guardian", "Bloomberg", "Politico Europe")
+LANES = ("Europe", "Asia", "Americas", "Africa", "Oceania", "Global", "Industry", "Courts")
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 # Run by the measuring process: it starts the build as its only child and reports its wall
@@ -155,16 +156,33 @@ def event_file(rng: random.Random, number: int, edtf: bool = False) -> tuple[str
     return f"{folder}/{y}-{m:02d}-{slug}-{number:06d}.md", "\n".join(lines) + "\n---\n" + body(rng)
 
 
-def generate(site: Path, count: int, search: bool = True, edtf: bool = False) -> Path:
+def era_file(rng: random.Random, number: int) -> tuple[str, str]:
+    """One era of one to three years within the events' span; eras overlap."""
+    y = rng.randint(2005, 2022)
+    lines = ["---", "type: era", f'title: "Era {number}"', f"date: {y}",
+             f"end: {y + rng.randint(0, 2)}", f'color: "#{rng.randrange(16**6):06x}"', "---"]
+    return f"eras/era-{number:02d}.md", "\n".join(lines) + "\n" + sentence(rng) + "\n"
+
+
+def generate(site: Path, count: int, search: bool = True, edtf: bool = False, eras: int = 0,
+             lanes: bool = False) -> Path:
     """Write `count` events (written as they are made) and return one of them to edit; with
-    `search` off, a site that makes no search index; with `edtf`, dates in EDTF."""
+    `search` off, a site that makes no search index; with `edtf`, dates in EDTF; with `eras`,
+    that many eras (in content/eras/); with `lanes`, each event in one of LANES."""
     rng = random.Random(SEED)
     site.mkdir()
     (site / "chronoline.toml").write_text('title = "Benchmark"\ntimezone = "Europe/London"\n'
                                           + ("" if search else "search = false\n"))
+    era_rng = random.Random(SEED + 1)  # the events stay the same with eras or without
+    for number in range(eras):
+        relative, text = era_file(era_rng, number)
+        (site / "content" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / "content" / relative).write_text(text, encoding="utf-8")
     paths = []
     for number in range(count):
         relative, text = event_file(rng, number, edtf)
+        if lanes:
+            text = text.replace("---\n", f"---\nlane: {LANES[number % len(LANES)]}\n", 1)
         path = site / "content" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -184,12 +202,13 @@ def run_build(site: Path, output: Path, *options: str) -> tuple[float, float, fl
     return float(wall), int(pss) * RSS_UNIT / 2**20, int(rss) * RSS_UNIT / 2**20
 
 
-def measure(count: int, repeat: int, search: bool = True, edtf: bool = False) -> list[float]:
+def measure(count: int, repeat: int, search: bool = True, edtf: bool = False, eras: int = 0,
+            lanes: bool = False) -> list[float]:
     """Medians of (cold s, warm s, one-edit s, peak MB of any of them as PSS, and as RSS) for
-    `count` events."""
+    `count` events (and `eras` eras, and lanes: see `generate`)."""
     with tempfile.TemporaryDirectory(prefix="chronoline-bench-") as folder:
         site, output = Path(folder, "site"), Path(folder, "out")
-        edited = generate(site, count, search, edtf)
+        edited = generate(site, count, search, edtf, eras, lanes)
         original = edited.read_text(encoding="utf-8")
         time.sleep(2)  # files younger than 2 s are compared by content: let them settle
         runs = []
@@ -219,10 +238,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, metavar="K")
     parser.add_argument("--edtf", action="store_true",
                         help="date the events in EDTF (1984?, 2004-06~, 201X, 1990/1995)")
+    parser.add_argument("--eras", type=int, default=0, metavar="E", help="eras to add")
+    parser.add_argument("--lanes", action="store_true", help="put the events in 8 lanes")
     args = parser.parse_args()
     print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
           f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}", flush=True)
-    rows = [(n, *measure(n, args.repeat, edtf=args.edtf)) for n in args.events]
+    rows = [(n, *measure(n, args.repeat, edtf=args.edtf, eras=args.eras, lanes=args.lanes))
+            for n in args.events]
     print(f"median of {args.repeat} runs; every build in a new process")
     print(f"{'N':>8} {'cold s':>8} {'warm s':>8} {'one-edit s':>10} {'PSS MB':>8} "
           f"{'RSS MB':>8} {'ms/event':>9}")

@@ -215,7 +215,7 @@ class Builder:
             timeline = swapped.timeline
         else:
             timeline, duplicates = assemble(read.events, config.tzinfo, config.order == "newest",
-                                            options.drafts, config.index_limit)
+                                            options.drafts, config.index_limit, config.lanes)
             problems += duplicates
             if problems:
                 memory.edits.failed()
@@ -313,7 +313,8 @@ class Builder:
             return
         names = data_names(config)
         freshness = site.freshness
-        if freshness is not None and freshness.data_unchanged(names, timeline.events):
+        shown = timeline.events + timeline.eras  # the eras' pages are in the sitemap
+        if freshness is not None and freshness.data_unchanged(names, shown):
             data.exports = data.exports_before or data.exports  # the parts where they were
             yield from dict.fromkeys(names, KEEP).items()
             return

@@ -34,6 +34,7 @@ class SiteConfig:
     index_limit: int = 500  # beyond this many events the timeline page shows the latest
     image: str = ""  # shown when a page is shared: a URL, or a path inside the site
     search: bool = True  # a search box on every page, and its index under pagefind/
+    lanes: str = ""  # "tags": an event without a `lane:` is in its first tag's lane
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -139,6 +140,8 @@ def _check(key: str, value: object) -> str | None:
 def _check_text(key: str, value: str) -> str | None:
     if key == "cname" and value and not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", value.lower()):
         return f"must be a domain name such as \"timeline.example.org\", not {value!r}"
+    if key == "lanes" and value not in ("", "tags"):
+        return f"must be \"tags\" (each event's first tag is its lane) or \"\", not {value!r}"
     if key == "order" and value not in ("oldest", "newest"):
         return f"must be \"oldest\" or \"newest\", not {value!r}"
     if key == "timezone":

@@ -17,12 +17,12 @@ from generator.markup import Refer, render, to_text
 from generator.model import Background, Event, Media
 from generator.slugs import slugify
 
-EVENT_KEYS = ("type", "title", "date", "end", "summary", "tags", "sources", "slug", "draft",
-              "display_date", "media", "background", "extra", "lane", "circa")
+EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
+              "display_date", "media", "background", "extra", "circa", "lane", "type")
 # An era (`type: era`) is a span of time events fall in: it has a colour of its own, and none
 # of what only an event shows (media, a background, a lane).
-ERA_KEYS = ("type", "title", "date", "end", "color", "summary", "tags", "sources", "slug",
-            "draft")
+ERA_KEYS = ("type", "title", "date", "end", "circa", "color", "summary", "tags", "sources",
+            "slug", "draft")
 KINDS = ("event", "era")
 # An era's colour goes into a style attribute: hex of a length CSS reads, or a colour name.
 ERA_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,20}")
@@ -181,14 +181,15 @@ class _Reader(_MediaReader):
         title = self.text("title", required=True)
         date, end, ongoing = self.when() or (None, None, False)
         written = self.fields.get("end")
-        if kind == "era" and (written is None or written.is_null or not str(written.data).strip()):
+        if kind == "era" and date is not None and end is None and not ongoing and (
+                written is None or written.is_null or not str(written.data).strip()):
             self.error("end", "is missing; an era lasts from its date to its end: add a line "
                        "'end: ...' to the front matter", self.line("date"))
         tags = self.tags()
         sources = self.sources()
         slug = self.slug()
         self.refs.slug = slug
-        draft = self.draft()
+        draft = self.flag("draft")
         summary_html = self.summary(md)
         display_date = self.text("display_date")
         if kind == "era":

@@ -188,7 +188,7 @@ def did_you_mean(key: str, known: tuple[str, ...]) -> str:
 
 class EntryReader(FieldReader):
     """The fields an event file shares with any entry of a timeline: its tags, sources, slug,
-    background, draft mark and extra data."""
+    background and extra data."""
 
     def tags(self) -> tuple[Tag, ...]:
         value = self.fields.get("tags")
@@ -316,14 +316,6 @@ class EntryReader(FieldReader):
                        "or add 'slug: ...'", None)
         return slug
 
-    def draft(self) -> bool:
-        value = self.fields.get("draft")
-        if value is None or value.is_null:
-            return False
-        if not value.tag.endswith(":bool"):
-            self.error("draft", f"must be true or false, not {quoted(value.data)}", value.line)
-            return False
-        return str(value.data).lower() in ("true", "yes", "on")
 
 
 

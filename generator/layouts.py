@@ -34,8 +34,9 @@ from generator.pages import (
     tag_path,
     year_path,
 )
+from generator.slugs import slugify
 from generator.structured import description, event_data, list_data, script_json, share_image
-from generator.timeline import long_gaps
+from generator.timeline import lane_of, long_gaps
 
 THEME_DIR = Path(__file__).parent / "theme"
 _LINKING_TAG = re.compile(r"<(?:a|img)\s[^>]*>")  # text never holds a raw "<": it is escaped
@@ -164,6 +165,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     newest_first = config.order == "newest"
     fragments = Fragments(env, items if items is not None else PerObject(), tz, newest_first)
     page_gaps: list = [None, {}]  # the list a page's gaps were found in, and its gaps
+    page_eras: list = [None, None]  # a page's eras and first and last events, and their markers
 
     @jinja2.pass_context
     def listed(context: jinja2.runtime.Context, events: tuple[Event, ...], level: int = 3,
@@ -174,7 +176,10 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         if page_gaps[0] is not source:  # once a page, though it lists its events in parts
             page_gaps[:] = [source, long_gaps(page_events(source), fragments.span,
                                               newest_first)]
-        html = fragments.items(events, level, page_gaps[1], dates.duration)
+        marks = context.get("era_marks", ())
+        if page_eras[0] is not marks:
+            page_eras[:] = [marks, fragments.era_marks(marks)]
+        html = fragments.items(events, level, page_gaps[1], dates.duration, page_eras[1])
         html = html.replace(ROOT_MARK, context["page"].root)
         return Markup(html)
 
@@ -226,6 +231,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     env.globals["overview_marks"] = overview_marks
     env.globals["overview"] = overview
     env.globals["site"] = config
+    env.globals["lane"] = lambda event: slugify(lane_of(event, config.lanes))
     env.globals["fragments"] = fragments
     return env
 
@@ -239,7 +245,8 @@ def prune_caches(env: jinja2.Environment, events: tuple[Event, ...]) -> None:
 
 @jinja2.pass_context
 def _url(context: jinja2.runtime.Context, target: object) -> str:
-    """A relative link from the page being rendered to an event, tag, year or site path."""
+    """A relative link from the page being rendered to an event or era, tag, year or site
+    path."""
     if isinstance(target, Event):
         path = event_path(target)
     elif isinstance(target, Tag):

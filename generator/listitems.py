@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Protocol, cast
@@ -53,6 +54,9 @@ class Fragments:
         # The overviews' marks, by their events' ids and place: (their events, markup).
         self._marks: dict[tuple, tuple[tuple[Event, ...], str]] = {}
         self._mark_macros: _MarkMacros | None = None
+        # Each era's markers, by its id and whether it begins there: (the era, markup).
+        self._era_markers: dict[tuple[int, bool], tuple[Event, str]] = {}
+        self._era_macros: _EraMacros | None = None
 
     def prune(self, events: tuple[Event, ...]) -> None:
         self._items.prune(events)
@@ -61,6 +65,8 @@ class Fragments:
             live = {id(event) for event in events}
             self._marks = {key: kept for key, kept in self._marks.items()
                            if all(number in live for number in key[0])}
+        if len(self._era_markers) > 400:  # eras are few; edited ones leave theirs behind
+            self._era_markers.clear()
         if len(self._facts) > 2 * len(events) + 100:
             live = {id(event) for event in events}
             self._facts = {key: kept for key, kept in self._facts.items() if key in live}
@@ -141,9 +147,10 @@ class Fragments:
         return facts[1], facts[2]
 
     def items(self, events: tuple[Event, ...], level: int, gaps: dict[int, float],
-              duration: Callable[[float], str]) -> str:
+              duration: Callable[[float], str], eras: EraMarks | None = None) -> str:
         """The list items of `events`: those on one day in a day's item, and a gap's item
-        before each event in `gaps` (id → seconds), its length written by `duration`."""
+        before each event in `gaps` (id → seconds), its length written by `duration`; and
+        the markers of `eras` beside the events they go with."""
         fact = self._fact
         days = [fact(event)[3] for event in events]
         days.append(None)  # after the last
@@ -155,13 +162,43 @@ class Fragments:
             event = events[at]
             if id(event) in gaps:
                 parts.append(self._gap(duration(gaps[id(event)])))
+            if eras:
+                parts.extend(eras.before.get(id(shown), "") for shown in events[at:end])
             if end - at > 1:
                 parts.append(self._day(days[at], events[at:end], level))  # type: ignore[arg-type]
             else:
                 parts.append(self.item(event, level))
+            if eras:
+                parts.extend(eras.after.get(id(shown), "") for shown in events[at:end])
             at = end
         html = "".join(parts)
         return html.replace(LEVEL_MARK, str(escape(level))) if self.any_level else html
+
+    def era_marks(self, marks: tuple[tuple[Event, Event, Event], ...]) -> EraMarks:
+        """The markers of a list's eras: for each (era, first event, last event) in the
+        list's order, one before the first and one after the last, saying where the era
+        begins and ends (the other way round when the newest come first). They are made for
+        each list, not kept with the items: they belong to the list, as its gaps do."""
+        before: dict[int, str] = {}
+        after: dict[int, str] = {}
+        for era, first, last in marks:
+            # Newest first, the list meets an era's end first.
+            opens, closes = self._era_mark(era, self._later), self._era_mark(era, not self._later)
+            before[id(first)] = before.get(id(first), "") + opens
+            after[id(last)] = closes + after.get(id(last), "")
+        return EraMarks(before, after)
+
+    def _era_mark(self, era: Event, begins: bool) -> str:
+        """An era's marker, made once for every list that shows it (with ROOT_MARK)."""
+        kept = self._era_markers.get((id(era), begins))
+        if kept is None or kept[0] is not era:
+            if self._era_macros is None:
+                module = self._env.get_template("era_mark.html").make_module(
+                    {"page": _MARKED_PAGE})
+                self._era_macros = cast(_EraMacros, module)
+            made = f"{str(self._era_macros.era_mark(era, begins)).strip()}\n"
+            kept = self._era_markers[(id(era), begins)] = (era, made)
+        return kept[1]
 
     def _day(self, day: tuple[int, int, int], events: tuple[Event, ...], level: int) -> str:
         heading = self._headings.get(day)
@@ -204,6 +241,23 @@ class Fragments:
 
     def _make(self, event: Event, level: int | str) -> str:
         return f"{self._module().event_item(event, level)}\n"
+
+
+@dataclass(frozen=True)
+class EraMarks:
+    """A list's era markers, by the id of the event each goes before or after."""
+
+    before: dict[int, str]
+    after: dict[int, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.before)
+
+
+class _EraMacros(Protocol):
+    """The macro of era_mark.html that marks where an era begins or ends in a list."""
+
+    def era_mark(self, era: Event, begins: bool) -> str: ...
 
 
 class _Macros(Protocol):

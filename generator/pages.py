@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
 from generator.model import Event, Tag, Timeline, YearGroup
+from generator.slugs import slugify
+from generator.timeline import ERA, eras_of, lane_of
 
 INDEX = "index.html"
 NOT_FOUND = "404.html"
@@ -34,6 +36,8 @@ class Page:
 
 
 def event_path(event: Event) -> str:
+    if event.kind == ERA:
+        return f"eras/{event.slug}/{INDEX}"
     return f"events/{event.slug}/{INDEX}"
 
 
@@ -58,34 +62,79 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     """Every page of the site, in a fixed order. `previous`, the plan of a timeline in the same
     order whose events at the positions `changed` were swapped for others (see
     `timeline.replace_events`), lends its event pages where nothing they show changed."""
+    members, part_of = eras_of(timeline)
     shown = sum(len(group.events) for group in timeline.latest)
     # Pages that only link the years get their numbers, not every event in them.
     year_numbers = tuple(group.year for group in timeline.years)
     index = {"years": timeline.latest, "year_numbers": year_numbers, "shown": shown,
              "total": len(timeline.events), "tag_counts": tag_counts(timeline.latest),
              "all_events": (Counted(timeline.events) if count_only(timeline, shown)
-                            else timeline.events)}
+                            else timeline.events),
+             "eras": timeline.eras, "lane_counts": lane_counts(timeline.latest, config.lanes),
+             "era_marks": era_marks([e for group in timeline.latest for e in group.events],
+                                    part_of)}
     pages = [Page(INDEX, "index.html", config.title, index)]
     count = len(timeline.events)
     if previous is None:
-        pages += [_event_page(timeline, position) for position in range(count)]
+        pages += [_event_page(timeline, position, part_of) for position in range(count)]
     else:
         event_pages = previous[1:1 + count]
         # An event page shows its event and the titles of the ones before and after it.
         for position in {near for at in changed for near in (at - 1, at, at + 1)}:
             if 0 <= position < count:
-                event_pages[position] = _event_page(timeline, position)
+                event_pages[position] = _event_page(timeline, position, part_of)
         pages += event_pages
     for group in timeline.years:
         pages.append(Page(year_path(group.year), "year.html", str(group.year),
-                          {"group": group, "year_numbers": year_numbers}))
+                          {"group": group, "year_numbers": year_numbers,
+                           "era_marks": era_marks(group.events, part_of)}))
+    for era, events in zip(timeline.eras, members, strict=True):
+        pages.append(Page(event_path(era), "era.html", era.title,
+                          {"era": era, "events": events, "eras": timeline.eras,
+                           "era_marks": era_marks(events, part_of)}))
     for tag, events in timeline.tags:
-        pages.append(Page(tag_path(tag), "tag.html", tag.name, {"tag": tag, "events": events}))
+        pages.append(Page(tag_path(tag), "tag.html", tag.name,
+                          {"tag": tag, "events": events, "era_marks": era_marks(events, part_of)}))
     pages.append(Page(f"tags/{INDEX}", "tags.html", "Tags", {"tags": timeline.tags}))
     pages.append(Page(NOT_FOUND, "404.html", "Page not found", {},
                       root_override=config.base_path))
     pages.append(_embed_page(timeline, config))
     return pages
+
+
+def era_marks(events: list[Event] | tuple[Event, ...], part_of: dict[int, tuple[Event, ...]],
+              ) -> tuple[tuple[Event, Event, Event], ...]:
+    """For each era that some of `events` (a page's list, in display order) are in: the era,
+    the first of them in it and the last, which the list marks the era beside."""
+    if not part_of:
+        return ()
+    first: dict[int, tuple[Event, Event, Event]] = {}
+    for event in events:
+        for era in part_of.get(id(event), ()):
+            kept = first.get(id(era))
+            first[id(era)] = (era, event, event) if kept is None else (era, kept[1], event)
+    return tuple(first.values())
+
+
+def lane_counts(groups: tuple[YearGroup, ...], setting: str) -> tuple[tuple[Tag, int], ...]:
+    """The lanes of the events in `groups` by URL name, each with how many events are in it,
+    and last a lane with no name for those in none: what the timeline page filters by. Empty
+    unless there are two lanes or more."""
+    counts: dict[str, int] = {}
+    first: dict[str, Tag] = {}  # each lane by URL name, as first written
+    by_name: dict[str, Tag] = {}  # so that each name is made a URL name once
+    for group in groups:
+        for event in group.events:
+            name = lane_of(event, setting)
+            lane = by_name.get(name)
+            if lane is None:
+                slug = slugify(name)
+                lane = by_name[name] = first.setdefault(slug, Tag(name, slug))
+            counts[lane.slug] = counts.get(lane.slug, 0) + 1
+    lanes = [(first[slug], counts[slug]) for slug in sorted(counts) if slug]
+    if "" in counts:
+        lanes.append((Tag("", ""), counts[""]))
+    return tuple(lanes) if len(lanes) > 1 else ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,11 +182,15 @@ def tag_counts(groups: tuple[YearGroup, ...]) -> tuple[tuple[Tag, int], ...]:
 EVENT_PAGE_SHOWS = frozenset({"event", "previous", "next"})  # an event page's context
 
 
-def _event_page(timeline: Timeline, position: int) -> Page:
+def _event_page(timeline: Timeline, position: int, part_of: dict[int, tuple[Event, ...]],
+                ) -> Page:
     event = timeline.events[position]
     before, after = timeline.neighbours(position)
-    return Page(event_path(event), "event.html", event.title,
-                {"event": event, "previous": before, "next": after})
+    context: dict[str, object] = {"event": event, "previous": before, "next": after}
+    eras = part_of.get(id(event))
+    if eras:  # only then: an event page's context is EVENT_PAGE_SHOWS, whose key is quick
+        context["part_of"] = eras
+    return Page(event_path(event), "event.html", event.title, context)
 
 
 def _embed_page(timeline: Timeline, config: SiteConfig) -> Page:

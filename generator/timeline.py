@@ -16,6 +16,7 @@ from generator.slugs import slugify
 ERA = "era"  # an Event's kind for an era
 TAG_LANES = "tags"  # the setting that puts each event in the lane of its first tag
 MAX_LANES = 12  # rows on an overview, and toggles in a filter, that still read at a glance
+ONGOING = 2**63  # where a span still going on ends: past every instant a date can have
 BUSY_YEAR = 20  # more events than this in a year, and the year is split by month
 # A gap between two events that follow each other in a list is marked ("3 years later") when
 # nothing happens for at least a tenth of the time the list covers, at least four times its
@@ -146,18 +147,35 @@ def era_events(timeline: Timeline, era: Event) -> tuple[Event, ...]:
     """The events of `timeline`, in its order, whose time meets the era's: they begin before
     the era is over and are not over before it begins (an event at one moment is in an era
     from its first moment on). Eras may overlap, and an event may be in several."""
-    begins, ends = span(era, timeline.tz)
-    found = []
+    return eras_of(timeline, (era,))[0][0]
+
+
+def eras_of(timeline: Timeline, eras: Sequence[Event] | None = None,
+            ) -> tuple[tuple[tuple[Event, ...], ...], dict[int, tuple[Event, ...]]]:
+    """For each of `eras` (the timeline's own by default) its events (see `era_events`), and
+    for each event in one, by its id, its eras: each event's time is found once for all."""
+    eras = timeline.eras if eras is None else eras
+    if not eras:
+        return (), {}
+    spans = [span(era, timeline.tz) for era in eras]
+    members: list[list[Event]] = [[] for _ in eras]
+    of_event: dict[int, tuple[Event, ...]] = {}
     for event in timeline.events:
         start, until = span(event, timeline.tz)
-        if start < ends and (until > begins if until > start else start >= begins):
-            found.append(event)
-    return tuple(found)
+        point = until <= start  # a moment: in an era from the era's first moment on
+        found = tuple(number for number, (begins, ends) in enumerate(spans)
+                      if start < ends and (start >= begins if point else until > begins))
+        if found:
+            of_event[id(event)] = tuple(eras[number] for number in found)
+            for number in found:
+                members[number].append(event)
+    return tuple(map(tuple, members)), of_event
 
 
 def span(event: Event, tz: dt.tzinfo) -> tuple[int, int]:
-    """When an event begins and when it is over (see `reach`), as instants."""
-    return event.start, reach(event, tz)
+    """When an event begins and when it is over (see `reach`), as instants; one still going
+    on (`end: present`) is over at no instant any date reaches."""
+    return event.start, ONGOING if event.ongoing else reach(event, tz)
 
 
 def _duplicate_slugs(events: list[Event]) -> list[ContentError]:

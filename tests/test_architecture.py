@@ -16,7 +16,8 @@ LAYERS = [
     {"model", "datetext", "frontmatter", "markup", "markdownbounds", "eventwriter",
      "importformats", "slidetext", "staging", "outputlock"},
     {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs", "exportparts"},
-    {"content", "axis", "timeline", "pages"},
+    {"content", "axis", "timeline"},
+    {"pages"},  # planned from a timeline: which eras hold which events, each event's lane
     {"structured", "feeds", "slides", "overview", "htmldates"},
     {"exportformats", "sitemap", "listitems"},
     {"layouts", "output"},

@@ -127,8 +127,8 @@ def test_check_reports_errors_and_warnings_without_building(make_site):
     result = run("check", cwd=root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "content/a.md:5: x: unknown key; known keys: type, title, date, end, summary, tags, "
-        "sources, slug, draft, display_date, media, background, extra, lane, circa",
+        "content/a.md:5: x: unknown key; known keys: title, date, end, summary, tags, sources, "
+        "slug, draft, display_date, media, background, extra, circa, lane, type",
         "Checked 4 events: 1 error, 0 warnings"]
     assert not (root / "site").exists()
     (root / "content" / "a.md").write_text(event_file("A", "2018", tags="[huawei]"),

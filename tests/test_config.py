@@ -50,7 +50,7 @@ def test_chronoline_toml_wins_over_pyproject(tmp_path):
     [
         ('colour = "red"\n', "chronoline.toml:1: colour: unknown setting; known settings: title, "
          "description, base_url, language, order, timezone, raw_html, cname, feed_limit, "
-         "index_limit, image, search"),
+         "index_limit, image, search, lanes"),
         ('feed_limit = "10"\n', "chronoline.toml:1: feed_limit: must be a whole number, not '10'"),
         ('feed_limit = 0\n', "chronoline.toml:1: feed_limit: must be 1 or more, not 0"),
         ('cname = "https://x.org/"\n', "chronoline.toml:1: cname: must be a domain name such as "
@@ -85,3 +85,18 @@ def test_tool_chronoline_must_be_a_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool]\nchronoline = 5\n", encoding="utf-8")
     assert messages(tmp_path) == [
         "pyproject.toml:2: [tool.chronoline] must be a table of settings, such as title = \"...\""]
+
+
+def test_lanes_are_off_unless_set_to_tags(tmp_path):
+    assert load_config(tmp_path).lanes == ""
+    (tmp_path / "chronoline.toml").write_text('lanes = "tags"\n', encoding="utf-8")
+    assert load_config(tmp_path).lanes == "tags"
+
+
+def test_lanes_takes_tags_or_nothing(tmp_path):
+    (tmp_path / "chronoline.toml").write_text('title = "T"\nlanes = "tag"\n', encoding="utf-8")
+    assert messages(tmp_path) == [
+        "chronoline.toml:2: lanes: must be \"tags\" (each event's first tag is its lane) or "
+        "\"\", not 'tag'"]
+    (tmp_path / "chronoline.toml").write_text("lanes = true\n", encoding="utf-8")
+    assert messages(tmp_path) == ["chronoline.toml:1: lanes: must be a string, not True"]

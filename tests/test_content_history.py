@@ -77,7 +77,7 @@ def test_anything_else_as_an_era_colour_is_refused(color):
 
 def test_what_only_events_show_is_unknown_on_an_era():
     errors = errors_of(ERA.format(more="lane: France\nmedia: {url: https://e.org/a.png}\n"))
-    known = "type, title, date, end, color, summary, tags, sources, slug, draft"
+    known = "type, title, date, end, circa, color, summary, tags, sources, slug, draft"
     assert errors == [f"content/e.md:6: lane: unknown key for an era; an era has {known}",
                       f"content/e.md:7: media: unknown key for an era; an era has {known}"]
 
@@ -100,3 +100,14 @@ def test_a_lane_is_short_text_with_a_letter_or_digit():
         "content/e.md:4: lane: '--' has no letters or digits to name it by"]
     assert errors_of("---\ntitle: t\ndate: 2001\nlane: [a, b]\n---\n") == [
         "content/e.md:4: lane: must be plain text, not a list or mapping"]
+
+
+def test_an_era_may_be_still_going_on_or_written_as_an_interval():
+    assert parse(ERA.replace("end: 2010", "end: present").format(more="")).ongoing
+    era = parse("---\ntype: era\ntitle: t\ndate: 1990/1995\n---\n")
+    assert (era.date.edtf(), era.end.edtf()) == ("1990", "1995")
+
+
+def test_an_era_before_year_one_is_read():
+    era = parse("---\ntype: era\ntitle: Roman Republic\ndate: 509 BC\nend: 27 BC\n---\n")
+    assert (era.date.edtf(), era.end.edtf()) == ("-0508", "-0026")

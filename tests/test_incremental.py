@@ -20,7 +20,10 @@ TAGS = ["uk", "UK", "eu", "japan", "Zürich", "zurich", "huawei"]
 DATES = ["2017", "2018-07", "2018-07-19", "19 July 2018", "2018-12-07T10:00:00+09:00", "2019"]
 CONFIGS = ['title = "A"\n', 'title = "B"\norder = "newest"\n',
            'title = "C"\nbase_url = "https://x.example/t/"\nlanguage = "nl"\n',
-           'title = "D"\nindex_limit = 2\ntimezone = "Asia/Tokyo"\n']
+           'title = "D"\nindex_limit = 2\ntimezone = "Asia/Tokyo"\n',
+           'title = "E"\nlanes = "tags"\n']
+# An era's date and end; the last ends before it begins, which is an error.
+ERA_SPANS = [("2017", "2018-07"), ("2018-07", "2018-12"), ("2018-07-19", "2019"), ("2019", "2017")]
 LAYOUTS = [None, "{% extends 'default/event.html' %}{% block head %}<meta name=x>{% endblock %}"]
 # A site's own macros.html, whose list items count with their heading level: they are made for
 # each level, where the theme's are made once for all.
@@ -39,6 +42,9 @@ operations = st.one_of(
     st.tuples(st.just("layout"), st.sampled_from(LAYOUTS)),
     st.tuples(st.just("macros"), st.booleans()),
     st.tuples(st.just("config"), st.sampled_from(CONFIGS)),
+    st.tuples(st.just("era"), st.integers(0, 2), st.sampled_from(ERA_SPANS),
+              st.sampled_from(["Republic", "Empire"]), st.text("abc xyz", max_size=12)),
+    st.tuples(st.just("lane"), st.integers(0, 9), st.sampled_from(["", "France", "england"])),
 )
 
 
@@ -48,9 +54,17 @@ def write_event(root: Path, number: int, date: str, tags: list[str], body: str) 
         event_file(f"Event {number}", date, body or "Text.", tags=tag_line), encoding="utf-8")
 
 
+def write_era(root: Path, number: int, span: tuple[str, str], title: str, body: str) -> None:
+    (root / "content" / f"era{number}.md").write_text(
+        event_file(title, span[0], body or "Text.", type="era", end=span[1]), encoding="utf-8")
+
+
 def apply(root: Path, operation: tuple) -> None:
     kind, *args = operation
     content = root / "content"
+    if kind == "era":
+        write_era(root, *args)
+        return
     if kind == "add":
         number, date, tags, body = args
         write_event(root, number, date, tags, body)
@@ -89,6 +103,10 @@ def apply(root: Path, operation: tuple) -> None:
         tags = "[" + ", ".join(f'"{t}"' for t in dict.fromkeys(args[1])) + "]"
         lines = [f"tags: {tags}" if line.startswith("tags:") else line
                  for line in head.splitlines()]
+        path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+    elif kind == "lane":
+        lines = [line for line in head.splitlines() if not line.startswith("lane:")]
+        lines += [f"lane: {args[1]}"] if args[1] else []
         path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
     elif kind == "rename":
         path.rename(content / f"e{args[1]}.md")

@@ -126,3 +126,16 @@ def test_too_many_lanes_from_tags_names_the_setting():
         "a lane): the events are in 13 lanes and a timeline may have at most 12; give fewer "
         "lanes"]
     assert assemble(events, dt.UTC)[1] == []
+
+
+def test_an_era_still_going_on_holds_every_event_since_it_began():
+    timeline, errors = assemble([*EVENTS, era("ongoing", "2009", "present")], dt.UTC)
+    assert errors == [] and timeline.eras[0].ongoing
+    assert slugs(era_events(timeline, timeline.eras[0])) == [
+        "straddles", "last-day", "after", "moment-at-end"]
+
+
+def test_eras_order_with_events_before_year_one():
+    events = [event("actium", "31 BC"), event("ides", "15 March 44 BC"), event("ad", "14")]
+    timeline, _ = assemble([*events, era("republic", "509 BC", "27 BC")], dt.UTC)
+    assert slugs(era_events(timeline, timeline.eras[0])) == ["ides", "actium"]

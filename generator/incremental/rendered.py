@@ -99,7 +99,7 @@ class DataMemory:
     """The data files the last render made, and what it made them from."""
 
     def __init__(self) -> None:
-        self.made_from: tuple | None = None  # (events, settings) of `files`
+        self.made_from: tuple | None = None  # (events, eras, settings) of `files`
         self.files: dict[str, Content] = {}
         self.parts: PerObject[bytes] = PerObject()  # what the exports made of each event
         self._sitemap: tuple[tuple[str, ...], bytes] = ((), b"")
@@ -111,10 +111,11 @@ class DataMemory:
 
     def kept(self, timeline: Timeline, config: SiteConfig) -> dict[str, Content] | None:
         """The files the last render made, when made from the same events and settings."""
-        return self.files if self.made_from == (timeline.events, config) else None
+        # The eras have pages, which the sitemap lists.
+        return self.files if self.made_from == (timeline.events, timeline.eras, config) else None
 
     def keep(self, timeline: Timeline, config: SiteConfig, files: dict[str, Content]) -> None:
-        self.made_from, self.files = (timeline.events, config), files
+        self.made_from, self.files = (timeline.events, timeline.eras, config), files
         self.parts.prune(timeline.events)
 
     def sitemap(self, pages: list[Page], config: SiteConfig) -> bytes:

@@ -1,4 +1,5 @@
-// chronoline's timeline page: filter the list by tag in place, and move through it with j and k.
+// chronoline's timeline page: filter the list by tag and lane in place, and move through it
+// with j and k.
 // The page reads without this file: its tag list then links the tag pages. Every part looks for
 // the elements it needs and does nothing when they are missing (a site's own layouts may drop
 // them).
@@ -61,52 +62,77 @@
     if (waiting !== null) setFiltered(waiting, true);
   }
 
+  /** One group of toggles, made of the filter's elements that carry `data-${key}`: the
+   * choice in it, kept in the address as `${param}=a,b` (the events in no lane, whose
+   * toggle's value is "", as "-"). */
+  function toggleGroup(box, key, param, className) {
+    const toggles = Array.from(box.querySelectorAll(`[data-${key}]`)).map((element) => {
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = className;
+      toggle.dataset[key] = element.dataset[key];
+      toggle.setAttribute("aria-pressed", "false");
+      toggle.append(...element.childNodes);
+      element.replaceWith(toggle);
+      return toggle;
+    });
+    const inUrl = (value) => value || "-";
+    const known = new Map(toggles.map((t) => [inUrl(t.dataset[key]), t.dataset[key]]));
+    const value = new URLSearchParams(window.location.search).get(param) || "";
+    const named = value.split(",").map((v) => v.trim().toLowerCase());
+    const chosen = new Set(named.filter((v) => known.has(v)).map((v) => known.get(v)));
+    return {
+      toggles,
+      chosen,
+      valueOf: (toggle) => toggle.dataset[key],
+      inUrl: () =>
+        toggles.map((t) => t.dataset[key]).filter((v) => chosen.has(v)).map(inUrl).join(","),
+    };
+  }
+
+  /** The events shown are those with a chosen tag (any, when none is chosen) and in a chosen
+   * lane (any, when none is). */
   function tagFilter(box, list) {
     const events = Array.from(list.querySelectorAll(EVENT));
-    const links = Array.from(box.querySelectorAll("a[data-tag]"));
+    const hasTags = box.querySelector("a[data-tag]") !== null;
+    const hasLanes = box.querySelector(".lane-filter [data-lane]") !== null;
     // A site's own list markup without data-tags cannot be filtered: the links stay links.
-    if (!events.length || !links.length || !events.some((e) => e.hasAttribute("data-tags"))) {
+    if (!events.length || !(hasTags || hasLanes) ||
+        (hasTags && !events.some((e) => e.hasAttribute("data-tags")))) {
       return;
     }
+    const tags = toggleGroup(box, "tag", "tags", "filter-tag");
+    const lanes = toggleGroup(box.querySelector(".lane-filter") || box, "lane", "lanes",
+      "filter-tag filter-lane");
+    const groups = [tags, lanes];
     const tagsOf = new Map(events.map((e) => [e, (e.dataset.tags || "").split(" ")]));
     const status = box.querySelector(".filter-status");
     const clear = box.querySelector(".filter-clear");
-    const toggles = links.map((link) => {
-      const toggle = document.createElement("button");
-      toggle.type = "button";
-      toggle.className = "filter-tag";
-      toggle.dataset.tag = link.dataset.tag;
-      toggle.setAttribute("aria-pressed", "false");
-      toggle.append(...link.childNodes);
-      link.replaceWith(toggle);
-      return toggle;
-    });
-    const known = new Set(toggles.map((t) => t.dataset.tag));
-
-    function chosenInUrl() {
-      const value = new URLSearchParams(window.location.search).get("tags") || "";
-      const named = value.split(",").map((t) => t.trim().toLowerCase());
-      return new Set(named.filter((t) => known.has(t)));
+    for (const hidden of [box, box.querySelector(".lane-filter")]) {
+      if (hidden !== null) hidden.hidden = false;  // lanes filter only with this script
     }
 
-    function putInUrl(chosen) {
+    function putInUrl() {
       const url = new URL(window.location.href);
       const others = new URLSearchParams(url.search);
       others.delete("tags");
+      others.delete("lanes");
       // Written by hand: URLSearchParams would spell each comma %2C.
-      const tags = toggles.map((t) => t.dataset.tag).filter((t) => chosen.has(t)).join(",");
-      url.search = [others.toString(), tags && `tags=${tags}`].filter(Boolean).join("&");
+      const chosen = [["tags", tags.inUrl()], ["lanes", lanes.inUrl()]]
+        .filter(([, value]) => value).map(([name, value]) => `${name}=${value}`);
+      url.search = [others.toString(), ...chosen].filter(Boolean).join("&");
       if (url.href !== window.location.href) {
         window.history.replaceState(window.history.state, "", url);
       }
     }
 
-    function show(chosen) {
-      const filtering = chosen.size > 0;
+    function show() {
+      const filtering = tags.chosen.size > 0 || lanes.chosen.size > 0;
       let visible = 0;
       const hidden = new Set();
-      for (const [event, tags] of tagsOf) {
-        const keep = !filtering || tags.some((t) => chosen.has(t));
+      for (const [event, its] of tagsOf) {
+        const keep = (tags.chosen.size === 0 || its.some((t) => tags.chosen.has(t))) &&
+          (lanes.chosen.size === 0 || lanes.chosen.has(event.dataset.lane || ""));
         setFiltered(itemOf(event), !keep);
         if (keep) visible += 1;
         else hidden.add(event.id.slice("event-".length));
@@ -116,33 +142,36 @@
       for (const mark of document.querySelectorAll(".overview a[data-slug]")) {
         mark.classList.toggle("is-filtered-out", hidden.has(mark.dataset.slug));
       }
-      for (const toggle of toggles) {
-        toggle.setAttribute("aria-pressed", String(chosen.has(toggle.dataset.tag)));
+      for (const group of groups) {
+        for (const toggle of group.toggles) {
+          toggle.setAttribute("aria-pressed", String(group.chosen.has(group.valueOf(toggle))));
+        }
       }
       if (status) status.textContent = box.dataset.status.replace("{visible}", String(visible));
       if (clear) clear.hidden = !filtering;
     }
 
-    const chosen = chosenInUrl();
     box.addEventListener("click", (click) => {
       const toggle = click.target.closest("button.filter-tag");
       if (toggle === null) return;
-      const tag = toggle.dataset.tag;
-      if (chosen.has(tag)) chosen.delete(tag);
-      else chosen.add(tag);
-      show(chosen);
-      putInUrl(chosen);
+      const group = groups.find((g) => g.toggles.includes(toggle));
+      const value = group.valueOf(toggle);
+      if (group.chosen.has(value)) group.chosen.delete(value);
+      else group.chosen.add(value);
+      show();
+      putInUrl();
     });
     if (clear) {
       clear.addEventListener("click", () => {
-        chosen.clear();
-        show(chosen);
-        putInUrl(chosen);
-        toggles[0].focus();  // the clear button hides: keep the reader's place in the filter
+        for (const group of groups) group.chosen.clear();
+        show();
+        putInUrl();
+        // The clear button hides: keep the reader's place in the filter.
+        (tags.toggles[0] || lanes.toggles[0]).focus();
       });
     }
-    show(chosen);
-    putInUrl(chosen);  // drops the tags no one knows
+    show();
+    putInUrl();  // drops the tags and lanes no one knows
   }
 
   /** Whether a key pressed on `target` is typing, which shortcuts must leave alone. */
