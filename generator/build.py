@@ -17,10 +17,10 @@ import jinja2
 from generator.assets import copied_files, output_clashes, placed
 from generator.buildreport import BuildReport
 from generator.buildreport import count_of as count_of  # the dev server's, from here
-from generator.config import SiteConfig, load_config
+from generator.config import SiteConfig
 from generator.datafiles import data_names, exports_in_memory, other_data, staged_exports
-from generator.discover import SourceFiles, Stamp, discover, leads_out
-from generator.errors import BuildFailed, ContentError, ContentErrors
+from generator.discover import SourceFiles, Stamp, discover
+from generator.errors import BuildFailed, ContentError
 from generator.exportformats import EXPORT_WARNINGS, export_warnings
 from generator.incremental.cache import Cache, Index, Shard
 from generator.incremental.cache import load as load_cache
@@ -40,6 +40,7 @@ from generator.pages import Page, plan
 from generator.reading import read_events
 from generator.rendering import render_pages
 from generator.search import SearchMemory, search_files, search_names
+from generator.sitefolder import check_content_folder, load_settings
 from generator.staging import STAGED, abandon_staging, begin_staging, end_staging, stage, unstage
 from generator.timeline import assemble
 from generator.workers import Workers
@@ -201,7 +202,7 @@ class Builder:
         """Settings → discover → read events → assemble the timeline."""
         options, memory = self.options, self.memory
         changed = memory.events.changes(changed)
-        config, layouts = load_settings(options), layouts_stamp(options.root)
+        config, layouts = load_settings(options.root, options.base_url), layouts_stamp(options.root)
         memory.settle(config, layouts)
         check_content_folder(options.root)
         sources = memory.events.last_walk(options.root, changed) or discover(options.root)
@@ -346,7 +347,7 @@ class Builder:
         root, output = self.options.root, self.options.output_dir
         if not output_as_recorded(index, output, self.options.drafts):
             return False
-        config = load_settings(self.options)
+        config = load_settings(self.options.root, self.options.base_url)
         if site_key(config, layouts_stamp(root)) != index.key or not (root / "content").is_dir():
             return False
         sources = discover(root)
@@ -372,25 +373,6 @@ class Builder:
 
     def _jobs(self) -> int:
         return self.options.jobs or os.cpu_count() or 1
-
-
-def load_settings(options: BuildOptions) -> SiteConfig:
-    """The site's settings, with the base URL of the command line if given."""
-    base_url = options.base_url
-    try:
-        return load_config(options.root, {"base_url": base_url} if base_url is not None else None)
-    except ContentErrors as exc:
-        raise BuildFailed(exc.errors) from None
-
-
-def check_content_folder(root: Path) -> None:
-    if not (root / "content").is_dir():
-        raise BuildFailed([ContentError(str(root), "has no content/ folder; put event files "
-                                        "in content/, or point --source at the site's folder")])
-    if leads_out(root, "content"):
-        raise BuildFailed([ContentError("content", "is a link that leads out of the site's "
-                                        "folder, and chronoline publishes only what is "
-                                        "inside it; put the folder itself there")])
 
 
 def warnings(sources: SourceFiles, config: SiteConfig) -> tuple[str, ...]:

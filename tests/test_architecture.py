@@ -13,6 +13,7 @@ LAYERS = [
     {"dateparts"},  # instants: dates as whole seconds since 1970, in any year
     {"edtfdates", "writtendates"},  # the two ways of writing a date dates.py reads
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
+    {"sitefolder"},
     {"model", "datetext", "frontmatter", "markup", "markdownbounds", "eventwriter",
      "importformats", "slidetext", "staging", "outputlock"},
     {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs", "exportparts"},
