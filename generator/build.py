@@ -21,6 +21,7 @@ from generator.config import SiteConfig, load_config
 from generator.datafiles import data_names, exports_in_memory, other_data, staged_exports
 from generator.discover import SourceFiles, Stamp, discover, leads_out
 from generator.errors import BuildFailed, ContentError, ContentErrors
+from generator.history import attach, history_moved, history_warnings, site_history
 from generator.incremental.cache import Cache, Index, Shard
 from generator.incremental.cache import load as load_cache
 from generator.incremental.cache import save as save_cache
@@ -129,6 +130,7 @@ class Found:
     swapped: Swapped | None  # the timeline is the last one with edited events swapped in
     problems: list[ContentError]
     drafts: int  # drafts left out
+    history_warnings: tuple[str, ...] = ()  # what the read of the git history warns of
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,8 @@ class Builder:
         sources = memory.events.last_walk(options.root, changed) or discover(options.root)
         read = read_events(str(options.root), sources, config, memory.events.known(changed),
                            self._jobs(), self._workers, options.progress)
+        history = site_history(options.root, config, memory.history)  # see history.py
+        memory.history, read = history.history, attach(read, history.history, config.tzinfo)
         memory.events.keep(sources, read)
         memory.seed_items()
         problems = list(read.errors)
@@ -221,7 +225,8 @@ class Builder:
         if not options.drafts:
             problems += links_to_drafts(read.events)
         drafts = 0 if options.drafts else sum(event.draft for event in read.events)
-        return Found(config, layouts, sources, timeline, swapped, problems, drafts)
+        return Found(config, layouts, sources, timeline, swapped, problems, drafts,
+                     history.warnings)
 
     def _render(self, data: bool, changed: Collection[str] | None) -> RenderedSite:
         """The site read → plan pages → check → render pages and data files."""
@@ -235,7 +240,7 @@ class Builder:
         theme, assets = placed(root, sources, copied, config.search)
         # Every problem of the content in one run, before anything is rendered.
         if problems := found.problems + misnamed + output_clashes(assets, lambda: {
-                ".nojekyll", *(page.path for page in pages), *theme, *data_names(config),
+                ".nojekyll", *(page.path for page in pages), *theme, *data_names(config, timeline),
                 *search_names(config)}):
             raise BuildFailed(problems)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
@@ -247,8 +252,8 @@ class Builder:
         prune_caches(env, timeline.events)
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
-        return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config),
-                            copied, found.drafts)
+        notes = warnings(sources, config) + found.history_warnings
+        return RenderedSite(files, len(timeline.events), len(pages), notes, copied, found.drafts)
 
     def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
                       replanned: Replanned | None, meanwhile: Callable[[], None] | None,
@@ -305,7 +310,7 @@ class Builder:
         if (kept := data.kept(timeline, config)) is not None:
             yield from kept.items()
             return
-        names = data_names(config)
+        names = data_names(config, timeline)
         freshness = site.freshness
         if freshness is not None and freshness.data_unchanged(names, timeline.events):
             data.exports = data.exports_before or data.exports  # the parts where they were
@@ -343,7 +348,9 @@ class Builder:
         if site_key(config, layouts_stamp(root)) != index.key or not (root / "content").is_dir():
             return False
         sources = discover(root)
-        if warnings(sources, config) != index.warnings:  # a link into content/ came or went
+        notes, repository = history_warnings(root, config)
+        stale = warnings(sources, config) + notes != index.warnings  # a link came or went
+        if stale or history_moved(index.history, repository):  # or a commit since
             return False
         found, _misnamed = copied_files(root, sources)
         stamps = event_stamps(root, sources.events)

@@ -34,6 +34,7 @@ class SiteConfig:
     index_limit: int = 500  # beyond this many events the timeline page shows the latest
     image: str = ""  # shown when a page is shared: a URL, or a path inside the site
     search: bool = True  # a search box on every page, and its index under pagefind/
+    history: bool = True  # publication dates and corrections from the site's git history
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -125,7 +126,7 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
 
 
 def _check(key: str, value: object) -> str | None:
-    if key in ("raw_html", "search"):
+    if key in ("raw_html", "search", "history"):
         return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
     if key in ("feed_limit", "index_limit"):
         if not isinstance(value, int) or isinstance(value, bool):

@@ -30,6 +30,16 @@ def timestamp(date: PartialDate, tz: dt.tzinfo) -> str:
     return date.start(tz).astimezone(tz).isoformat(timespec="seconds")
 
 
+def dates_of(event: Event, tz: dt.tzinfo) -> tuple[str, str]:
+    """When an event was published and last updated, by the git history of its file; without
+    one, the event's own date stands for both."""
+    if event.history is None:
+        return timestamp(event.date, tz), timestamp(event.date, tz)
+    history = event.history
+    return (history.published.isoformat(timespec="seconds"),
+            history.last_changed.isoformat(timespec="seconds"))
+
+
 def event_html(event: Event, config: SiteConfig, heading: str) -> str:
     """The body and the sources of an event, with links that work outside the site."""
     sources = "".join(
@@ -53,7 +63,8 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
     etree.SubElement(feed, "link", {"rel": "alternate", "href": config.base_url})
     latest = max(events, key=lambda e: e.start, default=None)
     updated = timestamp(latest.date, tz) if latest else "1970-01-01T00:00:00+00:00"
-    _add(feed, "updated", updated)
+    changed = [e.history.last_changed for e in events if e.history is not None]
+    _add(feed, "updated", max(changed).isoformat(timespec="seconds") if changed else updated)
     _add(etree.SubElement(feed, "author"), "name", config.title)
     _add(feed, "generator", "chronoline")
     for event in events:
@@ -62,8 +73,9 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
         _add(entry, "id", url)
         _add(entry, "title", event.title)
         etree.SubElement(entry, "link", {"rel": "alternate", "href": url})
-        _add(entry, "published", timestamp(event.date, tz))
-        _add(entry, "updated", timestamp(event.date, tz))
+        published, updated = dates_of(event, tz)
+        _add(entry, "published", published)
+        _add(entry, "updated", updated)
         for tag in event.tags:
             etree.SubElement(entry, "category", {"term": tag.name})
         _add(entry, "summary", to_text(event.summary_html))
@@ -82,7 +94,9 @@ def json_feed(timeline: Timeline, config: SiteConfig) -> bytes:
         item: dict[str, object] = {"id": url, "url": url, "title": event.title,
                 "content_html": event_html(event, config, heading),
                 "summary": to_text(event.summary_html),
-                "date_published": timestamp(event.date, tz)}
+                "date_published": dates_of(event, tz)[0]}
+        if event.history is not None:
+            item["date_modified"] = dates_of(event, tz)[1]
         if event.tags:
             item["tags"] = [tag.name for tag in event.tags]
         items.append(item)

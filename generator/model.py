@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from generator.dates import PartialDate
+from generator.revisions import EventHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +107,14 @@ class Event:
     refs: tuple[LocalRef, ...] = ()  # the files under content/ it shows or links to
     background: Background | None = None
     extra: str = ""  # JSON text of whatever else an imported slide carried
+    # From the git history of its file, not from the file: see githistory.
+    history: EventHistory | None = None
 
     def __getstate__(self) -> tuple:
         return (self.path, self.slug, self.title, self.date, self.end, self.summary_html,
                 self.body_html, self.tags, self.sources, self.start, self.year, self.draft,
                 self.slug_line, self.display_date, self.media, self.refs,
-                self.background, self.extra)
+                self.background, self.extra, self.history)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
+from generator.corrections import CORRECTIONS_PAGE, site_changes
 from generator.model import Event, Tag, Timeline, YearGroup
 
 INDEX = "index.html"
@@ -61,7 +62,9 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     shown = sum(len(group.events) for group in timeline.latest)
     # Pages that only link the years get their numbers, not every event in them.
     year_numbers = tuple(group.year for group in timeline.years)
+    changes = site_changes(timeline.events)  # from the git history: see history.py
     index = {"years": timeline.latest, "year_numbers": year_numbers, "shown": shown,
+             "corrections": bool(changes),
              "total": len(timeline.events), "tag_counts": tag_counts(timeline.latest),
              "all_events": (Counted(timeline.events) if count_only(timeline, shown)
                             else timeline.events)}
@@ -82,6 +85,9 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     for tag, events in timeline.tags:
         pages.append(Page(tag_path(tag), "tag.html", tag.name, {"tag": tag, "events": events}))
     pages.append(Page(f"tags/{INDEX}", "tags.html", "Tags", {"tags": timeline.tags}))
+    if changes:
+        pages.append(Page(CORRECTIONS_PAGE, "corrections.html", "Corrections and updates",
+                          {"changes": changes}))
     pages.append(Page(NOT_FOUND, "404.html", "Page not found", {},
                       root_override=config.base_path))
     pages.append(_embed_page(timeline, config))

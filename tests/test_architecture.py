@@ -9,10 +9,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock", "progress",
-     "buildreport", "imagesize"},
+     "buildreport", "imagesize", "gitrun"},
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
+    {"revisions"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
-     "slidetext", "staging", "outputlock"},
+     "slidetext", "staging", "outputlock", "githistory"},
     {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs"},
     {"content", "timeline", "pages"},
     {"structured", "feeds", "slides", "overview"},
@@ -21,7 +22,7 @@ LAYERS = [
     {"workers", "exportstaging", "assets", "search"},
     # The steps of the pipeline that the ones below do not already make.
     {"reading"},
-    {"rendering", "datafiles"},
+    {"rendering", "datafiles", "history"},
     # What makes rebuilds incremental, wrapped around the steps from outside.
     {"incremental.cache"},
     {"incremental.keys", "incremental.uptodate", "incremental.events", "incremental.edits"},
