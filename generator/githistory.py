@@ -82,10 +82,15 @@ def _descends(root: Path, old: str, new: str) -> bool:
 
 
 def _log(root: Path, repo: Repository, revisions: str) -> list[Commit]:
+    return log_commits(root, repo.prefix, revisions)
+
+
+def log_commits(root: Path, prefix: str, revisions: str) -> list[Commit]:
+    """The commits of `revisions` that touched the site's content/, oldest first."""
     out = git(root, "log", "-z", "--topo-order", "--reverse", "-M", "--name-status",
               "--no-ext-diff", "--no-textconv", "--no-color", LOG_FORMAT, revisions, "--",
               "content")
-    return list(parse_log(out, repo.prefix))
+    return list(parse_log(out, prefix))
 
 
 def parse_log(out: bytes, prefix: str) -> Iterator[Commit]:

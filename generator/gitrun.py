@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import selectors
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,18 +44,24 @@ def environment() -> dict[str, str]:
     return env
 
 
-def git(root: Path, *args: str, timeout: float = TIMEOUT, limit: int = MAX_OUTPUT) -> bytes:
-    """What `git ARGS` prints when run in `root`; GitFailed when it cannot run, fails, takes
-    longer than `timeout` seconds or prints more than `limit` bytes."""
+def git(root: Path, *args: str, timeout: float = TIMEOUT, limit: int = MAX_OUTPUT,
+        given: bytes = b"") -> bytes:
+    """What `git ARGS` prints when run in `root`, `given` on its input; GitFailed when it
+    cannot run, fails, takes longer than `timeout` seconds or prints more than `limit`
+    bytes."""
     command = ["git", "--no-pager"]
     for setting in SAFE_SETTINGS:
         command += ["-c", setting]
-    try:
-        process = subprocess.Popen([*command, *args], cwd=root, env=environment(),
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
-    except OSError as exc:  # git not installed, or not runnable
-        raise GitFailed(f"git could not be run: {exc.strerror or exc}") from None
+    # Its input from a file: the loop below need then only read.
+    with tempfile.TemporaryFile() as feed:
+        feed.write(given)
+        feed.seek(0)
+        try:
+            process = subprocess.Popen([*command, *args], cwd=root, env=environment(),
+                                       stdin=feed, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE)
+        except OSError as exc:  # git not installed, or not runnable
+            raise GitFailed(f"git could not be run: {exc.strerror or exc}") from None
     try:
         out, err = _collect(process, timeout, limit)
     finally:

@@ -19,7 +19,8 @@ from generator.revisions import Change, EventHistory, day_of
 
 log = logging.getLogger(__name__)
 
-SHALLOW = ("git history: this is a shallow clone (only the last commits), so the dates "
+HISTORY = "git history"  # what its warnings name, where others name a file
+SHALLOW = (f"{HISTORY}: this is a shallow clone (only the last commits), so the dates "
            "events were first published and updated may be wrong; fetch the whole history "
            "with `git fetch --unshallow`, or `fetch-depth: 0` in GitHub Actions")
 TURNED_OFF = ("git history is off (history = false): event pages show no publication dates "

@@ -14,10 +14,11 @@ LAYERS = [
     {"revisions"},
     {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
      "slidetext", "staging", "outputlock", "githistory"},
-    {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs"},
+    {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs", "corrections",
+     "unrecorded"},
     {"content", "timeline", "pages"},
     {"structured", "feeds", "slides", "overview"},
-    {"exportformats", "sitemap", "listitems"},
+    {"exportformats", "sitemap", "listitems", "correctionsfeed"},
     {"layouts", "output"},
     {"workers", "exportstaging", "assets", "search"},
     # The steps of the pipeline that the ones below do not already make.
