@@ -54,6 +54,10 @@ class Repo:
 
 @pytest.fixture
 def repo(make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    return new_repo(make_site, tmp_path, monkeypatch)
+
+
+def new_repo(make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     """An empty site in a repository; HOME is a folder of the test's, so that neither the
     test's git nor chronoline's reads the user's settings."""
     home = tmp_path / "home"
