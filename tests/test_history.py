@@ -316,3 +316,20 @@ def test_settings_from_the_environment_cannot_point_git_elsewhere(
     page = read_html(repo.root / "site" / "events" / "a" / "index.html")
     assert history_of(page) == ("2020-01-01", None)
     assert not marker.exists()
+
+
+def test_the_history_reads_in_the_sites_language(repo: Repo) -> None:
+    config = repo.root / "chronoline.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'language = "nl"\n',
+                      encoding="utf-8")
+    repo.write("content/a.md", event("A", "2018-07-19"))
+    repo.commit("Add", "2020-01-02T10:00:00+00:00")
+    repo.write("content/a.md", event("A", "2018-07-20"))
+    repo.commit("Fix\n\nCorrection: De datum was 20 juli.", "2020-03-04T10:00:00+00:00")
+    build_site(repo.root)
+    page = read_html(repo.root / "site" / "events" / "a" / "index.html")
+    assert page.select_one(".event-history .published").get_text(" ", strip=True) == (
+        "Eerst gepubliceerd 2 januari 2020 · Laatst bijgewerkt 4 maart 2020")
+    assert page.find("h2", id="corrections-heading").get_text() == "Correcties"
+    index = read_html(repo.root / "site" / "index.html")
+    assert index.find("footer").find("a").get_text() == "Correcties en aanvullingen"
