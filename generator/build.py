@@ -207,7 +207,7 @@ class Builder:
         read = read_events(str(options.root), sources, config, memory.events.known(changed),
                            self._jobs(), self._workers, options.progress)
         history = site_history(options.root, config, memory.history)  # see history.py
-        memory.history, read = history.history, attach(read, history.history, config.tzinfo)
+        memory.history, read = history.history, attach(read, history, config.tzinfo)
         memory.events.keep(sources, read)
         memory.seed_items()
         problems = list(read.errors)

@@ -36,6 +36,7 @@ class SiteHistory:
     history: GitHistory | None
     warnings: tuple[str, ...] = ()
     off: str = ""
+    moved: bool = True  # False when it is the history read last, as it was
 
 
 def site_history(root: Path, config: SiteConfig, known: GitHistory | None) -> SiteHistory:
@@ -50,7 +51,8 @@ def site_history(root: Path, config: SiteConfig, known: GitHistory | None) -> Si
         off = NO_HISTORY.format(why=_first_line(exc))
         log.info("%s", off)
         return SiteHistory(None, (), off)
-    return SiteHistory(history, (SHALLOW,) if history.shallow else ())
+    moved = known is None or history.head != known.head or history.read > 0
+    return SiteHistory(history, (SHALLOW,) if history.shallow else (), moved=moved)
 
 
 def history_warnings(root: Path, config: SiteConfig) -> tuple[tuple[str, ...], Repository | None]:
@@ -73,12 +75,16 @@ def history_moved(recorded: GitHistory | None, repo: Repository | None) -> bool:
                                                                   repo.shallow)
 
 
-def attach(read: ReadEvents, history: GitHistory | None, tz: dt.tzinfo) -> ReadEvents:
+def attach(read: ReadEvents, site: SiteHistory, tz: dt.tzinfo) -> ReadEvents:
     """`read` with each event given its history; the events whose history changed are new
-    objects, with new hashes, and counted among those parsed anew."""
+    objects, with new hashes, and counted among those parsed anew. A dev server's read of
+    a few files, with no commit since the last, looks at those alone: the others have theirs."""
+    history = site.history
     files = history.files if history is not None else {}
     changed: dict[str, EventFile] = {}
-    for path, file in read.files.items():
+    looked = read.parsed if read.partial and not site.moved else read.files
+    for path in looked:
+        file = read.files[path]
         record = files.get(path)
         now = event_history(record, tz) if record is not None else None
         if now != file.event.history:
@@ -89,7 +95,8 @@ def attach(read: ReadEvents, history: GitHistory | None, tz: dt.tzinfo) -> ReadE
         return read
     swapped = {id(read.files[path].event): file.event for path, file in changed.items()}
     events = [swapped.get(id(event), event) for event in read.events]
-    parsed = read.parsed + [path for path in changed if path not in set(read.parsed)]
+    before = set(read.parsed)
+    parsed = read.parsed + [path for path in changed if path not in before]
     return replace(read, events=events, files=read.files | changed, parsed=parsed)
 
 
