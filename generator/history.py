@@ -103,12 +103,16 @@ def attach(read: ReadEvents, site: SiteHistory, tz: dt.tzinfo) -> ReadEvents:
 def event_history(record: FileRecord, tz: dt.tzinfo) -> EventHistory:
     """An event's history as its pages show it: days in the site's time zone, newest change
     first."""
-    changes = tuple(Change(kind, when, day_of(when, tz), text, commit)
-                    for kind, when, text, commit in reversed(record.notes))
-    changes = tuple(sorted(changes, key=lambda change: change.when, reverse=True))
-    updated = record.updated
-    return EventHistory(record.published, day_of(record.published, tz), updated,
-                        day_of(updated, tz) if updated is not None else None, changes)
+    published_at, _commit, updated_at, notes = record
+    changes = [Change(kind, when, day_of(when, tz), text, commit)
+               for kind, when, text, commit in ((kind, dt.datetime.fromisoformat(when), text,
+                                                 commit) for kind, when, text, commit in notes)]
+    changes.reverse()  # newest first, and of one moment the last written first
+    changes.sort(key=lambda change: change.when, reverse=True)
+    published = dt.datetime.fromisoformat(published_at)
+    updated = dt.datetime.fromisoformat(updated_at) if updated_at else None
+    return EventHistory(published, day_of(published, tz), updated,
+                        day_of(updated, tz) if updated is not None else None, tuple(changes))
 
 
 def rehash(digest: bytes, before: EventHistory | None, after: EventHistory | None) -> bytes:
