@@ -95,7 +95,7 @@ def _collect(process: subprocess.Popen, timeout: float, limit: int) -> tuple[byt
                 chunks[key.fd].append(data)
                 size += len(data)
                 if size > limit:
-                    raise GitFailed(f"git printed more than {limit // (1024 * 1024)} MB")
+                    raise GitFailed(f"git printed more than {limit:,} bytes")
     return (b"".join(chunks[process.stdout.fileno()]),
             b"".join(chunks[process.stderr.fileno()]))
 
