@@ -114,7 +114,7 @@ class Event:
         return (self.path, self.slug, self.title, self.date, self.end, self.summary_html,
                 self.body_html, self.tags, self.sources, self.start, self.year, self.draft,
                 self.slug_line, self.display_date, self.media, self.refs,
-                self.background, self.extra, self.history)
+                self.background, self.extra) + (self.history,)
 
 
 @dataclass(frozen=True, slots=True)
