@@ -36,7 +36,7 @@ class SiteHistory:
     history: GitHistory | None
     warnings: tuple[str, ...] = ()
     off: str = ""
-    moved: bool = True  # False when it is the history read last, as it was
+    moved: bool = True  # False when it is the history read last, unchanged
 
 
 def site_history(root: Path, config: SiteConfig, known: GitHistory | None) -> SiteHistory:
@@ -51,7 +51,7 @@ def site_history(root: Path, config: SiteConfig, known: GitHistory | None) -> Si
         off = NO_HISTORY.format(why=_first_line(exc))
         log.info("%s", off)
         return SiteHistory(None, (), off)
-    moved = known is None or history.head != known.head or history.read > 0
+    moved = known is None or history.files is not known.files  # read_history keeps them
     return SiteHistory(history, (SHALLOW,) if history.shallow else (), moved=moved)
 
 
