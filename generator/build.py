@@ -22,6 +22,7 @@ from generator.datafiles import data_names, exports_in_memory, other_data, stage
 from generator.discover import SourceFiles, Stamp, discover
 from generator.errors import BuildFailed, ContentError
 from generator.exportformats import EXPORT_WARNINGS, export_warnings
+from generator.history import attach, history_moved, history_warnings, site_history
 from generator.incremental.cache import Cache, Index, Shard
 from generator.incremental.cache import load as load_cache
 from generator.incremental.cache import save as save_cache
@@ -131,6 +132,7 @@ class Found:
     swapped: Swapped | None  # the timeline is the last one with edited events swapped in
     problems: list[ContentError]
     drafts: int  # drafts left out
+    history_warnings: tuple[str, ...] = ()  # what the read of the git history warns of
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,8 @@ class Builder:
         sources = memory.events.last_walk(options.root, changed) or discover(options.root)
         read = read_events(str(options.root), sources, config, memory.events.known(changed),
                            self._jobs(), self._workers, options.progress)
+        history = site_history(options.root, config, memory.history)  # see history.py
+        memory.history, read = history.history, attach(read, history, config.tzinfo)
         memory.events.keep(sources, read)
         memory.seed_items()
         problems = list(read.errors)
@@ -225,7 +229,8 @@ class Builder:
         if not options.drafts:
             problems += links_to_drafts(read.events)
         drafts = 0 if options.drafts else sum(event.draft for event in read.events)
-        return Found(config, layouts, sources, timeline, swapped, problems, drafts)
+        return Found(config, layouts, sources, timeline, swapped, problems, drafts,
+                     history.warnings)
 
     def _render(self, data: bool, changed: Collection[str] | None,
                 first: Callable[[Mapping[str, Content]], None] | None) -> RenderedSite:
@@ -240,7 +245,7 @@ class Builder:
         theme, assets = placed(root, sources, copied, config.search)
         # Every problem of the content in one run, before anything is rendered.
         if problems := found.problems + misnamed + output_clashes(assets, lambda: {
-                ".nojekyll", *(page.path for page in pages), *theme, *data_names(config),
+                ".nojekyll", *(page.path for page in pages), *theme, *data_names(config, timeline),
                 *search_names(config)}):
             raise BuildFailed(problems)
         files: dict[str, Content] = {".nojekyll": b""}  # GitHub Pages: no Jekyll
@@ -252,8 +257,9 @@ class Builder:
         prune_caches(env, timeline.events)
         files |= made | theme | {path: root / source for source, path in assets.items()}
         self._last_site = site  # for render_data(): the last good site
-        return RenderedSite(files, len(timeline.events), len(pages), warnings(sources, config)
-                            + export_warnings(timeline, config), copied, found.drafts)
+        notes = warnings(sources, config) + export_warnings(timeline, config)
+        return RenderedSite(files, len(timeline.events), len(pages),
+                            notes + found.history_warnings, copied, found.drafts)
 
     def _render_pages(self, site: SiteMade, env: jinja2.Environment, layouts: tuple,
                       replanned: Replanned | None, meanwhile: Callable[[], None] | None,
@@ -312,7 +318,7 @@ class Builder:
         if (kept := data.kept(timeline, config)) is not None:
             yield from kept.items()
             return
-        names = data_names(config)
+        names = data_names(config, timeline)
         freshness = site.freshness
         shown = timeline.events + timeline.eras  # the eras' pages are in the sitemap
         if freshness is not None and freshness.data_unchanged(names, shown):
@@ -351,9 +357,10 @@ class Builder:
         if site_key(config, layouts_stamp(root)) != index.key or not (root / "content").is_dir():
             return False
         sources = discover(root)
-        # A link into content/ came or went (the exports' follow from the events, below).
-        if warnings(sources, config) != tuple(w for w in index.warnings
-                                              if not w.startswith(EXPORT_WARNINGS)):
+        notes, repository = history_warnings(root, config)
+        # A link into content/ came or went (the exports' warnings follow from the events).
+        kept = tuple(w for w in index.warnings if not w.startswith(EXPORT_WARNINGS))
+        if warnings(sources, config) + notes != kept or history_moved(index.history, repository):
             return False
         found, _misnamed = copied_files(root, sources)
         stamps = event_stamps(root, sources.events)

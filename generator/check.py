@@ -14,9 +14,11 @@ import markdown
 from generator.build import Builder, BuildOptions
 from generator.errors import BuildFailed, ContentError, ContentErrors
 from generator.frontmatter import Document, Value, split
+from generator.history import HISTORY
 from generator.markup import Removal, make_markdown, removals, render
 from generator.model import Timeline
 from generator.new import PLACEHOLDER
+from generator.unrecorded import unrecorded_changes
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,21 @@ class CheckReport:
     drafts: int = 0  # drafts read and left out, when drafts are not asked for
 
 
-def check(options: BuildOptions) -> CheckReport:
-    """Read and render the whole site as a build would, in memory, writing nothing."""
+def check(options: BuildOptions, since: str | None = None) -> CheckReport:
+    """Read and render the whole site as a build would, in memory, writing nothing. With
+    its git history, the commits since `since` (else the last tag) are checked too (see
+    unrecorded)."""
     builder = Builder(options)
     builder.search.stop = lambda: True  # a search index has nothing to check: no Pagefind
     try:
-        builder.render()  # templates too: a broken layout is an error of the build
+        site = builder.render()  # templates too: a broken layout is an error of the build
         config, sources, timeline = builder.read()
-    except BuildFailed as exc:
+        unrecorded = unrecorded_changes(options.root, since) if config.history else []
+    except (BuildFailed, ContentErrors) as exc:
         read = builder.memory.events.last
         return CheckReport(tuple(exc.errors), (), None, len(read.paths) if read else 0)
-    found = (_left_out(sources.warnings) + warnings_of(timeline)
+    history = [warning for warning in site.warnings if warning.startswith(HISTORY)]
+    found = (_left_out(sources.warnings + tuple(history)) + unrecorded + warnings_of(timeline)
              + placeholders(timeline, options.root)
              + removed_for_safety(timeline, options.root, config.raw_html))
     read = builder.memory.events.last

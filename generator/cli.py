@@ -117,6 +117,9 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="how long to wait for each address (default: 10)")
     c.add_argument("--strict", action="store_true", help="count warnings as errors, for CI")
+    c.add_argument("--since", metavar="REF", help="check the commits since REF for changed "
+                   "dates, titles and sources without a Correction: or Update: trailer "
+                   "(default: the last tag)")
 
     m = _command(commands, "import", [site],
                  "turn a TimelineJS file or address (JSON or CSV) into event files",
@@ -329,7 +332,7 @@ def _check(args: argparse.Namespace) -> int:
 
     with ProgressLine(sys.stderr) as line:
         report = check(BuildOptions(root=args.source, drafts=args.drafts,
-                                    progress=build_steps(line)))
+                                    progress=build_steps(line)), args.since)
         errors, warnings = list(report.errors), list(report.warnings)
         unreachable = False
         if args.links and report.timeline is not None:

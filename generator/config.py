@@ -35,6 +35,7 @@ class SiteConfig:
     image: str = ""  # shown when a page is shared: a URL, or a path inside the site
     search: bool = True  # a search box on every page, and its index under pagefind/
     lanes: str = ""  # "tags": an event without a `lane:` is in its first tag's lane
+    history: bool = True  # publication dates and corrections from the site's git history
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -126,7 +127,7 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
 
 
 def _check(key: str, value: object) -> str | None:
-    if key in ("raw_html", "search"):
+    if key in ("raw_html", "search", "history"):
         return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
     if key in ("feed_limit", "index_limit"):
         if not isinstance(value, int) or isinstance(value, bool):

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import SiteConfig
+from generator.corrections import CORRECTIONS_FEED, site_changes
+from generator.correctionsfeed import corrections_atom
 from generator.exportformats import Export, Layout, Parts, events_json, icalendar, timelinejs
 from generator.exportstaging import Previous, positions, stage_export
 from generator.feeds import atom, json_feed
@@ -26,11 +28,14 @@ EXPORTS: dict[str, Callable[[Timeline, SiteConfig, Parts | None], Export]] = {
 Makers = dict[str, Callable[[], Content]]
 
 
-def data_names(config: SiteConfig) -> list[str]:
-    """The data files of a site with these settings, in the order they are made."""
+def data_names(config: SiteConfig, timeline: Timeline | None = None) -> list[str]:
+    """The data files of a site with these settings, in the order they are made; with the
+    timeline, the feed of its corrections when it has any."""
     names = list(EXPORTS)
     if config.base_url:
         names += ["feed.xml", "feed.json", "sitemap.xml", "robots.txt"]
+        if timeline is not None and site_changes(timeline.events):
+            names.append(CORRECTIONS_FEED)
     if config.cname:
         names.append("CNAME")
     return names
@@ -56,6 +61,8 @@ def other_data(timeline: Timeline, pages: list[Page], config: SiteConfig,
                    "sitemap.xml": (lambda: map_of(pages)) if map_of is not None
                    else (lambda: sitemap(pages, config)),
                    "robots.txt": lambda: robots(config)}
+        if site_changes(timeline.events):
+            makers[CORRECTIONS_FEED] = lambda: corrections_atom(timeline, config)
     if config.cname:
         makers["CNAME"] = lambda: f"{config.cname}\n".encode()
     return makers

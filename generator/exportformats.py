@@ -19,6 +19,7 @@ from generator.i18n import translations
 from generator.markup import absolute_links, is_safe_url, to_text, url_scheme
 from generator.model import Event, Timeline
 from generator.pages import event_path, public_url
+from generator.revisions import history_data
 
 # The parts' types live in exportparts; the modules that write the exports find them here.
 __all__ = ["Export", "Layout", "Part", "Parts", "Span", "EXPORT_WARNINGS", "calendar_left_out",
@@ -238,6 +239,8 @@ def _record(event: Event, config: SiteConfig) -> dict:
     url = public_url(config, event_path(event))
     if url:
         record["url"] = url
+    if event.history is not None:  # from the git history: see history.py
+        record["history"] = history_data(event.history)
     return record
 
 

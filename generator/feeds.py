@@ -42,6 +42,16 @@ def timestamp(date: PartialDate, tz: dt.tzinfo) -> str | None:
         return first.isoformat(timespec="seconds")
 
 
+def dates_of(event: Event, tz: dt.tzinfo) -> tuple[str | None, str | None]:
+    """When an event was published and last updated, by the git history of its file; without
+    one, the event's own date stands for both."""
+    if event.history is None:
+        return timestamp(event.date, tz), timestamp(event.date, tz)
+    history = event.history
+    return (history.published.isoformat(timespec="seconds"),
+            history.last_changed.isoformat(timespec="seconds"))
+
+
 def event_html(event: Event, config: SiteConfig, heading: str) -> str:
     """The body and the sources of an event, with links that work outside the site."""
     sources = "".join(
@@ -65,7 +75,8 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
     etree.SubElement(feed, "link", {"rel": "alternate", "href": config.base_url})
     latest = max(events, key=lambda e: e.start, default=None)
     updated = (timestamp(latest.date, tz) or NO_TIME) if latest else "1970-01-01T00:00:00+00:00"
-    _add(feed, "updated", updated)
+    changed = [e.history.last_changed for e in events if e.history is not None]
+    _add(feed, "updated", max(changed).isoformat(timespec="seconds") if changed else updated)
     _add(etree.SubElement(feed, "author"), "name", config.title)
     _add(feed, "generator", "chronoline")
     for event in events:
@@ -74,9 +85,10 @@ def atom(timeline: Timeline, config: SiteConfig) -> bytes:
         _add(entry, "id", url)
         _add(entry, "title", event.title)
         etree.SubElement(entry, "link", {"rel": "alternate", "href": url})
-        if published := timestamp(event.date, tz):  # optional in Atom
+        published, modified = dates_of(event, tz)
+        if published:  # optional in Atom
             _add(entry, "published", published)
-        _add(entry, "updated", published or NO_TIME)
+        _add(entry, "updated", modified or NO_TIME)
         for tag in event.tags:
             etree.SubElement(entry, "category", {"term": tag.name})
         _add(entry, "summary", to_text(event.summary_html))
@@ -95,8 +107,11 @@ def json_feed(timeline: Timeline, config: SiteConfig) -> bytes:
         item: dict[str, object] = {"id": url, "url": url, "title": event.title,
                 "content_html": event_html(event, config, heading),
                 "summary": to_text(event.summary_html)}
-        if published := timestamp(event.date, tz):  # optional in JSON Feed
+        published, modified = dates_of(event, tz)
+        if published:  # optional in JSON Feed
             item["date_published"] = published
+        if event.history is not None:
+            item["date_modified"] = modified
         if event.tags:
             item["tags"] = [tag.name for tag in event.tags]
         items.append(item)

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from generator.dates import PartialDate
+from generator.revisions import EventHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +113,14 @@ class Event:
     # apart from the events, its colour in `background.color`
     kind: str = "event"
     lane: str = ""  # the row it goes in, as written (`lane: France`); "" for none
+    # From the git history of its file, not from the file: see githistory.
+    history: EventHistory | None = None
 
     def __getstate__(self) -> tuple:
         return (self.path, self.slug, self.title, self.date, self.end, self.summary_html,
                 self.body_html, self.tags, self.sources, self.start, self.year, self.draft,
                 self.ongoing, self.slug_line, self.display_date, self.media, self.refs,
-                self.background, self.extra, self.kind, self.lane)
+                self.background, self.extra, self.kind, self.lane) + (self.history,)
 
 
 @dataclass(frozen=True, slots=True)

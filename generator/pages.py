@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
+from generator.corrections import CORRECTIONS_PAGE, site_changes
 from generator.model import Event, Tag, Timeline, YearGroup
 from generator.slugs import slugify
 from generator.timeline import ERA, eras_of, lane_of
@@ -66,7 +67,9 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
     shown = sum(len(group.events) for group in timeline.latest)
     # Pages that only link the years get their numbers, not every event in them.
     year_numbers = tuple(group.year for group in timeline.years)
+    changes = site_changes(timeline.events)  # from the git history: see history.py
     index = {"years": timeline.latest, "year_numbers": year_numbers, "shown": shown,
+             "corrections": bool(changes),
              "total": len(timeline.events), "tag_counts": tag_counts(timeline.latest),
              "all_events": (Counted(timeline.events) if count_only(timeline, shown)
                             else timeline.events),
@@ -96,6 +99,9 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
         pages.append(Page(tag_path(tag), "tag.html", tag.name,
                           {"tag": tag, "events": events, "era_marks": era_marks(events, part_of)}))
     pages.append(Page(f"tags/{INDEX}", "tags.html", "Tags", {"tags": timeline.tags}))
+    if changes:
+        pages.append(Page(CORRECTIONS_PAGE, "corrections.html", "Corrections and updates",
+                          {"changes": changes}))
     pages.append(Page(NOT_FOUND, "404.html", "Page not found", {},
                       root_override=config.base_path))
     pages.append(_embed_page(timeline, config))

@@ -60,6 +60,9 @@ def event_data(event: Event, config: SiteConfig) -> dict:
         data["url"] = url
     if event.sources:
         data["subjectOf"] = [_source_data(source) for source in event.sources]
+    if event.history is not None:  # from the git history: see history.py
+        data["datePublished"] = event.history.published.isoformat()
+        data["dateModified"] = event.history.last_changed.isoformat()
     return data
 
 

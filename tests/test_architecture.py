@@ -9,23 +9,24 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock", "progress",
-     "buildreport", "imagesize"},
+     "buildreport", "imagesize", "gitrun"},
     {"dateparts"},  # instants: dates as whole seconds since 1970, in any year
     {"edtfdates", "writtendates"},  # the two ways of writing a date dates.py reads
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
-    {"sitefolder"},
+    {"sitefolder", "revisions"},
     {"model", "datetext", "frontmatter", "markup", "markdownbounds", "eventwriter",
-     "importformats", "slidetext", "staging", "outputlock"},
-    {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs", "exportparts"},
+     "importformats", "slidetext", "staging", "outputlock", "githistory"},
+    {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs", "exportparts",
+     "corrections", "unrecorded"},
     {"content", "axis", "timeline"},
     {"pages"},  # planned from a timeline: which eras hold which events, each event's lane
     {"structured", "feeds", "slides", "overview", "htmldates"},
-    {"exportformats", "sitemap", "listitems"},
+    {"exportformats", "sitemap", "listitems", "correctionsfeed"},
     {"layouts", "output"},
     {"workers", "exportstaging", "assets", "search"},
     # The steps of the pipeline that the ones below do not already make.
     {"reading"},
-    {"rendering", "datafiles"},
+    {"rendering", "datafiles", "history"},
     # What makes rebuilds incremental, wrapped around the steps from outside.
     {"incremental.cache"},
     {"incremental.keys", "incremental.uptodate", "incremental.events", "incremental.edits"},

@@ -50,7 +50,7 @@ def test_chronoline_toml_wins_over_pyproject(tmp_path):
     [
         ('colour = "red"\n', "chronoline.toml:1: colour: unknown setting; known settings: title, "
          "description, base_url, language, order, timezone, raw_html, cname, feed_limit, "
-         "index_limit, image, search, lanes"),
+         "index_limit, image, search, lanes, history"),
         ('feed_limit = "10"\n', "chronoline.toml:1: feed_limit: must be a whole number, not '10'"),
         ('feed_limit = 0\n', "chronoline.toml:1: feed_limit: must be 1 or more, not 0"),
         ('cname = "https://x.org/"\n', "chronoline.toml:1: cname: must be a domain name such as "

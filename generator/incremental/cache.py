@@ -43,6 +43,7 @@ from pathlib import Path
 from generator import __version__
 from generator.discover import Stamp
 from generator.exportformats import Layout
+from generator.githistory import GitHistory
 from generator.model import Event
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class Index:
     order: bytes = b""
     exports: dict[str, Layout] = field(default_factory=dict)
     drafts_left_out: int = 0  # drafts that build did not publish, to say so again
+    history: GitHistory | None = None  # the site's git history as that build read it
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.config import SiteConfig
 from generator.datafiles import ExportsWritten
 from generator.discover import UNSETTLED, Stamp
+from generator.githistory import GitHistory
 from generator.incremental.cache import Cache, Entry, Index, Shard, shard_of
 from generator.incremental.edits import EditMemory
 from generator.incremental.events import EventMemory
@@ -30,6 +31,7 @@ class Memory:
         self.pages = PageMemory()
         self.data = DataMemory()
         self.recorded: dict[str, Recorded] = {}  # what the last build wrote to `output`
+        self.history: GitHistory | None = None  # the site's git history, as last read
         self._cache = cache  # the last build's, from disk: taken once, at the first render
         self._entries: dict[bytes, Entry] = {}  # its entries, until the events are read
         self._stored: dict[int, tuple[bytes, frozenset]] = {}  # its shards as they are on disk
@@ -60,6 +62,8 @@ class Memory:
         """Start from the events the last build read, when it was made with the same settings
         and layouts; what it made of them is taken once the events are read."""
         cache, self._cache = self._cache, None
+        if cache is not None:  # whatever the settings: it is the repository's
+            self.history = cache.index.history
         if cache is None or cache.index.key != self.site_key:
             return
         entries = cache.entries()
@@ -103,7 +107,8 @@ class Memory:
         written = freshness.written(files.items(), output)
         exports = self.data.exports
         return Index(self.site_key, str(output), drafts, sources, written, events, pages,
-                     warnings, event_files, stored, exports.order, exports.layouts), shards
+                     warnings, event_files, stored, exports.order, exports.layouts,
+                     history=self.history), shards
 
     def _shards(self) -> tuple[dict[int, bytes], dict[int, Shard]]:
         """The signatures of the shards on disk that hold what they would hold now, and the
