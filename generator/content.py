@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 import re
-from pathlib import PurePosixPath
 
 import markdown
-import yaml
 
 from generator.dates import ENGLISH, MonthNames
 from generator.errors import ContentError, ContentErrors, quoted, shortened
-from generator.fieldreader import MAX_SLUG_LENGTH, MAX_TEXT, FieldReader, did_you_mean
+from generator.fieldreader import COLOR, MAX_TEXT, EntryReader, did_you_mean
 from generator.frontmatter import CONTROL, Document, Value, split
 from generator.localrefs import LocalFiles, References, is_local, line_naming, site_path
 from generator.markdownbounds import slow_markdown
 from generator.markup import Refer, render, to_text
-from generator.model import Background, Event, Media, Source, Tag
+from generator.model import Background, Event, Media
 from generator.slugs import slugify
 
-EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
-              "display_date", "media", "background", "extra")
+EVENT_KEYS = ("type", "title", "date", "end", "summary", "tags", "sources", "slug", "draft",
+              "display_date", "media", "background", "extra", "lane")
+# An era (`type: era`) is a span of time events fall in: it has a colour of its own, and none
+# of what only an event shows (media, a background, a lane).
+ERA_KEYS = ("type", "title", "date", "end", "color", "summary", "tags", "sources", "slug",
+            "draft")
+KINDS = ("event", "era")
+# An era's colour goes into a style attribute: hex of a length CSS reads, or a colour name.
+ERA_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,20}")
 MEDIA_KEYS = ("url", "caption", "credit", "alt", "width", "height")
 MAX_MEDIA_PIXELS = 20_000  # a picture's side; the largest real photographs are some 15,000
-BACKGROUND_KEYS = ("url", "color")
-SOURCE_KEYS = ("url", "title", "publisher", "date", "archive_url")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
@@ -36,9 +37,6 @@ _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
 # A long-form event with footnotes is some 20 KB; 1 MB is fifty times that, and Markdown of that
 # size renders in well under a second once the shapes below are refused.
 MAX_FILE_BYTES = 1_000_000
-MAX_TAGS = 100  # each tag is a page listing the event: tags × events is the site's size
-MAX_SOURCES = 100  # every listing of the event shows them all
-MAX_TAG_LENGTH = 100
 
 
 def decode(data: bytes, path: str) -> str:
@@ -75,7 +73,7 @@ def parse_event(data: bytes, path: str, md: markdown.Markdown, tz: dt.tzinfo,
     return _Reader(path, document, tz, months, shared, local).event(md)
 
 
-class _MediaReader(FieldReader):
+class _MediaReader(EntryReader):
     """The fields that name other files: the media, and the references of every Markdown
     text to files under content/ (see localrefs), with the checks they share."""
 
@@ -178,13 +176,15 @@ class _Reader(_MediaReader):
     """Checks an event file's fields: which it has, and each one's rules."""
 
     def event(self, md: markdown.Markdown) -> Event:
-        for key, value in self.fields.items():
-            if key not in EVENT_KEYS:
-                self.error(shortened(key), "unknown key" + did_you_mean(key, EVENT_KEYS),
-                           value.line)
+        kind = self.kind()
+        self.known_keys(kind)
         title = self.text("title", required=True)
         date = self.date("date", required=True)
         end = self.date("end")
+        written = self.fields.get("end")
+        if kind == "era" and (written is None or written.is_null or not str(written.data).strip()):
+            self.error("end", "is missing; an era lasts from its date to its end: add a line "
+                       "'end: ...' to the front matter", self.line("date"))
         if date and end and end.ends_before(date, self.tz):
             message = f"{end.iso()} ends before the date {date.iso()} begins"
             self.error("end", message, self.line("end"))
@@ -195,7 +195,11 @@ class _Reader(_MediaReader):
         draft = self.draft()
         summary_html = self.summary(md)
         display_date = self.text("display_date")
-        media, background, extra = self.media(md), self.background(), self.extra()
+        if kind == "era":
+            media, background, extra = None, self.era_color(), ""
+        else:
+            media, background, extra = self.media(md), self.background(), self.extra()
+        lane = self.lane()
         body_html = ""
         if self.markdown_shape("body", self.doc.body, self.doc.body_line):
             body_html = render(md, self.doc.body, self.refer("body"))
@@ -213,133 +217,46 @@ class _Reader(_MediaReader):
             start=date.start(self.tz), year=date.local(self.tz).year, draft=draft,
             slug_line=self.line("slug"), display_date=display_date, media=media,
             background=background, extra=extra, refs=tuple(self.refs.refs.values()),
+            kind=kind, lane=lane,
         )
 
-    def tags(self) -> tuple[Tag, ...]:
-        value = self.fields.get("tags")
-        if value is None or value.is_null:
-            return ()
-        items = [value] if isinstance(value.data, str) else value.data
-        if not isinstance(items, list):
-            self.error("tags", "must be a list, such as 'tags: [uk, huawei]'", value.line)
-            return ()
-        if len(items) > MAX_TAGS:
-            self.error("tags", f"{len(items):,} tags; an event may have at most {MAX_TAGS}, "
-                       "since each tag's page lists the event", value.line)
-            return ()
-        tags: dict[str, Tag] = {}
-        for item in items:
-            if not isinstance(item.data, str) or not item.data.strip():
-                self.error("tags", "each tag must be a word or words, such as 'uk'", item.line)
-                continue
-            name = item.data.strip()
-            slug = slugify(name)
-            if len(name) > MAX_TAG_LENGTH:
-                self.error("tags", f"{quoted(name)} is too long for a tag: at most "
-                           f"{MAX_TAG_LENGTH} characters", item.line)
-                continue
-            if len(slug) > MAX_SLUG_LENGTH:  # a letter of some scripts is several in a URL
-                self.error("tags", f"{quoted(name)} makes a URL name of {len(slug):,} "
-                           f"characters; at most {MAX_SLUG_LENGTH}: shorten it", item.line)
-                continue
-            if not slug:
-                self.error("tags", f"{quoted(name)} has no letters or digits to use in a URL",
-                           item.line)
-                continue
-            if slug in tags and tags[slug].name != name:
-                self.error("tags", f"{quoted(name)} and {quoted(tags[slug].name)} would share "
-                           f"the page tags/{slug}/; rename one of them", item.line)
-            tag = Tag(name, slug)
-            tags.setdefault(slug, self.shared.setdefault(tag, tag))
-        return tuple(tags.values())
+    def kind(self) -> str:
+        """What the file holds: an event (the default) or an era."""
+        written = self.text("type")
+        if written and written not in KINDS:
+            self.error("type", f"{quoted(written)} is not a type; write 'type: event' (the "
+                       "default) or 'type: era'", self.line("type"))
+        return "era" if written == "era" else "event"
 
-    def sources(self) -> tuple[Source, ...]:
-        value = self.fields.get("sources")
-        if value is None or value.is_null:
-            return ()
-        if not isinstance(value.data, list):
-            self.error("sources", "must be a list of '- url: ...' entries", value.line)
-            return ()
-        if len(value.data) > MAX_SOURCES:
-            self.error("sources", f"{len(value.data):,} sources; an event may have at most "
-                       f"{MAX_SOURCES}", value.line)
-            return ()
-        sources = []
-        for number, item in enumerate(value.data, start=1):
-            field = f"sources[{number}]"
-            if isinstance(item.data, str):  # a bare URL is a source with only a URL
-                item = Value({"url": item}, item.line)
-            if not isinstance(item.data, dict):
-                self.error(field, "must be a mapping with at least 'url:'", item.line)
-                continue
-            entry: dict[str, Value] = item.data
-            for key, sub in entry.items():
-                if key not in SOURCE_KEYS:
-                    self.error(f"{field}.{shortened(key)}", "unknown key"
-                               + did_you_mean(key, SOURCE_KEYS),
-                               sub.line)
-            url = self.url(entry, "url", field, item.line, required=True)
-            archive = self.url(entry, "archive_url", field, item.line)
-            date = self.date("date", fields=entry, prefix=f"{field}.")
-            title = self.text("title", fields=entry, prefix=f"{field}.")
-            publisher = self.text("publisher", fields=entry, prefix=f"{field}.")
-            publisher = self.shared.setdefault(publisher, publisher)
-            if url:
-                sources.append(Source(url, title, publisher, date, archive, item.line))
-        return tuple(sources)
-
-    def background(self) -> Background | None:
-        entry = self.mapping("background", BACKGROUND_KEYS)
-        if entry is None:
-            return None
-        url = self.url(entry, "url", "background", self.line("background"))
-        color = self.text("color", fields=entry, prefix="background.")
-        if color and not COLOR.fullmatch(color):
-            self.error("background.color", f"{quoted(color)} is not a colour; write it as "
-                       "#1a2b3c or a colour name such as navy", entry["color"].line)
-            color = ""
-        return Background(url, color) if url or color else None
-
-    def extra(self) -> str:
-        value = self.fields.get("extra")
-        if value is None or value.is_null:
-            return ""
-        if not isinstance(value.data, dict):
-            self.error("extra", "must be a mapping", value.line)
-            return ""
-        problems: list[tuple[Value, str]] = []
-        plain = _plain(value, problems)
-        for bad, why in problems:
-            self.error("extra", f"{quoted(bad.data)} {why}; write it as text, in quotes, or "
-                       "leave it out", bad.line)
-        return json.dumps(plain, ensure_ascii=False, sort_keys=True) if not problems else ""
-
-    def slug(self) -> str:
-        value = self.fields.get("slug")
-        written = self.text("slug")
-        if written and value is not None:
-            if "/" in written or "\\" in written or ".." in written:
-                self.error("slug", f"{quoted(written)} would leave the output folder; "
-                           "use letters, digits and hyphens only", value.line)
-                return ""
-            slug = slugify(written)
-            if len(slug) > MAX_SLUG_LENGTH:
-                self.error("slug", f"{quoted(written)} makes a URL name of {len(slug):,} "
-                           f"characters; at most {MAX_SLUG_LENGTH}: shorten it", value.line)
-                return ""
-            if not slug:
-                self.error("slug", f"{quoted(written)} has no letters or digits to use in a URL",
+    def known_keys(self, kind: str) -> None:
+        """An error for each key that `kind` does not have."""
+        known = ERA_KEYS if kind == "era" else EVENT_KEYS
+        for key, value in self.fields.items():
+            if key == "color" and kind == "event":
+                self.error("color", "only an era has a colour ('type: era'); an event's is "
+                           "'background: {color: ...}'", value.line)
+            elif key not in known:
+                why = "" if key not in EVENT_KEYS else f"; an era has {', '.join(known)}"
+                hint = why or did_you_mean(key, known)
+                self.error(shortened(key), f"unknown key{' for an era' if why else ''}{hint}",
                            value.line)
-            return slug
-        slug = slugify(PurePosixPath(self.path).stem)
-        if len(slug) > MAX_SLUG_LENGTH:
-            self.error("slug", f"the file name makes a slug of {len(slug):,} characters; at "
-                       f"most {MAX_SLUG_LENGTH}: rename the file or add 'slug: ...'", None)
+
+    def era_color(self) -> Background | None:
+        color = self.text("color")
+        if color and not ERA_COLOR.fullmatch(color):
+            self.error("color", f"{quoted(color)} is not a colour; write it as #8b2500, #b20 "
+                       "or a colour name such as navy", self.line("color"))
+            return None
+        return Background(color=color) if color else None
+
+    def lane(self) -> str:
+        """The lane written, which must make a URL name for the filter."""
+        lane = self.text("lane")
+        if lane and not slugify(lane):
+            self.error("lane", f"{quoted(lane)} has no letters or digits to name it by",
+                       self.line("lane"))
             return ""
-        if not slug:
-            self.error("slug", "the file name has no letters or digits; rename the file "
-                       "or add 'slug: ...'", None)
-        return slug
+        return lane
 
     def summary(self, md: markdown.Markdown) -> str:
         """The `summary:` as inline HTML: it is shown inside a paragraph, so it must be one."""
@@ -353,20 +270,9 @@ class _Reader(_MediaReader):
             return ""
         return match.group(1)
 
-    def draft(self) -> bool:
-        value = self.fields.get("draft")
-        if value is None or value.is_null:
-            return False
-        if not value.tag.endswith(":bool"):
-            self.error("draft", f"must be true or false, not {quoted(value.data)}", value.line)
-            return False
-        return str(value.data).lower() in ("true", "yes", "on")
-
 
 _SIZES = object()  # in `shared`: the pictures' sizes, read once for all the events of a read
-
-# A background colour: hex, or a colour name (letters only, so it is safe in a style attribute).
-COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}")
+__all__ = ["COLOR", "decode", "parse_event"]  # COLOR, read here before, is fieldreader's now
 
 
 def _inline(md: markdown.Markdown, text: str, refer: Refer | None = None) -> str:
@@ -375,26 +281,3 @@ def _inline(md: markdown.Markdown, text: str, refer: Refer | None = None) -> str
         return ""
     html = render(md, text, refer).strip()
     return " ".join(p.strip() for p in re.findall(r"<p>(.*?)</p>", html, re.DOTALL)) or html
-
-
-def _plain(value: Value, problems: list[tuple[Value, str]]) -> object:
-    """A YAML value as plain JSON-able data, scalars typed as YAML reads them; a number JSON
-    cannot hold (NaN, infinity, thousands of digits) is added to `problems`."""
-    if isinstance(value.data, dict):
-        return {key: _plain(item, problems) for key, item in value.data.items()}
-    if isinstance(value.data, list):
-        return [_plain(item, problems) for item in value.data]
-    kind = value.tag.rsplit(":", 1)[-1]
-    if kind == "null":
-        return None
-    if kind in ("bool", "int", "float"):
-        try:
-            number = yaml.safe_load(str(value.data))
-        except ValueError:  # past Python's limit of digits for a number read from text
-            problems.append((value, "is a number too long to carry"))
-            return None
-        if isinstance(number, float) and not math.isfinite(number):
-            problems.append((value, "is not a number JSON can hold"))
-            return None
-        return number
-    return value.data

@@ -86,7 +86,8 @@ class Tag:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One event file, parsed; `path` is relative to the site root, POSIX style."""
+    """One event file, parsed (an era's too); `path` is relative to the site root, POSIX
+    style."""
 
     path: str
     slug: str
@@ -106,12 +107,16 @@ class Event:
     refs: tuple[LocalRef, ...] = ()  # the files under content/ it shows or links to
     background: Background | None = None
     extra: str = ""  # JSON text of whatever else an imported slide carried
+    # "event", or "era": a span of time that events fall in (the Roman Republic), listed
+    # apart from the events, its colour in `background.color`
+    kind: str = "event"
+    lane: str = ""  # the row it goes in, as written (`lane: France`); "" for none
 
     def __getstate__(self) -> tuple:
         return (self.path, self.slug, self.title, self.date, self.end, self.summary_html,
                 self.body_html, self.tags, self.sources, self.start, self.year, self.draft,
                 self.slug_line, self.display_date, self.media, self.refs,
-                self.background, self.extra)
+                self.background, self.extra, self.kind, self.lane)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,8 @@ class Timeline:
     tags: tuple[tuple[Tag, tuple[Event, ...]], ...]
     tz: dt.tzinfo
     latest: tuple[YearGroup, ...] = ()  # what the timeline page shows: the latest events
+    eras: tuple[Event, ...] = ()  # in the events' order; never among `events`
+    lanes: tuple[Tag, ...] = ()  # the named lanes its events are in, by URL name
 
     def neighbours(self, index: int) -> tuple[Event | None, Event | None]:
         """The events before and after the one at `index`, in display order."""

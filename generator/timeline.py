@@ -9,9 +9,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 from anyascii import anyascii
 
-from generator.errors import ContentError
+from generator.errors import ContentError, quoted
 from generator.model import Event, Tag, Timeline, YearGroup
+from generator.slugs import slugify
 
+ERA = "era"  # an Event's kind for an era
+TAG_LANES = "tags"  # the setting that puts each event in the lane of its first tag
+MAX_LANES = 12  # rows on an overview, and toggles in a filter, that still read at a glance
 BUSY_YEAR = 20  # more events than this in a year, and the year is split by month
 # A gap between two events that follow each other in a list is marked ("3 years later") when
 # nothing happens for at least a tenth of the time the list covers, at least four times its
@@ -29,29 +33,40 @@ def sort_key(event: Event) -> tuple:
 
 def assemble(
     events: Iterable[Event], tz: dt.tzinfo, newest_first: bool = False, drafts: bool = False,
-    index_limit: int | None = None,
+    index_limit: int | None = None, lanes: str = "",
 ) -> tuple[Timeline, list[ContentError]]:
-    """Order the events and group them; duplicate slugs come back as errors. The timeline page
-    shows the `index_limit` latest events, in the same order, when there are more."""
+    """Order the events and group them, and order the eras apart; duplicate slugs come back
+    as errors, and so do too many lanes (`lanes` is the site's setting, see `lane_of`). The
+    timeline page shows the `index_limit` latest events, in the same order, when there are
+    more."""
     chosen = sorted((e for e in events if drafts or not e.draft), key=sort_key)
+    eras = [event for event in chosen if event.kind == ERA]
+    if eras:
+        chosen = [event for event in chosen if event.kind != ERA]
     latest = chosen[-index_limit:] if index_limit and len(chosen) > index_limit else chosen
     if newest_first:
         chosen.reverse()
+        eras.reverse()
         latest = latest[::-1]
     ordered = tuple(chosen)
     tags, one_spelling = _tags(ordered)
     # Every tag written one way throughout is the usual case, told by _tags in passing.
-    errors = _duplicate_slugs(chosen) + ([] if one_spelling else _tag_clashes(chosen))
+    errors = _duplicate_slugs(chosen + eras) + ([] if one_spelling else _tag_clashes(chosen))
+    named, too_many = _lanes(ordered, lanes)
+    errors += too_many
     years = _years(ordered, tz)
     shown = years if len(latest) == len(chosen) else _years(tuple(latest), tz)
-    return Timeline(ordered, years, tags, tz, shown), errors
+    return Timeline(ordered, years, tags, tz, shown, tuple(eras), named), errors
 
 
 def same_place(old: Event, new: Event) -> bool:
     """True when `new` sorts and groups exactly where `old` did: an edit of its text alone."""
+    # An era is never swapped: the events it holds, their pages and its markers in the lists
+    # all follow from its dates and title, so its edit assembles the timeline again.
     return (old.path == new.path and old.slug == new.slug and old.date == new.date
             and old.start == new.start and old.year == new.year and old.tags == new.tags
-            and old.draft == new.draft)
+            and old.draft == new.draft and old.lane == new.lane
+            and old.kind == new.kind != ERA)
 
 
 def replace_events(timeline: Timeline, new: dict[int, Event]) -> tuple[Timeline, set[int]]:
@@ -90,7 +105,59 @@ def replace_events(timeline: Timeline, new: dict[int, Event]) -> tuple[Timeline,
                          for tag, events in timeline.tags)
     positions: set[int] = set()
     events = swap(timeline.events, positions)
-    return Timeline(events, swapped_years, swapped_tags, timeline.tz, latest), positions
+    return Timeline(events, swapped_years, swapped_tags, timeline.tz, latest, timeline.eras,
+                    timeline.lanes), positions
+
+
+def lane_of(event: Event, setting: str) -> str:
+    """The lane an event is in: its own `lane:`, else its first tag's name when the site's
+    `lanes` setting is "tags", else "" (none)."""
+    if event.lane:
+        return event.lane
+    if setting == TAG_LANES and event.tags:
+        return event.tags[0].name
+    return ""
+
+
+def _lanes(events: tuple[Event, ...], setting: str) -> tuple[tuple[Tag, ...], list[ContentError]]:
+    """The named lanes of `events` by URL name, each as first written; more than MAX_LANES is
+    an error at the event that brings in the first lane too many."""
+    named: dict[str, Tag] = {}
+    first: list[Event] = []  # the first event in each lane, in the order they came
+    for event in events:
+        name = lane_of(event, setting)
+        if name:
+            slug = slugify(name)
+            if slug not in named:
+                named[slug] = Tag(name, slug)
+                first.append(event)
+    if len(named) <= MAX_LANES:
+        return tuple(named[slug] for slug in sorted(named)), []
+    event = min(first[MAX_LANES:], key=lambda e: e.path)
+    field = "lane" if event.lane else "tags"
+    why = "" if event.lane else f' (lanes = "{TAG_LANES}" makes each first tag a lane)'
+    message = (f"{quoted(lane_of(event, setting))} is a lane too many{why}: the events are in "
+               f"{len(named)} lanes and a timeline may have at most {MAX_LANES}; give fewer "
+               "lanes")
+    return (), [ContentError(event.path, message, None, field)]
+
+
+def era_events(timeline: Timeline, era: Event) -> tuple[Event, ...]:
+    """The events of `timeline`, in its order, whose time meets the era's: they begin before
+    the era is over and are not over before it begins (an event at one moment is in an era
+    from its first moment on). Eras may overlap, and an event may be in several."""
+    begins, ends = span(era, timeline.tz)
+    found = []
+    for event in timeline.events:
+        start, until = span(event, timeline.tz)
+        if start < ends and (until > begins if until > start else start >= begins):
+            found.append(event)
+    return tuple(found)
+
+
+def span(event: Event, tz: dt.tzinfo) -> tuple[float, float]:
+    """When an event begins and when it is over (see `reach`), as timestamps."""
+    return event.start.timestamp(), reach(event, tz)
 
 
 def _duplicate_slugs(events: list[Event]) -> list[ContentError]:

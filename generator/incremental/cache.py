@@ -52,7 +52,7 @@ INDEX = "index"
 # Bumped only when what the cache holds changes meaning while its classes keep their fields
 # (a change of fields is seen by the fingerprint in the header). 12: HTML made before
 # Markdown's attributes and rebased links were made safe is not reused.
-FORMAT = 12
+FORMAT = 13
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
 # What unpickling raises for a stream that other code wrote: not a pickle, cut short, or naming
