@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -26,6 +26,7 @@ DEEP_YEARS = 100_000  # a span longer than this may need the logarithmic scale..
 CROWDED = 0.5  # ...when more than this share of the events would fall...
 LAST = 0.02  # ...in this last share of a linear axis' width
 MAX_TICKS = 12  # a step that gives more ticks than this is too fine for a phone
+MAX_BINS = 60  # the coarsest bins that still give at least this few periods win
 
 _HOUR, _MONTH = 3600, 2_629_746  # a mean month, for choosing steps only
 _STEPS: tuple[tuple[str, int, int], ...] = (
@@ -203,17 +204,13 @@ def _years(step: int, t0: int, t1: int, tz: dt.tzinfo) -> Iterator[Moment]:
 
 def _age_ticks(scale: AgeScale, t0: int, t1: int, tz: dt.tzinfo,
                label: Labeller) -> tuple[Tick, ...]:
-    """Ticks at powers of ten of years before the end, every one, second, third... decade,
-    the finest whose labels fit."""
-    found = age_moments(t0, t1, tz)
-    every: tuple[Tick, ...] = ()
-    for skip in range(1, len(found) + 1):
-        # The decades kept are counted from the oldest, so the deepest tick always shows.
-        kept = found[::skip]
-        every = _placed(scale, kept, label)
-        if fits(every):
-            return every
-    return every
+    """Ticks at powers of ten of years before the end, from the oldest on, each kept when its
+    label fits beside the last one kept."""
+    kept: list[Tick] = []
+    for tick in _placed(scale, age_moments(t0, t1, tz), label):
+        if not kept or fits((kept[-1], tick)):
+            kept.append(tick)
+    return tuple(kept)
 
 
 def age_moments(t0: int, t1: int, tz: dt.tzinfo) -> list[Moment]:
@@ -273,3 +270,71 @@ def to_instant(wall: int, tz: dt.tzinfo) -> int:
     naive = dt.datetime(year, month, day) + dt.timedelta(seconds=rest)
     offset = tz.utcoffset(naive)
     return wall - int(offset.total_seconds()) if offset else wall
+
+
+def pack(spans: Sequence[tuple[float, float]], most: int = 0) -> tuple[list[int], int]:
+    """Rows for `spans` (place, width; in order of place) so that none touches another in its
+    row: each goes in the first row free where it starts, or, past `most` rows (0: no limit),
+    in the row that frees first. Returns each span's row and the number of rows."""
+    ends: list[float] = []
+    rows = []
+    for start, width in spans:
+        row = next((i for i, end in enumerate(ends) if end + 0.5 <= start), None)
+        if row is None:
+            if not most or len(ends) < most:
+                row = len(ends)
+                ends.append(0.0)
+            else:
+                row = min(range(most), key=ends.__getitem__)
+        ends[row] = max(ends[row], start + width)
+        rows.append(row)
+    return rows, len(ends)
+
+
+# A period of an overview that counts: its first and last year (astronomical), its month if it
+# is one, how many events it holds, and the year it links to (the first it has events in).
+Period = tuple[int, int, int | None, int, int]
+
+
+def year_periods(per_year: Mapping[int, int]) -> list[Period]:
+    """Years (with their events' count) gathered by ones, tens, hundreds... up to billions,
+    the finest giving at most MAX_BINS periods, as historians count them: 1990–1999, 100–199,
+    and before the era 199 BC – 100 BC, 99 BC – 1 BC."""
+    numbers = {year: historical(year) for year in per_year}
+    low, high = min(numbers.values()), max(numbers.values())
+    size = next((10 ** p for p in range(11)
+                 if _key(high, 10 ** p) - _key(low, 10 ** p) < MAX_BINS), 10 ** 10)
+    found: dict[int, list[int]] = {}
+    for year, number in numbers.items():
+        found.setdefault(_key(number, size), []).append(year)
+    periods = []
+    for key in sorted(found):
+        if key >= 0:
+            first, last = max(key * size, 1), key * size + size - 1
+        else:
+            first, last = -(-key * size - 1), -max((-key - 1) * size, 1)
+        years = found[key]
+        periods.append((astronomical(first), astronomical(last), None,
+                        sum(per_year[y] for y in years), min(years)))
+    return periods
+
+
+def _key(number: int, size: int) -> int:
+    return number // size if number > 0 else -((-number) // size) - 1
+
+
+def age_periods(per_year: Mapping[int, int]) -> list[Period]:
+    """Years gathered by powers of ten of years before the last: the last year, the nine
+    before it, the ninety before those... the oldest period beginning at the first year."""
+    end = max(per_year)
+    found: dict[int, list[int]] = {}
+    for year in per_year:
+        found.setdefault(len(str(end - year)) - 1 if year < end else -1, []).append(year)
+    periods = []
+    for key in sorted(found, reverse=True):
+        first = end - 10 ** (key + 1) + 1 if key >= 0 else end
+        last = end - 10 ** key if key >= 0 else end
+        years = found[key]
+        periods.append((max(first, min(years)), last, None, sum(per_year[y] for y in years),
+                        min(years)))
+    return periods

@@ -1,0 +1,139 @@
+"""The overview at every scale: deep time on a logarithmic axis, years before the era, dates
+known only within a span drawn over it, eras as bands in rows, and lanes as rows."""
+
+import datetime as dt
+from itertools import pairwise
+
+from generator.dateparts import PartialDate
+from generator.model import Background, Event
+from generator.overview import layout
+
+UTC = dt.UTC
+
+
+def event(slug: str, date: PartialDate, end: PartialDate | None = None, lane: str = "",
+          kind: str = "event", color: str = "") -> Event:
+    return Event(path=f"content/{slug}.md", slug=slug, title=slug.replace("-", " ").title(),
+                 date=date, end=end, summary_html="", body_html="", tags=(), sources=(),
+                 start=date.earliest(UTC), year=date.year, kind=kind, lane=lane,
+                 background=Background(color=color) if color else None)
+
+
+def bc(number: int, *parts: int, **fields) -> PartialDate:
+    """The date of historical year `number` BC (a year, or with month and day)."""
+    return PartialDate(1 - number, *parts, **fields)
+
+
+# The events of TimelineJS's cosmo-mixed.json, from the Big Bang to the Hubble telescope.
+COSMO_MIXED = [
+    event("big-bang", bc(13_800_000_000)), event("sun", bc(4_600_000_000)),
+    event("cambrian", bc(540_000_000)), event("homo-sapiens", bc(300_000)),
+    event("glass", bc(3500)), event("optica", bc(300)), event("book-of-optics", PartialDate(1021)),
+    event("galileo", PartialDate(1609, 11)), event("photograph", PartialDate(1826)),
+    event("apollo", PartialDate(1969, 7, 20)), event("hubble", PartialDate(1990, 4, 25)),
+]
+
+
+def test_deep_time_takes_a_logarithmic_axis_that_spreads_the_events():
+    overview = layout(COSMO_MIXED, UTC, "en")
+    assert overview.scale == "age"
+    places = {mark.event.slug: mark.at for mark in overview.marks}
+    ordered = [places[e.slug] for e in COSMO_MIXED]
+    assert ordered == sorted(ordered)  # in time order, left to right
+    # Not piled at one end, as a linear axis would pile eight of the eleven in its last 2 %.
+    assert len({mark.at for mark in overview.marks}) >= 8
+    assert sum(1 for at in ordered if at > 90) <= 3
+    assert ordered[0] < 10 and 40 < places["glass"] < 75
+
+
+def test_the_deep_time_axis_reads_in_years_ago_and_says_its_scale(tmp_path):
+    overview = layout(COSMO_MIXED, UTC, "en")
+    labels = [tick.label for tick in overview.ticks]
+    assert any(label.endswith("billion years ago") for label in labels), labels
+    assert overview.end == "1990"
+
+
+def test_years_before_the_era_are_labelled_bc():
+    events = [event("rome", bc(753)), event("carthage", bc(146)), event("caesar", bc(44, 3, 15))]
+    overview = layout(events, UTC, "en")
+    assert overview.scale == "linear"
+    labels = [tick.label for tick in overview.ticks]
+    assert labels == ["600 BC", "400 BC", "200 BC"]
+    places = [m.at for m in sorted(overview.marks, key=lambda m: m.event.start)]
+    assert places == sorted(places) and places[0] < places[1] < places[2]
+
+
+def test_a_span_of_ten_thousand_years_ago_counts_in_years_and_reads_bc():
+    events = [event("gobekli-tepe", bc(9500, qualifier="~")), event("caesar", bc(44, 3, 15)),
+              event("moon", PartialDate(1969, 7, 20))]
+    labels = [tick.label for tick in layout(events, UTC, "en").ticks]
+    assert any(label.endswith("BC") for label in labels), labels
+
+
+def test_dates_known_within_a_span_are_drawn_over_it():
+    events = [event("magna-carta", PartialDate(1215)),
+              event("cathedral", PartialDate(1200, qualifier="~")),
+              event("grunge", PartialDate(1990, years=10)),
+              event("printing", PartialDate(1500, bound="before")),
+              event("moon", PartialDate(1969, 7, 20)),
+              event("war", PartialDate(1337), PartialDate(1453))]
+    overview = layout(events, UTC, "en")
+    bars = {bar.event.slug: bar for bar in overview.bars}
+    assert set(bars) == {"cathedral", "grunge", "printing", "war"}
+    assert {slug: bar.kind for slug, bar in bars.items()} == {
+        "cathedral": "uncertain", "grunge": "uncertain", "printing": "before", "war": ""}
+    assert {mark.event.slug for mark in overview.marks} == {"magna-carta", "moon"}
+    moon = next(mark for mark in overview.marks if mark.event.slug == "moon")
+    grunge = bars["grunge"]
+    # The 1990s run from 1990 to 2000: after the moon landing, ten years wide.
+    assert grunge.at > moon.at and grunge.width > 0
+    war = bars["war"]
+    assert grunge.width < war.width  # ten years against 116
+    # "before 1500" fades in from the axis' start up to 1500.
+    printing = bars["printing"]
+    assert printing.at < war.at and printing.at + printing.width > war.at
+
+
+def test_overlapping_eras_are_bands_in_rows_of_their_own():
+    eras = [event("roman-republic", bc(509), bc(27), kind="era", color="#8b2500"),
+            event("middle-ages", PartialDate(476), PartialDate(1500), kind="era"),
+            event("hundred-years-war", PartialDate(1337), PartialDate(1453), kind="era")]
+    events = [event("caesar", bc(44, 3, 15)), event("charlemagne", PartialDate(800, 12, 25)),
+              event("agincourt", PartialDate(1415, 10, 25))]
+    overview = layout(events, UTC, "en", eras=eras)
+    bands = {band.era.slug: band for band in overview.bands}
+    assert set(bands) == set(e.slug for e in eras)
+    assert bands["roman-republic"].y == bands["middle-ages"].y  # one after the other
+    assert bands["hundred-years-war"].y > bands["middle-ages"].y  # inside it: a row below
+    assert bands["roman-republic"].at < bands["middle-ages"].at
+    # The bands sit above the marks, which begin below them.
+    assert all(mark.y > overview.top for mark in overview.marks)
+    assert overview.top > bands["hundred-years-war"].y
+
+
+def test_the_axis_reaches_the_eras_beyond_the_events():
+    era = event("mesozoic", bc(251_902_000), bc(66_000_000), kind="era")
+    events = [event("k-pg", bc(66_000_000)), event("moon", PartialDate(1969, 7, 20))]
+    overview = layout(events, UTC, "en", eras=[era])
+    assert overview.bands[0].at < min(mark.at for mark in overview.marks)
+
+
+def test_lanes_give_one_labelled_row_each():
+    events = [event("a", PartialDate(1914), lane="France"), event("b", PartialDate(1915)),
+              event("c", PartialDate(1916), lane="England"),
+              event("d", PartialDate(1917), lane="France"),
+              event("e", PartialDate(1916), PartialDate(1918), lane="England")]
+    overview = layout(events, UTC, "en", lane=lambda e: e.lane)
+    assert [row.name for row in overview.rows] == ["England", "France", ""]
+    lines = {row.name: (row.label_y, row.line) for row in overview.rows}
+    for mark in (*overview.marks, *overview.bars):
+        label_y, line = lines[mark.event.lane]
+        assert label_y < mark.y < line
+    assert all(a.line < b.label_y for a, b in pairwise(overview.rows))
+    assert overview.axis == overview.rows[-1].line
+
+
+def test_events_in_one_lane_have_no_rows():
+    events = [event("a", PartialDate(1914), lane="France"),
+              event("b", PartialDate(1915), lane="France")]
+    assert layout(events, UTC, "en", lane=lambda e: e.lane).rows == ()
