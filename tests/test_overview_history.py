@@ -3,10 +3,16 @@ known only within a span drawn over it, eras as bands in rows, and lanes as rows
 
 import datetime as dt
 from itertools import pairwise
+from pathlib import Path
 
-from generator.dateparts import PartialDate
+import pytest
+from test_html_valid import check_html, describe
+
+from generator.dateparts import PartialDate, days_from_civil
 from generator.model import Background, Event
 from generator.overview import layout
+
+from conftest import build_site, event_file, read_html
 
 UTC = dt.UTC
 
@@ -137,3 +143,99 @@ def test_events_in_one_lane_have_no_rows():
     events = [event("a", PartialDate(1914), lane="France"),
               event("b", PartialDate(1915), lane="France")]
     assert layout(events, UTC, "en", lane=lambda e: e.lane).rows == ()
+
+
+# Built, served and read as a reader would ---------------------------------------------------
+
+HISTORY = {
+    "content/k-pg.md": event_file("The dinosaurs die out", "66 Ma"),
+    "content/rome.md": event_file("Rome is founded", "753 BC", lane="Rome"),
+    "content/caesar.md": event_file("Caesar is killed", "15 March 44 BC", lane="Rome"),
+    "content/vesuvius.md": event_file("Vesuvius erupts", "79", lane="Rome"),
+    "content/cathedral.md": event_file("A cathedral is begun", "c. 1200", lane="France"),
+    "content/printing.md": event_file("Printing reaches the city", "before 1500"),
+    "content/agincourt.md": event_file("Agincourt", "1415-10-25", lane="France"),
+    "content/grunge.md": event_file("Grunge", "1990s"),
+    "content/moon.md": event_file("Apollo 11 lands on the Moon", "1969-07-20"),
+    "content/mesozoic.md": event_file("Mesozoic", "251.902 Ma", type="era", end="66 Ma",
+                                      color='"#2e7d32"'),
+    "content/republic.md": event_file("Roman Republic", "509 BC", type="era", end="27 BC",
+                                      color='"#8b2500"'),
+    "content/middle-ages.md": event_file("Middle Ages", "476", type="era", end="1500"),
+    "content/hundred-years-war.md": event_file("Hundred Years' War", "1337", type="era",
+                                               end="1453"),
+}
+
+
+@pytest.fixture(scope="module")
+def history_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("history")
+    for name, text in HISTORY.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "chronoline.toml").write_text('title = "History"\n', encoding="utf-8")
+    build_site(root)
+    return root / "site"
+
+
+def test_the_built_overview_draws_deep_time_eras_spans_and_lanes(history_site):
+    html = read_html(history_site / "index.html")
+    figure = html.select_one("figure.overview")
+    assert "a logarithmic scale of years before" in figure.figcaption.text
+    labels = [text.text for text in figure.select("svg > text")]
+    assert any(label.endswith("years ago") for label in labels), labels
+    # Eras: bands linking to their pages, in their colour, overlapping ones in rows.
+    bands = {a["href"]: a for a in figure.select("a.overview-era")}
+    assert set(bands) == {f"eras/{slug}/index.html" for slug in
+                          ("mesozoic", "republic", "middle-ages", "hundred-years-war")}
+    assert "#8b2500" in bands["eras/republic/index.html"].rect["style"]
+    rows = {href: float(a.rect["y"]) for href, a in bands.items()}
+    assert rows["eras/hundred-years-war/index.html"] > rows["eras/middle-ages/index.html"]
+    # Spans, not points, for dates known only within one.
+    bar = {a["data-slug"]: a.rect["class"] for a in figure.select("a[data-slug]:has(rect)")}
+    assert "overview-uncertain" in bar["cathedral"] and "overview-uncertain" in bar["grunge"]
+    assert "overview-before" in bar["printing"]
+    assert figure.select_one("defs linearGradient#overview-fade-before")
+    # Lanes: one labelled row each, and one for the events in none.
+    assert [t.text for t in figure.select("text.overview-lane-name")] == ["France", "Rome",
+                                                                         "Other"]
+    # Every event says the day it begins on, for the overview's script.
+    caesar = html.select_one("#event-caesar")
+    assert int(caesar["data-at"]) == days_from_civil(-43, 3, 15)
+
+
+def test_the_history_overview_is_valid_html(history_site):
+    pages = [history_site / "index.html", *sorted(history_site.glob("eras/*/index.html"))]
+    messages = check_html(pages)
+    assert [describe(m, history_site) for m in messages] == []
+
+
+def test_bins_follow_the_list_for_years_before_the_era(browser, make_site):
+    # 501 events, two a year from 300 BC on: the overview counts them per decade.
+    files = {f"content/e{n:03d}.md": event_file(f"Event {n}", f"{300 - n // 2} BC")
+             for n in range(501)}
+    root = make_site(files, config='title = "Antiquity"\nindex_limit = 1000\n')
+    build_site(root)
+    site = root / "site"
+    bins = read_html(site / "index.html").select("svg a[data-from]")
+    assert len(bins) > 10
+    # The first bin is the decade of 309 BC to 300 BC; its days count back from 1970.
+    first = bins[0]
+    assert int(first["data-from"]) == days_from_civil(-308, 1, 1)
+    assert int(first["data-to"]) == days_from_civil(-298, 1, 1)
+    assert first.title.text == "2 events in 309 BC – 300 BC"
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.startswith("file:") else route.abort())
+    page.goto((site / "index.html").as_uri())
+    current = ("[...document.querySelectorAll('.overview a.is-current')]"
+               ".map(a => a.dataset.from)")
+    page.wait_for_function(f"{current}.includes('{first['data-from']}')")
+    page.evaluate("document.getElementById('event-e500').scrollIntoView()")
+    last = bins[-1]["data-from"]
+    page.wait_for_function(f"{current}.includes('{last}') && "
+                           f"!{current}.includes('{first['data-from']}')")
+    assert errors == []
+    page.close()
