@@ -214,7 +214,7 @@ class _Reader(_MediaReader):
         return Event(
             path=self.path, slug=slug, title=title, date=date, end=end,
             summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
-            start=date.start(self.tz), year=date.local(self.tz).year, draft=draft,
+            start=date.earliest(self.tz), year=date.local(self.tz).year, draft=draft,
             slug_line=self.line("slug"), display_date=display_date, media=media,
             background=background, extra=extra, refs=tuple(self.refs.refs.values()),
             kind=kind, lane=lane,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from dataclasses import dataclass
-from enum import IntEnum
 
-from babel.dates import format_date, format_skeleton, format_time, get_month_names
+from babel.dates import get_month_names
 from dateutil import parser as dateutil_parser
 
+from generator.dateparts import DateError, PartialDate, Precision
 from generator.errors import quoted
+
+__all__ = ["DATE_FORMS", "DateError", "MonthNames", "PartialDate", "Precision", "parse_date"]
 
 YEAR_RE = re.compile(r"^(\d{4})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -24,112 +25,6 @@ TIME_RE = re.compile(
 # digits, which the parsers below would take seconds or minutes over.
 MAX_DATE_LENGTH = 100
 DATE_FORMS = "2018, 2018-07, 2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"
-
-
-class Precision(IntEnum):
-    """How much of a date was written; coarser sorts first on the same start."""
-
-    YEAR = 0
-    MONTH = 1
-    DAY = 2
-    TIME = 3
-
-
-class DateError(ValueError):
-    """A value that is not a date chronoline can read."""
-
-
-@dataclass(frozen=True, slots=True)
-class PartialDate:
-    """A date as precise as it was written; `moment` is set only for a time of day."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-    moment: dt.datetime | None = None  # aware; offset as written, or the site's zone
-    utc_written: bool = False  # written with a trailing Z
-    seconds_written: bool = False
-
-    def __getstate__(self) -> tuple:  # pickled as a tuple, as the model's classes are
-        return (self.year, self.month, self.day, self.moment, self.utc_written,
-                self.seconds_written)
-
-    @property
-    def precision(self) -> Precision:
-        if self.moment is not None:
-            return Precision.TIME
-        if self.day is not None:
-            return Precision.DAY
-        if self.month is not None:
-            return Precision.MONTH
-        return Precision.YEAR
-
-    def start(self, tz: dt.tzinfo) -> dt.datetime:
-        """The first instant of this date, in UTC; periods begin at midnight in `tz`."""
-        if self.moment is not None:
-            return _utc(self.moment)
-        return _utc(dt.datetime(self.year, self.month or 1, self.day or 1, tzinfo=tz))
-
-    def end(self, tz: dt.tzinfo) -> dt.datetime:
-        """The instant this date is over: the start of the next period, or the moment itself."""
-        if self.moment is not None:
-            return _utc(self.moment)
-        if self.month is None:
-            first = dt.date(self.year + 1, 1, 1)
-        elif self.day is None:
-            first = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        else:
-            first = dt.date(self.year, self.month, self.day) + dt.timedelta(days=1)
-        return _utc(dt.datetime(first.year, first.month, first.day, tzinfo=tz))
-
-    def ends_before(self, start: PartialDate, tz: dt.tzinfo) -> bool:
-        """True when this date, taken as the end of a range, is over before `start` begins."""
-        if self.moment is not None:
-            return self.end(tz) < start.start(tz)
-        return self.end(tz) <= start.start(tz)
-
-    def local(self, tz: dt.tzinfo) -> PartialDate:
-        """The same date with its year, month and day as seen in `tz` (only times move)."""
-        if self.moment is None:
-            return self
-        moment = self.moment.astimezone(tz)
-        return PartialDate(
-            moment.year, moment.month, moment.day, moment, self.utc_written, self.seconds_written
-        )
-
-    def iso(self) -> str:
-        """The value for a `<time datetime>`: as precise as written, offset kept as written."""
-        if self.moment is not None:
-            spec = "seconds" if self.seconds_written or self.moment.second else "minutes"
-            text = self.moment.isoformat(timespec=spec)
-            return text[:-6] + "Z" if self.utc_written and text.endswith("+00:00") else text
-        if self.day is not None:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-        if self.month is not None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
-
-    def display(self, locale: str, tz: dt.tzinfo) -> str:
-        """Human text at this date's precision, in the site's language and time zone."""
-        # A part is only ever set with the coarser ones: a day with its month, a moment with both.
-        if self.moment is not None:
-            moment = self.moment.astimezone(tz)
-            day = format_date(moment.date(), "long", locale=locale)
-            clock = format_time(moment, "short", tzinfo=tz, locale=locale)
-            return f"{day}, {clock} {moment.strftime('%Z')}"
-        if self.month is None:
-            return format_skeleton("y", dt.date(self.year, 1, 1), locale=locale)
-        if self.day is None:
-            return format_skeleton("yMMMM", dt.date(self.year, self.month, 1), locale=locale)
-        return format_date(dt.date(self.year, self.month, self.day), "long", locale=locale)
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # Near year 1 a zone east of UTC falls before the first instant Python can hold.
-    try:
-        return moment.astimezone(dt.UTC)
-    except OverflowError:
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 class MonthNames:
@@ -185,8 +80,6 @@ def _in_range(date: PartialDate, text: str, tz: dt.tzinfo) -> PartialDate:
     if date.year > 9998:
         raise DateError(f"year {date.year} is too far in the future")
     try:
-        for instant in (date.start(tz), date.end(tz)):
-            instant.astimezone(tz)
         date.local(tz)
     except OverflowError:
         raise DateError(f"{quoted(text)} falls outside the years 1 to 9998 in the time zone "

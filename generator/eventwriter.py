@@ -23,7 +23,7 @@ def file_name(date: PartialDate, title: str) -> str:
     if len(slug) > 60:  # long titles end at a word, not inside one
         slug = slug[:61].rsplit("-", 1)[0] if "-" in slug[:61] else slug[:60]
     slug = slug or "event"
-    return f"{date.iso()[:10]}-{slug}.md"
+    return f"{(date.iso() or date.edtf())[:10]}-{slug}.md"
 
 
 def write_new(path: Path, text: str) -> bool:

@@ -13,6 +13,7 @@ from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
+from generator.dateparts import utc_datetime
 from generator.dates import PartialDate, Precision
 from generator.i18n import translations
 from generator.markup import absolute_links, is_safe_url, to_text, url_scheme
@@ -237,15 +238,15 @@ def _vevent(event: Event, config: SiteConfig, heading: str) -> str:
     host = urlsplit(config.base_url).hostname or "chronoline.invalid"
     lines: list[str] = []
     lines += ["BEGIN:VEVENT", f"UID:{event.slug}@{host}",
-              f"DTSTAMP:{_utc(event.date.start(tz))}"]
+              f"DTSTAMP:{_utc(event.date.earliest(tz))}"]
     if event.date.precision is Precision.TIME:
-        lines.append(f"DTSTART:{_utc(event.date.start(tz))}")
+        lines.append(f"DTSTART:{_utc(event.date.earliest(tz))}")
         if event.end:
-            lines.append(f"DTEND:{_utc(event.end.end(tz))}")
+            lines.append(f"DTEND:{_utc(event.end.until(tz))}")
     else:
-        first = event.date.start(tz).astimezone(tz).date()
+        first = _moment(event.date.earliest(tz)).astimezone(tz).date()
         # DTEND is the day after the last day, and never before the day after DTSTART.
-        after = (event.end or event.date).end(tz).astimezone(tz)
+        after = _moment((event.end or event.date).until(tz)).astimezone(tz)
         last = after.date() if after.time() == dt.time(0) else after.date() + dt.timedelta(1)
         lines.append(f"DTSTART;VALUE=DATE:{_ics_day(first)}")
         lines.append(f"DTEND;VALUE=DATE:{_ics_day(max(last, first + dt.timedelta(1)))}")
@@ -267,8 +268,13 @@ def _lines(lines: list[str]) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def _utc(moment: dt.datetime) -> str:
-    utc = moment.astimezone(dt.UTC)
+def _moment(instant: int) -> dt.datetime:
+    # A calendar holds the years 1 to 9999; an instant before them counts from the first.
+    return utc_datetime(instant) or dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _utc(instant: int) -> str:
+    utc = _moment(instant)
     return f"{_ics_day(utc)}T{utc:%H%M%S}Z"
 
 

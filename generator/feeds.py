@@ -8,6 +8,7 @@ import xml.etree.ElementTree as etree
 from html import escape
 
 from generator.config import SiteConfig
+from generator.dateparts import utc_datetime
 from generator.dates import PartialDate
 from generator.i18n import translations
 from generator.markup import absolute_links, to_text
@@ -27,7 +28,9 @@ def timestamp(date: PartialDate, tz: dt.tzinfo) -> str:
     """A full RFC 3339 time for a date of any precision: a period counts from its first day."""
     if date.moment is not None:
         return date.moment.isoformat(timespec="seconds")
-    return date.start(tz).astimezone(tz).isoformat(timespec="seconds")
+    # A date whose first instant falls before the year 1 in UTC counts from the first one.
+    first = utc_datetime(date.earliest(tz)) or dt.datetime.min.replace(tzinfo=dt.UTC)
+    return first.astimezone(tz).isoformat(timespec="seconds")
 
 
 def event_html(event: Event, config: SiteConfig, heading: str) -> str:

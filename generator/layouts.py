@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
+from generator.datetext import DateText
 from generator.errors import ContentError
 from generator.i18n import translations
 from generator.listitems import ROOT_MARK, Fragments, page_events, page_source
@@ -159,13 +160,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         translations(config.language), newstyle=True)
     locale = config.language.replace("-", "_")
     tz = config.tzinfo
-    shown: dict[PartialDate, str] = {}  # Babel is slow, and a date reads the same each time
-
-    def datetext(date: PartialDate) -> str:
-        text = shown.get(date)
-        if text is None:
-            text = shown[date] = date.display(locale, tz)
-        return text
+    datetext = DateText(config.language, tz).date
 
     newest_first = config.order == "newest"
     fragments = Fragments(env, items if items is not None else PerObject(), tz, newest_first)

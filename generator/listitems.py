@@ -46,7 +46,7 @@ class Fragments:
         self._any_level: bool | None = None  # known once macros.html is loaded
         # What lists need of each event, by its id: start and reach as timestamps, and its
         # day. Made once, like the items: Babel and time zones cost more than the list.
-        self._facts: dict[int, tuple[Event, float, float, tuple[int, int, int] | None]] = {}
+        self._facts: dict[int, tuple[Event, int, int, tuple[int, int, int] | None]] = {}
         self._headings: dict[tuple[int, int, int], str] = {}
         self._embeds: PerObject[str] = PerObject()  # the embed page's items, by event
         self._embed_macros: _EmbedMacros | None = None
@@ -135,8 +135,8 @@ class Fragments:
         made = self._mark_macros.bar(mark) if kind == "bar" else self._mark_macros.mark(mark)
         return f"{str(made).strip()}\n"
 
-    def span(self, event: Event) -> tuple[float, float]:
-        """When `event` starts and when it is over, as timestamps."""
+    def span(self, event: Event) -> tuple[int, int]:
+        """When `event` starts and when it is over, as instants (seconds since 1970 UTC)."""
         facts = self._fact(event)
         return facts[1], facts[2]
 
@@ -174,10 +174,10 @@ class Fragments:
     def _gap(self, duration: str) -> str:
         return f"{self._with('gap').gap(duration, self._later)}\n"
 
-    def _fact(self, event: Event) -> tuple[Event, float, float, tuple[int, int, int] | None]:
+    def _fact(self, event: Event) -> tuple[Event, int, int, tuple[int, int, int] | None]:
         kept = self._facts.get(id(event))
         if kept is None or kept[0] is not event:
-            kept = self._facts[id(event)] = (event, event.start.timestamp(),
+            kept = self._facts[id(event)] = (event, event.start,
                                              reach(event, self._tz), day_of(event, self._tz))
         return kept
 

@@ -98,9 +98,10 @@ class Event:
     body_html: str
     tags: tuple[Tag, ...]
     sources: tuple[Source, ...]
-    start: dt.datetime  # when `date` begins, in UTC: what the timeline sorts by
+    start: int  # when `date` begins, in seconds since 1970 UTC: what the timeline sorts by
     year: int  # the year it is listed under: the year it starts, in the site's time zone
     draft: bool = False
+    ongoing: bool = False  # a range still going on (`end: present`): `end` is None
     slug_line: int | None = None  # where `slug:` was written, for error messages
     display_date: str = ""  # shown instead of the formatted date, which still sorts
     media: Media | None = None
@@ -115,7 +116,7 @@ class Event:
     def __getstate__(self) -> tuple:
         return (self.path, self.slug, self.title, self.date, self.end, self.summary_html,
                 self.body_html, self.tags, self.sources, self.start, self.year, self.draft,
-                self.slug_line, self.display_date, self.media, self.refs,
+                self.ongoing, self.slug_line, self.display_date, self.media, self.refs,
                 self.background, self.extra, self.kind, self.lane)
 
 

@@ -47,7 +47,7 @@ def new_event(root: Path, config: SiteConfig, title: str, date: str | None = Non
         when = parse_date(date, config.tzinfo, MonthNames(config.language))
     except DateError as exc:
         raise NewEventError(f"--date: {exc}") from None
-    fields: dict = {"title": title.strip(), "date": when.iso()}
+    fields: dict = {"title": title.strip(), "date": when.iso() or when.edtf()}
     if tags:
         fields["tags"] = tags
     fields["sources"] = [{"url": url, "title": "", "publisher": ""} for url in sources or []]

@@ -169,7 +169,7 @@ def spanned(event: Event) -> bool:
 
 
 def _ongoing(event: Event) -> bool:
-    return bool(getattr(event, "ongoing", False))
+    return event.ongoing
 
 
 def _span(events: list[Event], eras: Sequence[Event], tz: dt.tzinfo) -> tuple[int, int]:

@@ -164,12 +164,12 @@ def strip_marks(events: list[Event]) -> tuple[tuple[float, int], ...]:
     point at rather than a pile. Past the strip's end, all are drawn in to fit."""
     if not events:
         return ()
-    first, span = events[0].start, (events[-1].start - events[0].start).total_seconds()
+    first, span = events[0].start, events[-1].start - events[0].start
     gap = min(STRIP_GAP, 100 * STRIP_LANES / len(events))
     ends = [-gap] * STRIP_LANES  # where each row's last mark is
     places = []
     for event in events:
-        at = (event.start - first).total_seconds() / span * 100 if span else 50.0
+        at = (event.start - first) / span * 100 if span else 50.0
         lane = min(range(STRIP_LANES), key=lambda row: max(at, ends[row] + gap))
         ends[lane] = max(at, ends[lane] + gap)
         places.append((ends[lane], lane))

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
+from generator.datetext import DateText
 from generator.model import Event
 from generator.output import KEEP, Content
 from generator.outputfolder import Folders
@@ -182,7 +183,7 @@ def date_text(event: Event, config: SiteConfig, shown: dict[PartialDate, str] | 
 def _date(date: PartialDate, config: SiteConfig, shown: dict[PartialDate, str]) -> str:
     text = shown.get(date)
     if text is None:
-        text = shown[date] = date.display(config.language.replace("-", "_"), config.tzinfo)
+        text = shown[date] = DateText(config.language, config.tzinfo).date(date)
     return text
 
 

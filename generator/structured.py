@@ -45,9 +45,11 @@ def _any_image(page: Page, config: SiteConfig) -> str:
 
 def event_data(event: Event, config: SiteConfig) -> dict:
     """A schema.org Event: its dates keep their precision; sources are what it is the subject of."""
-    data: dict = {"@context": "https://schema.org", "@type": "Event", "name": event.title,
-                  "startDate": event.date.iso()}
-    if event.end:
+    data: dict = {"@context": "https://schema.org", "@type": "Event", "name": event.title}
+    # Dates that HTML's and schema.org's format cannot hold are left out: both are optional.
+    if event.date.iso():
+        data["startDate"] = event.date.iso()
+    if event.end and event.end.iso():
         data["endDate"] = event.end.iso()
     summary = to_text(event.summary_html)
     if summary:
@@ -68,7 +70,7 @@ def _source_data(source: Source) -> dict:
         data["headline"] = source.title
     if source.publisher:
         data["publisher"] = {"@type": "Organization", "name": source.publisher}
-    if source.date:
+    if source.date and source.date.iso():
         data["datePublished"] = source.date.iso()
     return data
 

@@ -27,8 +27,8 @@ GAP_LEAST = 86400.0
 
 
 def sort_key(event: Event) -> tuple:
-    """Start instant, then coarser precision first (a month before its days), then slug."""
-    return (event.start, event.date.precision, event.slug)
+    """Start instant, then rank (a month before its days, see PartialDate.rank), then slug."""
+    return (event.start, event.date.rank, event.slug)
 
 
 def assemble(
@@ -237,9 +237,9 @@ def day_of(event: Event, tz: dt.tzinfo) -> tuple[int, int, int] | None:
     return date.year, date.month, date.day
 
 
-def reach(event: Event, tz: dt.tzinfo) -> float:
-    """When an event is over, as a timestamp: the end of its range, or of its date's period."""
-    return (event.end or event.date).end(tz).timestamp()
+def reach(event: Event, tz: dt.tzinfo) -> int:
+    """When an event is over, as an instant: the end of its range, or of its date's period."""
+    return (event.end or event.date).until(tz)
 
 
 def long_gaps(events: Sequence[Event], span: Callable[[Event], tuple[float, float]],

@@ -10,12 +10,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
     {"errors", "slugs", "memo", "filelimit", "outputfiles", "readwritelock", "progress",
      "buildreport", "imagesize"},
+    {"dateparts"},  # instants: dates as whole seconds since 1970, in any year
+    {"edtfdates", "writtendates"},  # the two ways of writing a date dates.py reads
     {"config", "dates", "i18n", "discover", "outputfolder", "searchindex"},
-    {"model", "frontmatter", "markup", "markdownbounds", "eventwriter", "importformats",
-     "slidetext", "staging", "outputlock"},
+    {"model", "datetext", "frontmatter", "markup", "markdownbounds", "eventwriter",
+     "importformats", "slidetext", "staging", "outputlock"},
     {"fieldreader", "importvalues", "importmedia", "importremote", "localrefs"},
-    {"content", "timeline", "pages"},
-    {"structured", "feeds", "slides", "overview"},
+    {"content", "axis", "timeline", "pages"},
+    {"structured", "feeds", "slides", "overview", "htmldates"},
     {"exportformats", "sitemap", "listitems"},
     {"layouts", "output"},
     {"workers", "exportstaging", "assets", "search"},

@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.content import parse_event
+from generator.dateparts import utc_datetime
 from generator.dates import DateError, parse_date
+from generator.datetext import DateText
 from generator.errors import BuildFailed, ContentError, ContentErrors, printable, quoted
 from generator.markdownbounds import slow_markdown
 from generator.markup import make_markdown
@@ -94,10 +96,12 @@ def test_every_date_and_zone_gives_an_event_or_an_error(written, zone, end):
         except DateError as exc:
             assert "\n" not in str(exc)
             continue
-        for instant in (date.start(tz), date.end(tz)):
-            local = instant.astimezone(tz)
+        for instant in (date.earliest(tz), date.until(tz)):
+            # As feeds and the calendar take it: from the first instant datetime holds.
+            moment = utc_datetime(instant) or dt.datetime.min.replace(tzinfo=UTC)
+            local = moment.astimezone(tz)
             local.date() + dt.timedelta(days=1)  # the calendar's all-day end  # noqa: B018
-        date.local(tz).display("en", tz)
+        DateText("en", tz).date(date.local(tz))
         date.iso()
     extra = f"\nend: '{end}'" if end else ""
     try:
@@ -106,7 +110,7 @@ def test_every_date_and_zone_gives_an_event_or_an_error(written, zone, end):
     except ContentErrors as exc:
         assert all(e.line for e in exc.errors)
     else:
-        assert event.start.tzinfo is UTC
+        assert type(event.start) is int
 
 
 @pytest.mark.parametrize("date", ["9998-12-31T23:59-12:00", "0001-01-01T00:00", "0001",

@@ -18,7 +18,7 @@ def event(slug: str, date: str, end: str | None = None, tz: dt.tzinfo = UTC) -> 
     start = parse_date(date, tz)
     return Event(path=f"content/{slug}.md", slug=slug, title=slug.title(), date=start,
                  end=parse_date(end, tz) if end else None, summary_html="", body_html="",
-                 tags=(), sources=(), start=start.start(tz), year=start.local(tz).year)
+                 tags=(), sources=(), start=start.earliest(tz), year=start.local(tz).year)
 
 
 def labels(events, tz=UTC, locale="en"):

@@ -16,7 +16,7 @@ def event(slug: str, date: str, draft: bool = False, tags: tuple[str, ...] = ())
     when = parse_date(date, BRUSSELS)
     return Event(path=f"content/{slug}.md", slug=slug, title=slug.title(), date=when, end=None,
                  summary_html="", body_html="", tags=tuple(Tag(t, slugify(t)) for t in tags),
-                 sources=(), start=when.start(BRUSSELS), year=when.local(BRUSSELS).year,
+                 sources=(), start=when.earliest(BRUSSELS), year=when.local(BRUSSELS).year,
                  draft=draft)
 
 

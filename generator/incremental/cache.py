@@ -51,7 +51,8 @@ CACHE_DIR = ".chronoline-cache"
 INDEX = "index"
 # Bumped only when what the cache holds changes meaning while its classes keep their fields
 # (a change of fields is seen by the fingerprint in the header). 12: HTML made before
-# Markdown's attributes and rebased links were made safe is not reused.
+# Markdown's attributes and rebased links were made safe is not reused. 13: an event's start
+# is an int of seconds, and dates carry their span, qualifier and bound.
 FORMAT = 13
 MAGIC = b"chronoline build cache\n"
 _SIGNATURE = 32
