@@ -180,10 +180,10 @@ def _months(step: int, t0: int, t1: int, tz: dt.tzinfo) -> Iterator[Moment]:
     month -= (month - 1) % step
     first = True
     while (instant := local_midnight(year, month, 1, tz)) <= t1:
-        # The year is written where it begins, and on the first tick that is on the axis.
-        form = "month-year" if month == 1 or (first and instant >= t0) else "month"
-        first = first and instant < t0
-        yield Moment(instant, form, year, month)
+        # The year is written where it begins, and at the month the axis begins in (a tick
+        # left out when that month began before the axis).
+        yield Moment(instant, "month-year" if month == 1 or first else "month", year, month)
+        first = False
         year, month = year + (month + step - 1) // 12, (month + step - 1) % 12 + 1
 
 
