@@ -307,7 +307,7 @@ def year_periods(per_year: Mapping[int, int]) -> list[Period]:
     found: dict[int, list[int]] = {}
     for year, number in numbers.items():
         found.setdefault(_key(number, size), []).append(year)
-    periods = []
+    periods: list[Period] = []
     for key in sorted(found):
         if key >= 0:
             first, last = max(key * size, 1), key * size + size - 1
@@ -330,7 +330,7 @@ def age_periods(per_year: Mapping[int, int]) -> list[Period]:
     found: dict[int, list[int]] = {}
     for year in per_year:
         found.setdefault(len(str(end - year)) - 1 if year < end else -1, []).append(year)
-    periods = []
+    periods: list[Period] = []
     for key in sorted(found, reverse=True):
         first = end - 10 ** (key + 1) + 1 if key >= 0 else end
         last = end - 10 ** key if key >= 0 else end

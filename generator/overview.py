@@ -326,6 +326,7 @@ def _binned(events: list[Event], tz: dt.tzinfo, label: axis.Labeller, text: Date
     starts = [event.start for event in events]
     deep = isinstance(axis.scale_for(starts, local_midnight(first, 1, 1, tz),
                                      local_midnight(last + 1, 1, 1, tz)), axis.AgeScale)
+    periods: list[axis.Period]
     if months and _month_span(months) < axis.MAX_BINS:
         periods = [(y, y, m, count, y) for (y, m), count in sorted(months.items())]
     else:
