@@ -130,11 +130,19 @@ def date_text(rng: random.Random, y: int, m: int, d: int) -> str:
     return f"{y}-{m:02d}-{d:02d}"
 
 
-def event_file(rng: random.Random, number: int) -> tuple[str, str]:
-    """One event: (path under content/, file text)."""
+def edtf_text(rng: random.Random, y: int, m: int, d: int) -> str:
+    """A date in EDTF, which its parser takes milliseconds over: qualified, unspecified, or an
+    interval."""
+    return rng.choice((f'"{y}?"', f'"{y}-{m:02d}~"', f'"{y}-{m:02d}-{d:02d}%"', f'"{y // 10}X"',
+                       f'"{y}-{m:02d}/{y + 1}"'))
+
+
+def event_file(rng: random.Random, number: int, edtf: bool = False) -> tuple[str, str]:
+    """One event: (path under content/, file text); with `edtf`, dated in EDTF."""
     y, m, d = rng.randint(2005, 2024), rng.randint(1, 12), rng.randint(1, 28)
     title = " ".join(rng.choices(WORDS, k=rng.randint(4, 9))).capitalize()
-    lines = ["---", f'title: "{title}"', f"date: {date_text(rng, y, m, d)}",
+    written = edtf_text(rng, y, m, d) if edtf else date_text(rng, y, m, d)
+    lines = ["---", f'title: "{title}"', f"date: {written}",
              f"tags: [{', '.join(rng.sample(TAGS, rng.randint(1, 4)))}]", "sources:"]
     for _ in range(rng.randint(1, 3)):
         lines += [f"  - url: https://news.example.com/{y}/{rng.randint(1, 10**6)}",
@@ -147,16 +155,16 @@ def event_file(rng: random.Random, number: int) -> tuple[str, str]:
     return f"{folder}/{y}-{m:02d}-{slug}-{number:06d}.md", "\n".join(lines) + "\n---\n" + body(rng)
 
 
-def generate(site: Path, count: int, search: bool = True) -> Path:
+def generate(site: Path, count: int, search: bool = True, edtf: bool = False) -> Path:
     """Write `count` events (written as they are made) and return one of them to edit; with
-    `search` off, a site that makes no search index."""
+    `search` off, a site that makes no search index; with `edtf`, dates in EDTF."""
     rng = random.Random(SEED)
     site.mkdir()
     (site / "chronoline.toml").write_text('title = "Benchmark"\ntimezone = "Europe/London"\n'
                                           + ("" if search else "search = false\n"))
     paths = []
     for number in range(count):
-        relative, text = event_file(rng, number)
+        relative, text = event_file(rng, number, edtf)
         path = site / "content" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -176,12 +184,12 @@ def run_build(site: Path, output: Path, *options: str) -> tuple[float, float, fl
     return float(wall), int(pss) * RSS_UNIT / 2**20, int(rss) * RSS_UNIT / 2**20
 
 
-def measure(count: int, repeat: int, search: bool = True) -> list[float]:
+def measure(count: int, repeat: int, search: bool = True, edtf: bool = False) -> list[float]:
     """Medians of (cold s, warm s, one-edit s, peak MB of any of them as PSS, and as RSS) for
     `count` events."""
     with tempfile.TemporaryDirectory(prefix="chronoline-bench-") as folder:
         site, output = Path(folder, "site"), Path(folder, "out")
-        edited = generate(site, count, search)
+        edited = generate(site, count, search, edtf)
         original = edited.read_text(encoding="utf-8")
         time.sleep(2)  # files younger than 2 s are compared by content: let them settle
         runs = []
@@ -209,10 +217,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000], metavar="N")
     parser.add_argument("--repeat", type=int, default=3, metavar="K")
+    parser.add_argument("--edtf", action="store_true",
+                        help="date the events in EDTF (1984?, 2004-06~, 201X, 1990/1995)")
     args = parser.parse_args()
     print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
           f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}", flush=True)
-    rows = [(n, *measure(n, args.repeat)) for n in args.events]
+    rows = [(n, *measure(n, args.repeat, edtf=args.edtf)) for n in args.events]
     print(f"median of {args.repeat} runs; every build in a new process")
     print(f"{'N':>8} {'cold s':>8} {'warm s':>8} {'one-edit s':>10} {'PSS MB':>8} "
           f"{'RSS MB':>8} {'ms/event':>9}")

@@ -18,11 +18,11 @@ from generator.model import Background, Event, Media
 from generator.slugs import slugify
 
 EVENT_KEYS = ("type", "title", "date", "end", "summary", "tags", "sources", "slug", "draft",
-              "display_date", "media", "background", "extra", "lane")
+              "display_date", "media", "background", "extra", "lane", "circa")
 # An era (`type: era`) is a span of time events fall in: it has a colour of its own, and none
 # of what only an event shows (media, a background, a lane).
 ERA_KEYS = ("type", "title", "date", "end", "color", "summary", "tags", "sources", "slug",
-            "draft")
+            "draft", "circa")
 KINDS = ("event", "era")
 # An era's colour goes into a style attribute: hex of a length CSS reads, or a colour name.
 ERA_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,20}")
@@ -179,20 +179,16 @@ class _Reader(_MediaReader):
         kind = self.kind()
         self.known_keys(kind)
         title = self.text("title", required=True)
-        date = self.date("date", required=True)
-        end = self.date("end")
+        date, end, ongoing = self.when() or (None, None, False)
         written = self.fields.get("end")
         if kind == "era" and (written is None or written.is_null or not str(written.data).strip()):
             self.error("end", "is missing; an era lasts from its date to its end: add a line "
                        "'end: ...' to the front matter", self.line("date"))
-        if date and end and end.ends_before(date, self.tz):
-            message = f"{end.iso()} ends before the date {date.iso()} begins"
-            self.error("end", message, self.line("end"))
         tags = self.tags()
         sources = self.sources()
         slug = self.slug()
         self.refs.slug = slug
-        draft = self.draft()
+        draft = self.flag("draft")
         summary_html = self.summary(md)
         display_date = self.text("display_date")
         if kind == "era":
@@ -215,6 +211,7 @@ class _Reader(_MediaReader):
             path=self.path, slug=slug, title=title, date=date, end=end,
             summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
             start=date.earliest(self.tz), year=date.local(self.tz).year, draft=draft,
+            ongoing=ongoing,
             slug_line=self.line("slug"), display_date=display_date, media=media,
             background=background, extra=extra, refs=tuple(self.refs.refs.values()),
             kind=kind, lane=lane,

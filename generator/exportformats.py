@@ -229,8 +229,17 @@ def icalendar(timeline: Timeline, config: SiteConfig, parts: Parts | None = None
             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{name}"]
     heading = translations(config.language).gettext("Sources")  # once: it compiles a catalog
     entries = (made.get("icalendar", event, lambda e: _vevent(e, config, heading).encode())
-               for event in timeline.events)
+               for event in timeline.events if in_calendar(event, config.tzinfo))
     return Export(_lines(head).encode(), entries, _lines(["END:VCALENDAR"]).encode())
+
+
+def in_calendar(event: Event, tz: dt.tzinfo) -> bool:
+    """Whether a calendar can hold the event: its days, in the site's time zone, and the day
+    after its last (an all-day event's end), in the years 1 to 9999. Others are left out of
+    `events.ics`."""
+    first, last = event.date.local(tz), (event.end or event.date).local(tz)
+    return first.year >= 1 and (last.year + last.years - 1, last.month or 12,
+                                last.day or 31) < (9999, 12, 31)
 
 
 def _vevent(event: Event, config: SiteConfig, heading: str) -> str:

@@ -30,7 +30,10 @@ def timestamp(date: PartialDate, tz: dt.tzinfo) -> str:
         return date.moment.isoformat(timespec="seconds")
     # A date whose first instant falls before the year 1 in UTC counts from the first one.
     first = utc_datetime(date.earliest(tz)) or dt.datetime.min.replace(tzinfo=dt.UTC)
-    return first.astimezone(tz).isoformat(timespec="seconds")
+    try:
+        return first.astimezone(tz).isoformat(timespec="seconds")
+    except OverflowError:  # before the year 1 in the site's time zone too: given in UTC
+        return first.isoformat(timespec="seconds")
 
 
 def event_html(event: Event, config: SiteConfig, heading: str) -> str:

@@ -13,12 +13,22 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from generator.dates import DATE_FORMS, DateError, MonthNames, PartialDate, parse_date
+from generator.dates import (
+    DATE_FORMS,
+    DateError,
+    MonthNames,
+    PartialDate,
+    When,
+    circa,
+    parse_date,
+    parse_when,
+)
 from generator.errors import ContentError, quoted, shortened
 from generator.frontmatter import Document, Value
 from generator.model import Background, Source, Tag
 from generator.slugs import slugify
 
+PRESENT = ("present", "heden", "now")  # `end:` of a range still going on
 NOT_IN_URLS = re.compile(r"[\s<>\"{}|\\^`]")
 # The longest text each field may hold: bounds far above any real value, like content's others,
 # so that one file cannot fill a page (the README's limits give the same numbers).
@@ -85,8 +95,50 @@ class FieldReader:
         try:
             return parse_date(raw, self.tz, self.months)
         except DateError as exc:
-            self.error(prefix + key, f"{exc}; write it as {DATE_FORMS}", fields[key].line)
+            self.error(prefix + key, f"{exc}; write it as {DATE_FORMS}; see docs/dates.md",
+                       fields[key].line)
             return None
+
+    def when(self) -> When | None:
+        """An event's time: `date:` (a date, or an EDTF interval `1990/1995`, `2020/..`),
+        `end:` (a date, or `present` for what is still going on) and `circa: true`."""
+        raw = self.text("date", required=True)
+        if not raw:
+            return None
+        try:
+            date, end, ongoing = parse_when(raw, self.tz, self.months)
+        except DateError as exc:
+            self.error("date", f"{exc}; write it as {DATE_FORMS}; see docs/dates.md",
+                       self.line("date"))
+            return None
+        written_end = self.text("end")
+        if written_end and (end is not None or ongoing):
+            self.error("end", f"the date {quoted(raw)} is a range with its end already; "
+                       "remove 'end:', or write one date in 'date:'", self.line("end"))
+        elif written_end.casefold() in PRESENT:
+            ongoing = True
+        elif written_end:
+            end = self.date("end")
+            if end is not None and end.bound:
+                self.error("end", f"{quoted(written_end)} is no end: write the date it ends",
+                           self.line("end"))
+                end = None
+        if self.flag("circa"):
+            date, end = circa(date), end and circa(end)
+        if end is not None and end.ends_before(date, self.tz):
+            self.error("end", f"{end.edtf()} ends before the date {date.edtf()} begins",
+                       self.line("end"))
+        return When(date, end, ongoing)
+
+    def flag(self, key: str) -> bool:
+        """A field that is true or false, such as `draft: true`."""
+        value = self.fields.get(key)
+        if value is None or value.is_null:
+            return False
+        if not value.tag.endswith(":bool"):
+            self.error(key, f"must be true or false, not {quoted(value.data)}", value.line)
+            return False
+        return str(value.data).lower() in ("true", "yes", "on")
 
     def mapping(self, key: str, known: tuple[str, ...]) -> dict[str, Value] | None:
         value = self.fields.get(key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import posixpath
 import re
@@ -13,13 +12,13 @@ from pathlib import Path
 
 import jinja2
 import jinja2.sandbox
-from babel.dates import format_timedelta
 from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.dates import PartialDate
 from generator.datetext import DateText
 from generator.errors import ContentError
+from generator.htmldates import datetag
 from generator.i18n import translations
 from generator.listitems import ROOT_MARK, Fragments, page_events, page_source
 from generator.markup import url_scheme
@@ -160,7 +159,8 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         translations(config.language), newstyle=True)
     locale = config.language.replace("-", "_")
     tz = config.tzinfo
-    datetext = DateText(config.language, tz).date
+    dates = DateText(config.language, tz)
+    datetext = dates.date
 
     newest_first = config.order == "newest"
     fragments = Fragments(env, items if items is not None else PerObject(), tz, newest_first)
@@ -175,8 +175,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         if page_gaps[0] is not source:  # once a page, though it lists its events in parts
             page_gaps[:] = [source, long_gaps(page_events(source), fragments.span,
                                               newest_first)]
-        html = fragments.items(events, level, page_gaps[1], lambda seconds: format_timedelta(
-            dt.timedelta(seconds=seconds), threshold=1.0, locale=locale))
+        html = fragments.items(events, level, page_gaps[1], dates.duration)
         html = html.replace(ROOT_MARK, context["page"].root)
         return Markup(html)
 
@@ -220,6 +219,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
         return lane_of(event, getattr(config, "lanes", ""))  # the setting may be absent
 
     env.filters["datetext"] = datetext
+    env.filters["datetag"] = lambda date, text=None: datetag(date, text or datetext(date))
     env.filters["dateiso"] = PartialDate.iso
     env.filters["monthtext"] = lambda ym: datetext(PartialDate(ym[0], ym[1]))
     env.globals["url"] = _url

@@ -18,7 +18,6 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
-from generator.dates import PartialDate
 from generator.datetext import DateText
 from generator.model import Event
 from generator.output import KEEP, Content
@@ -116,7 +115,7 @@ def _files(events: Sequence[Event], config: SiteConfig, memory: SearchMemory,
     groups = buckets(events)
     recorded = _by_folder(previous.recorded, groups) if previous is not None else {}
     pagefind: Pagefind | None = None
-    shown: dict[PartialDate, str] = {}
+    shown = DateText(config.language, config.tzinfo)
     try:
         for folder, group in groups.items():
             key = _key(previous, folder, group) if previous is not None else ""
@@ -151,8 +150,7 @@ def _files(events: Sequence[Event], config: SiteConfig, memory: SearchMemory,
             pagefind.close()
 
 
-def record(event: Event, config: SiteConfig, shown: dict[PartialDate, str] | None = None,
-           ) -> Record:
+def record(event: Event, config: SiteConfig, shown: DateText | None = None) -> Record:
     """What a search finds an event by: its title, date, text and sources (their titles,
     publishers and the names of their sites); its URL is relative to the site's root, so
     that the index works wherever the site is served. `shown` keeps dates as read, for the
@@ -170,21 +168,12 @@ def record(event: Event, config: SiteConfig, shown: dict[PartialDate, str] | Non
     return Record(url, " ".join(word for word in words if word), {"title": title, "date": date})
 
 
-def date_text(event: Event, config: SiteConfig, shown: dict[PartialDate, str] | None = None,
-              ) -> str:
+def date_text(event: Event, config: SiteConfig, shown: DateText | None = None) -> str:
     """The date as the event's page shows it."""
     if event.display_date:
         return event.display_date
-    shown = {} if shown is None else shown
-    text = " – ".join(_date(date, config, shown) for date in (event.date, event.end) if date)
-    return text
-
-
-def _date(date: PartialDate, config: SiteConfig, shown: dict[PartialDate, str]) -> str:
-    text = shown.get(date)
-    if text is None:
-        text = shown[date] = DateText(config.language, config.tzinfo).date(date)
-    return text
+    dates = shown if shown is not None else DateText(config.language, config.tzinfo)
+    return dates.range(event.date, event.end, event.ongoing)
 
 
 def plain(markup: str) -> str:

@@ -111,7 +111,8 @@ def test_draft_flag():
          "content/e.md:3: date: is missing; add a line 'date: ...' to the front matter"),
         ("---\ntitle: t\ndate: 32 July 2018\n---\n",
          "content/e.md:3: date: '32 July 2018' is not a date; write it as 2018, 2018-07, "
-         "2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"),
+         "2018-07-19, 2018-07-19T14:30+01:00, 19 July 2018, 44 BC, -250, c. 1200, 1990s, "
+         "1984?, 201X, 1990/1995, 2020/.., before 1500, 66 Ma; see docs/dates.md"),
         ("---\ntitle: t\ndate: 2018-07-19\nend: 2018-07-18\n---\n",
          "content/e.md:4: end: 2018-07-18 ends before the date 2018-07-19 begins"),
         ("---\ntitle: t\ndate: 2018\nsources:\n  - title: no url\n---\n",
@@ -163,7 +164,8 @@ def test_every_problem_of_a_file_is_reported_at_once():
     assert errors == [
         "content/e.md:2: titel: unknown key; did you mean 'title'?",
         "content/e.md:3: date: 'someday' is not a date; write it as 2018, 2018-07, 2018-07-19, "
-        "2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018",
+        "2018-07-19T14:30+01:00, 19 July 2018, 44 BC, -250, c. 1200, 1990s, 1984?, 201X, "
+        "1990/1995, 2020/.., before 1500, 66 Ma; see docs/dates.md",
         "content/e.md:5: sources[1].url: 'ftp://x.org' is not an http(s) link; write the full "
         "address, starting with https://",
         "content/e.md:6: title: is missing; add a line 'title: ...' to the front matter",

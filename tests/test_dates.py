@@ -82,7 +82,7 @@ def test_periods_start_at_midnight_in_the_site_zone_and_end_at_the_next():
         ("2018-13", "month 13 does not exist"),
         ("December", "'December' has no year"),
         ("", "is empty"),
-        ("0000", "year 0 is before year 1"),
+        ("0", "'0': there is no year 0"),
         (True, "True is not a date"),
     ],
 )
@@ -98,7 +98,7 @@ def test_what_is_not_a_date_says_why(written, message):
         ("12/07/2018", "'12/07/2018' could be read in more than one way"),
         ("Monday 2018", "'Monday 2018' is not a date"),
         ("19 July 2018 2pm EST", "'19 July 2018 2pm EST' names a time zone; write its offset"),
-        ("9999-12", "year 9999 is too far in the future"),
+        ("Y100000000000", "is further from today than chronoline counts"),
     ],
 )
 def test_ambiguous_dates_are_refused_rather_than_guessed(written, message):
@@ -113,7 +113,7 @@ def test_the_first_year_works_in_any_zone():
     # datetime cannot hold, and which an int holds as any other.
     first = instant(dt.datetime(1, 1, 1, tzinfo=UTC))
     assert date.earliest(ZoneInfo("Asia/Tokyo")) == first - (9 * 3600 + 18 * 60 + 59)
-    assert DateText("en", ZoneInfo("Asia/Tokyo")).date(date) == "1"
+    assert DateText("en", ZoneInfo("Asia/Tokyo")).date(date) == "1 AD"
 
 
 def test_instants_are_whole_seconds_in_any_year():

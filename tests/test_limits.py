@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.content import parse_event
-from generator.dateparts import utc_datetime
 from generator.dates import DateError, parse_date
 from generator.datetext import DateText
 from generator.errors import BuildFailed, ContentError, ContentErrors, printable, quoted
+from generator.feeds import timestamp
 from generator.markdownbounds import slow_markdown
 from generator.markup import make_markdown
 from tests.conftest import EXAMPLE, REPO_ROOT, build_site, event_file, read_html
@@ -43,7 +43,8 @@ def test_a_date_of_thousands_of_digits_is_refused_at_once_and_quoted_short():
     assert errors_of("---\ntitle: t\ndate: '" + "1" * 64_000 + "'\n---\n") == [
         "content/x.md:3: date: '" + "1" * 60 + "'… (64,000 characters) is too long for a date: "
         "at most 100 characters; write it as 2018, 2018-07, 2018-07-19, "
-        "2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"]
+        "2018-07-19T14:30+01:00, 19 July 2018, 44 BC, -250, c. 1200, 1990s, 1984?, 201X, "
+        "1990/1995, 2020/.., before 1500, 66 Ma; see docs/dates.md"]
 
 
 def test_quoted_keeps_short_values_whole():
@@ -60,8 +61,10 @@ def test_a_long_bad_url_is_quoted_by_its_start():
 
 def test_a_moment_past_the_last_year_is_an_error_not_a_crash():
     assert errors_of("---\ntitle: t\ndate: 9999-12-31T20:00-05:00\n---\n") == [
-        "content/x.md:3: date: year 9999 is too far in the future; write it as 2018, 2018-07, "
-        "2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"]
+        "content/x.md:3: date: '9999-12-31T20:00-05:00': times of day are kept for the years 1 "
+        "to 9998; write the day alone; write it as 2018, 2018-07, 2018-07-19, "
+        "2018-07-19T14:30+01:00, 19 July 2018, 44 BC, -250, c. 1200, 1990s, 1984?, 201X, "
+        "1990/1995, 2020/.., before 1500, 66 Ma; see docs/dates.md"]
 
 
 def test_a_moment_before_year_one_in_the_site_zone_is_an_error():
@@ -69,7 +72,8 @@ def test_a_moment_before_year_one_in_the_site_zone_is_an_error():
                      ZoneInfo("America/New_York")) == [
         "content/x.md:3: date: '0001-01-01T01:00+01:00' falls outside the years 1 to 9998 in "
         "the time zone America/New_York; write a later or earlier date; write it as 2018, "
-        "2018-07, 2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"]
+        "2018-07, 2018-07-19, 2018-07-19T14:30+01:00, 19 July 2018, 44 BC, -250, c. 1200, "
+        "1990s, 1984?, 201X, 1990/1995, 2020/.., before 1500, 66 Ma; see docs/dates.md"]
 
 
 ZONES = ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kathmandu",
@@ -96,11 +100,7 @@ def test_every_date_and_zone_gives_an_event_or_an_error(written, zone, end):
         except DateError as exc:
             assert "\n" not in str(exc)
             continue
-        for instant in (date.earliest(tz), date.until(tz)):
-            # As feeds and the calendar take it: from the first instant datetime holds.
-            moment = utc_datetime(instant) or dt.datetime.min.replace(tzinfo=UTC)
-            local = moment.astimezone(tz)
-            local.date() + dt.timedelta(days=1)  # the calendar's all-day end  # noqa: B018
+        timestamp(date, tz)  # as the feeds date it; the calendar leaves out what it cannot hold
         DateText("en", tz).date(date.local(tz))
         date.iso()
     extra = f"\nend: '{end}'" if end else ""
@@ -113,14 +113,16 @@ def test_every_date_and_zone_gives_an_event_or_an_error(written, zone, end):
         assert type(event.start) is int
 
 
-@pytest.mark.parametrize("date", ["9998-12-31T23:59-12:00", "0001-01-01T00:00", "0001",
-                                  "9998-12-31"])
-def test_a_site_of_extreme_dates_builds_with_feeds_and_calendar(make_site, date):
+@pytest.mark.parametrize(("date", "in_calendar"), [
+    ("9998-12-31T23:59-12:00", True), ("0001-01-01T00:00", True), ("0001", True),
+    ("9998-12-31", True), ("9999-12-31", False), ("0000", False)])
+def test_a_site_of_extreme_dates_builds_with_feeds_and_calendar(make_site, date, in_calendar):
     root = make_site({"content/a.md": event_file(date=f"'{date}'")},
                      config='title = "T"\nbase_url = "https://example.org/"\n'
                             'timezone = "Pacific/Kiritimati"\n')
     build_site(root)
-    assert "BEGIN:VEVENT" in (root / "site/events.ics").read_text(encoding="utf-8")
+    calendar = (root / "site/events.ics").read_text(encoding="utf-8")
+    assert ("BEGIN:VEVENT" in calendar) is in_calendar
 
 
 def test_an_overflowing_date_fails_the_build_with_a_line_not_a_crash(make_site):
@@ -130,8 +132,10 @@ def test_an_overflowing_date_fails_the_build_with_a_line_not_a_crash(make_site):
     with pytest.raises(BuildFailed) as caught:
         build_site(root)
     assert [str(e) for e in caught.value.errors] == [
-        "content/a.md:3: date: year 9999 is too far in the future; write it as 2018, 2018-07, "
-        "2018-07-19, 2018-07-19T14:30:00+01:00, 19 July 2018 or July 2018"]
+        "content/a.md:3: date: '9999-12-31T20:00-05:00': times of day are kept for the years 1 "
+        "to 9998; write the day alone; write it as 2018, 2018-07, 2018-07-19, "
+        "2018-07-19T14:30+01:00, 19 July 2018, 44 BC, -250, c. 1200, 1990s, 1984?, 201X, "
+        "1990/1995, 2020/.., before 1500, 66 Ma; see docs/dates.md"]
 
 
 # Sizes
@@ -186,7 +190,7 @@ def test_a_long_unknown_key_is_named_by_its_start():
     key = "k" * 1_000
     assert errors_of(f"---\ntitle: t\ndate: 2018\n{key}: 1\n---\n") == [
         "content/x.md:4: " + "k" * 60 + "…: unknown key; known keys: title, date, end, summary, "
-        "tags, sources, slug, draft, display_date, media, background, extra"]
+        "tags, sources, slug, draft, display_date, media, background, extra, circa"]
     assert errors_of(f"---\ntitle: t\ndate: 2018\n{key}: 1\n{key}: 2\n---\n") == [
         "content/x.md:5: " + "k" * 60 + "…: appears twice; keep one"]
 
