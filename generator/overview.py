@@ -35,6 +35,7 @@ GAP_PX = 12.0  # px at NARROW: marks closer than this would touch, so they stack
 # Vertical geometry, in px.
 LANE_PX, BAR_PX, ROW_PX, TOP_PX, TICK_PX, LABEL_PX = 8, 5, 11, 6, 4, 16
 BAND_PX, ROW_LABEL_PX = 12, 14  # an era's band; the name above a lane's row
+FADE = 12.0  # percent: the length of a date known only as before or after a bound
 BAND_CHAR_PX = 5.5  # px: a character of an era's name, written smaller than a tick's
 
 
@@ -165,11 +166,7 @@ def labeller(locale: str, text: DateText) -> axis.Labeller:
 
 def spanned(event: Event) -> bool:
     """Whether `event` is drawn as a span: a range, or a date known only within one."""
-    return event.end is not None or _ongoing(event) or not event.date.plain
-
-
-def _ongoing(event: Event) -> bool:
-    return event.ongoing
+    return event.end is not None or event.ongoing or not event.date.plain
 
 
 def _span(events: list[Event], eras: Sequence[Event], tz: dt.tzinfo) -> tuple[int, int]:
@@ -205,11 +202,13 @@ def _extent(event: Event, scale: axis.Scale, t0: int, t1: int, tz: dt.tzinfo,
     start, end = event.start, _reach(event, tz)
     kind = "uncertain" if date.qualifier or date.years > 1 or (
         event.end is not None and event.end.qualifier) else ""
-    if date.bound == "before":
-        start, kind = t0, "before"
-    elif date.bound == "after":
-        end, kind = t1, "after"
-    if _ongoing(event):
+    if date.bound == "before":  # no earliest time: a fade of its own length up to the bound
+        last = scale.at(end)
+        return max(last - FADE, MARGIN), min(FADE, last - MARGIN) or 1.0, "before"
+    if date.bound == "after":
+        first = scale.at(start)
+        return first, min(FADE, 100 - MARGIN - first) or 1.0, "after"
+    if event.ongoing:
         end, kind = t1, "ongoing"
     at = scale.at(start)
     return at, max(scale.at(end) - at, 1.0), kind

@@ -10,7 +10,7 @@ from test_html_valid import check_html, describe
 
 from generator.dateparts import PartialDate, days_from_civil
 from generator.model import Background, Event
-from generator.overview import layout
+from generator.overview import FADE, layout
 
 from conftest import build_site, event_file, read_html
 
@@ -95,9 +95,10 @@ def test_dates_known_within_a_span_are_drawn_over_it():
     assert grunge.at > moon.at and grunge.width > 0
     war = bars["war"]
     assert grunge.width < war.width  # ten years against 116
-    # "before 1500" fades in from the axis' start up to 1500.
+    # "before 1500" fades in over a length of its own, up to 1500.
     printing = bars["printing"]
-    assert printing.at < war.at and printing.at + printing.width > war.at
+    assert printing.width == FADE
+    assert war.at < printing.at + printing.width < moon.at
 
 
 def test_overlapping_eras_are_bands_in_rows_of_their_own():
@@ -232,6 +233,7 @@ def test_bins_follow_the_list_for_years_before_the_era(browser, make_site):
     page.goto((site / "index.html").as_uri())
     current = ("[...document.querySelectorAll('.overview a.is-current')]"
                ".map(a => a.dataset.from)")
+    page.evaluate("document.getElementById('event-e000').scrollIntoView()")
     page.wait_for_function(f"{current}.includes('{first['data-from']}')")
     page.evaluate("document.getElementById('event-e500').scrollIntoView()")
     last = bins[-1]["data-from"]
