@@ -183,8 +183,9 @@ def _span(events: list[Event], eras: Sequence[Event], tz: dt.tzinfo) -> tuple[in
     fade = max((t1 - t0) // 10, axis.YEAR)
     if any(e.date.bound == "before" for e in events):
         t0 = min(t0, min(e.start for e in events if e.date.bound == "before") - fade)
-    if any(e.date.bound == "after" for e in events):
-        t1 = max(t1, max(e.start for e in events if e.date.bound == "after") + fade)
+    # Open to the right: after a year, or still going on, up to a little past the last start.
+    if any(e.date.bound == "after" or e.ongoing for e in events):
+        t1 = max(t1, max(e.start for e in events if e.date.bound == "after" or e.ongoing) + fade)
     return t0, t1
 
 

@@ -2,6 +2,7 @@
 known only within a span drawn over it, eras as bands in rows, and lanes as rows."""
 
 import datetime as dt
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from test_html_valid import check_html, describe
 
 from generator.dateparts import PartialDate, days_from_civil
 from generator.model import Background, Event
-from generator.overview import FADE, layout
+from generator.overview import FADE, MARGIN, layout
 
 from conftest import build_site, event_file, read_html
 
@@ -99,6 +100,15 @@ def test_dates_known_within_a_span_are_drawn_over_it():
     printing = bars["printing"]
     assert printing.width == FADE
     assert war.at < printing.at + printing.width < moon.at
+
+
+def test_a_range_still_going_on_runs_to_the_axis_end():
+    pandemic = replace(event("pandemic", PartialDate(2020)), ongoing=True)
+    events = [event("moon", PartialDate(1969, 7, 20)), pandemic]
+    overview = layout(events, UTC, "en")
+    (bar,) = overview.bars
+    assert bar.kind == "ongoing"
+    assert bar.at + bar.width == 100 - MARGIN and bar.width > 5
 
 
 def test_overlapping_eras_are_bands_in_rows_of_their_own():
