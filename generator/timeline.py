@@ -155,9 +155,9 @@ def era_events(timeline: Timeline, era: Event) -> tuple[Event, ...]:
     return tuple(found)
 
 
-def span(event: Event, tz: dt.tzinfo) -> tuple[float, float]:
-    """When an event begins and when it is over (see `reach`), as timestamps."""
-    return event.start.timestamp(), reach(event, tz)
+def span(event: Event, tz: dt.tzinfo) -> tuple[int, int]:
+    """When an event begins and when it is over (see `reach`), as instants."""
+    return event.start, reach(event, tz)
 
 
 def _duplicate_slugs(events: list[Event]) -> list[ContentError]:
