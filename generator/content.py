@@ -17,12 +17,12 @@ from generator.markup import Refer, render, to_text
 from generator.model import Background, Event, Media
 from generator.slugs import slugify
 
-EVENT_KEYS = ("type", "title", "date", "end", "summary", "tags", "sources", "slug", "draft",
-              "display_date", "media", "background", "extra", "lane", "circa")
+EVENT_KEYS = ("title", "date", "end", "summary", "tags", "sources", "slug", "draft",
+              "display_date", "media", "background", "extra", "circa", "lane", "type")
 # An era (`type: era`) is a span of time events fall in: it has a colour of its own, and none
 # of what only an event shows (media, a background, a lane).
-ERA_KEYS = ("type", "title", "date", "end", "color", "summary", "tags", "sources", "slug",
-            "draft", "circa")
+ERA_KEYS = ("type", "title", "date", "end", "circa", "color", "summary", "tags", "sources",
+            "slug", "draft")
 KINDS = ("event", "era")
 # An era's colour goes into a style attribute: hex of a length CSS reads, or a colour name.
 ERA_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,20}")

@@ -128,7 +128,7 @@ def test_check_reports_errors_and_warnings_without_building(make_site):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "content/a.md:5: x: unknown key; known keys: title, date, end, summary, tags, sources, "
-        "slug, draft, display_date, media, background, extra, circa",
+        "slug, draft, display_date, media, background, extra, circa, lane, type",
         "Checked 4 events: 1 error, 0 warnings"]
     assert not (root / "site").exists()
     (root / "content" / "a.md").write_text(event_file("A", "2018", tags="[huawei]"),

@@ -355,8 +355,8 @@ def collect_classes(held: set[type], value: object) -> None:
 
 
 MODEL_CHANGES = {
-    "a field added": [('    extra: str = ""', '    extra: str = ""\n    era: str = ""'),
-                      ("self.background, self.extra)", "self.background, self.extra, self.era)")],
+    "a field added": [('    lane: str = ""', '    lane: str = ""\n    era: str = ""'),
+                      ("self.kind, self.lane)", "self.kind, self.lane, self.era)")],
     "two fields swapped": [("    summary_html: str\n    body_html: str\n",
                             "    body_html: str\n    summary_html: str\n"),
                            ("self.summary_html,\n                self.body_html,",

@@ -77,7 +77,7 @@ def test_anything_else_as_an_era_colour_is_refused(color):
 
 def test_what_only_events_show_is_unknown_on_an_era():
     errors = errors_of(ERA.format(more="lane: France\nmedia: {url: https://e.org/a.png}\n"))
-    known = "type, title, date, end, color, summary, tags, sources, slug, draft"
+    known = "type, title, date, end, circa, color, summary, tags, sources, slug, draft"
     assert errors == [f"content/e.md:6: lane: unknown key for an era; an era has {known}",
                       f"content/e.md:7: media: unknown key for an era; an era has {known}"]
 

@@ -190,7 +190,8 @@ def test_a_long_unknown_key_is_named_by_its_start():
     key = "k" * 1_000
     assert errors_of(f"---\ntitle: t\ndate: 2018\n{key}: 1\n---\n") == [
         "content/x.md:4: " + "k" * 60 + "…: unknown key; known keys: title, date, end, summary, "
-        "tags, sources, slug, draft, display_date, media, background, extra, circa"]
+        "tags, sources, slug, draft, display_date, media, background, extra, circa, lane, "
+        "type"]
     assert errors_of(f"---\ntitle: t\ndate: 2018\n{key}: 1\n{key}: 2\n---\n") == [
         "content/x.md:5: " + "k" * 60 + "…: appears twice; keep one"]
 
