@@ -7,6 +7,7 @@ import posixpath
 import re
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -23,7 +24,7 @@ from generator.listitems import ROOT_MARK, Fragments, page_events, page_source
 from generator.markup import url_scheme
 from generator.memo import PerObject
 from generator.model import Event, Source, Tag, YearGroup
-from generator.overview import Mark, Overview, layout
+from generator.overview import Mark, Overview, day_number, layout
 from generator.pages import (
     INDEX,
     NOT_FOUND,
@@ -204,9 +205,10 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     counted: list = [None, None]  # the last Counted laid out, and its overview
 
     def overview(groups: tuple[YearGroup, ...], everything: tuple[Event, ...] | Counted = (),
-                 ) -> Overview | None:
-        """The overview of the events listed in `groups`; of `everything` when it holds more,
-        such as every event of a timeline whose page lists the latest."""
+                 eras: tuple[Event, ...] = ()) -> Overview | None:
+        """The overview of the events listed in `groups`, with `eras` as bands; of
+        `everything` when it holds more, such as every event of a timeline whose page lists
+        the latest."""
         shown = tuple(event for group in groups for event in group.events)
         if isinstance(everything, Counted):
             # Counts per period, of the events' dates alone: the same as the last ones for
@@ -215,8 +217,11 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
                 counted[:] = [everything, layout(everything.events, tz, locale)]
             return counted[1]
         if len(everything) > len(shown):
-            return layout(everything, tz, locale, {event.slug for event in shown})
-        return layout(shown, tz, locale)
+            return layout(everything, tz, locale, {event.slug for event in shown}, eras, lane)
+        return layout(shown, tz, locale, eras=eras, lane=lane)
+
+    def lane(event: Event) -> str:
+        return lane_of(event, config.lanes)
 
     env.filters["datetext"] = datetext
     env.filters["datetag"] = lambda date, text=None: datetag(date, text or datetext(date))
@@ -230,6 +235,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     env.globals["embedded_strip"] = embedded_strip
     env.globals["overview_marks"] = overview_marks
     env.globals["overview"] = overview
+    env.filters["atday"] = partial(day_number, tz=tz)
     env.globals["site"] = config
     env.globals["lane"] = lambda event: slugify(lane_of(event, config.lanes))
     env.globals["fragments"] = fragments

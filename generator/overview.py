@@ -4,50 +4,39 @@ Positions across the axis are percentages of its width, and sizes are pixels: th
 fits any width while its text and marks keep the size they are read at, on a phone as on a wide
 screen. Marks closer than a phone's axis can tell apart stack in rows; a pile too tall to stack
 becomes one larger mark with a count; past MAX_MARKS events the axis shows a count per period.
+A date known only within a span (c. 1200, the 1990s, before 1500, 2020 – present) is drawn
+over that span, not as a point; eras are bands behind the marks, and lanes rows of their own.
+The axis itself (scales, ticks) is generator/axis.py's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from operator import attrgetter
 
 from babel.dates import format_skeleton
 
-from generator.dateparts import moment_instant, utc_datetime
-from generator.dates import PartialDate
+from generator import axis
+from generator.axis import MARGIN, NARROW, Tick
+from generator.dateparts import PartialDate, civil_from_days, local_midnight
+from generator.datetext import DateText
 from generator.model import Event
 from generator.pages import MAX_MARKS
 from generator.timeline import BUSY_YEAR
 
-MAX_BINS = 60  # the coarsest bins that still give at least this few periods win
+__all__ = ["MARGIN", "NARROW", "Bin", "Mark", "Overview", "Tick", "layout"]
+
 MAX_ROWS = 4  # a pile of more events than this is drawn as one mark with its count
 BAR_LANES = 3  # ranges are packed into this many lanes above the marks
-NARROW = 330.0  # px: the axis on a 360 px phone, which spacing and tick labels are planned for
 GAP_PX = 12.0  # px at NARROW: marks closer than this would touch, so they stack
-MARGIN = 3.0  # percent kept free at each end, so the first and last marks are drawn whole
-CHAR_PX = 7.0  # px: the width of a tick label's character, generously
 # Vertical geometry, in px.
-LANE_PX, BAR_PX, ROW_PX, TOP_PX, TICK_PX, LABEL_PX, BIN_PX = 8, 5, 11, 6, 4, 16, 44
-
-_SECONDS = {"hour": 3600.0, "day": 86400.0, "month": 30.44 * 86400, "year": 365.25 * 86400}
-_STEPS = (("hour", 1), ("hour", 3), ("hour", 6), ("hour", 12), ("day", 1), ("day", 2),
-          ("day", 7), ("month", 1), ("month", 3), ("month", 6), ("year", 1), ("year", 2),
-          ("year", 5), ("year", 10), ("year", 20), ("year", 50), ("year", 100), ("year", 200),
-          ("year", 500), ("year", 1000), ("year", 2000))
-_BIN_YEARS = (1, 10, 100, 1000)  # a bin is a month, or this many years
-
-
-@dataclass(frozen=True, slots=True)
-class Tick:
-    """A labelled point of the axis; `at` is a percentage of its width."""
-
-    at: float
-    label: str
-    anchor: str  # how the label hangs on its tick: start, middle or end (at the axis' ends)
+LANE_PX, BAR_PX, ROW_PX, TOP_PX, TICK_PX, LABEL_PX = 8, 5, 11, 6, 4, 16
+BAND_PX, ROW_LABEL_PX = 12, 14  # an era's band; the name above a lane's row
+FADE = 12.0  # percent: the length of a date known only as before or after a bound
+BAND_CHAR_PX = 5.5  # px: a character of an era's name, written smaller than a tick's
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +49,9 @@ class Mark:
     y: float  # px: a point's centre, a bar's top
     events: tuple[Event, ...]  # every event it stands for, in time order
     on_page: bool  # the event it links to is listed on the page
+    # How a span is drawn: "" a range; "uncertain" somewhere in it (c. 1200, 1990s, 1984?);
+    # "before" or "after" fading away from its bound; "ongoing" up to the axis' end.
+    kind: str = ""
 
     @property
     def count(self) -> int:
@@ -67,19 +59,24 @@ class Mark:
 
 
 @dataclass(frozen=True, slots=True)
-class Bin:
-    """How many events fall in one period: a month, a year, a decade, a century."""
+class Band:
+    """An era, behind the marks: `at` and `width` in percent, `y` its top in px."""
 
+    era: Event
     at: float
     width: float
-    y: float  # px: the top of its bar
-    height: float  # px
-    count: int
-    year: int  # the year it links to
-    month: int | None  # the month heading it links to on that year's page, if the page has one
-    label: str  # the period, as readers write it
-    first: str  # the period's bounds as ISO prefixes, for matching `<time datetime>` values
-    last: str
+    y: float
+    named: bool  # its name fits inside it on a phone
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A lane's row of marks: its name ("" for events in no lane) and, in px, where its name
+    is written and the line its marks stand on."""
+
+    name: str
+    label_y: float
+    line: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,64 +85,153 @@ class Overview:
 
     ticks: tuple[Tick, ...]
     marks: tuple[Mark, ...]  # points, and piles shown with a count
-    bars: tuple[Mark, ...]  # ranges
+    bars: tuple[Mark, ...]  # ranges, and dates known only within a span
     bins: tuple[Bin, ...]  # instead of marks, past MAX_MARKS events
     axis: float
     height: float
     first: Event  # the earliest event and the latest one
     last: Event
     count: int
-    # Eras, drawn as bands behind the marks, will be laid out here once a timeline has them.
-    bands: tuple = ()
+    bands: tuple[Band, ...] = ()  # eras, behind the marks
+    rows: tuple[Row, ...] = ()  # one per lane, when the events are in two lanes or more
+    scale: str = "linear"  # or "age": logarithmic in years before `end`
+    end: str = ""  # the year the axis ends in, as readers write it
+    top: float = 0.0  # px: where the marks begin, below the bands
 
 
 def layout(events: Sequence[Event], tz: dt.tzinfo, locale: str,
-           listed: Collection[str] | None = None) -> Overview | None:
+           listed: Collection[str] | None = None, eras: Sequence[Event] = (),
+           lane: Callable[[Event], str] | None = None) -> Overview | None:
     """The overview of `events` in display order, oldest or newest first; `listed` names the
-    slugs of those listed on the page (None: all of them). None for fewer than two events."""
+    slugs of those listed on the page (None: all of them); `eras` are drawn as bands and
+    `lane` names each event's lane. None for fewer than two events."""
     if len(events) < 2:
         return None
     # Display order is time order, one way or the other: no need to sort ten thousand again.
     newest_first = events[0].start > events[-1].start
     chronological = list(events)[::-1] if newest_first else list(events)
+    text = DateText(locale, tz)
+    label = labeller(locale, text)
     if len(events) > MAX_MARKS:
-        return _binned(chronological, tz, locale)
-    first_shown = {id(event): shown for shown, event in enumerate(events)}
-    t0 = chronological[0].start
-    t1 = max(chronological[-1].start,
-             max((e.end.until(tz) for e in events if e.end is not None), default=t0))
-    if t1 - t0 < 86400:  # a day at least, centred on what there is
-        pad = 86400 - (t1 - t0)
-        t0, t1 = t0 - pad // 2, t1 + pad - pad // 2
-    scale = _Scale(t0, t1)
+        return _binned(chronological, tz, label, text)
+    t0, t1 = _span(chronological, eras, tz)
+    scale = axis.scale_for([event.start for event in chronological], t0, t1)
+    bands, band_rows = _bands(eras, scale, t0, t1, tz)
+    top = TOP_PX + (band_rows * BAND_PX + 2 if band_rows else 0)
     on_page = (lambda e: True) if listed is None else (lambda e: e.slug in listed)
-    laned, lanes = _bars([e for e in chronological if e.end is not None], scale, tz, on_page)
-    points = [e for e in chronological if e.end is None]
-    top = TOP_PX + lanes * LANE_PX
-    piles = _piles(points, scale)
-    rows = max((min(len(p), MAX_ROWS) if len(p) <= MAX_ROWS else 2 for p in piles), default=0)
-    axis = top + rows * ROW_PX + (4 if rows else 0)
-    marks = _marks(piles, scale, axis, first_shown, on_page)
-    bars = tuple(Mark(m.event, m.at, m.width, TOP_PX + m.y * LANE_PX, m.events, m.on_page)
-                 for m in laned)
-    return Overview(ticks(t0, t1, tz, locale), marks, bars, (), axis,
-                    axis + TICK_PX + LABEL_PX + 4, chronological[0], chronological[-1],
-                    len(events))
+    first_shown = {id(event): shown for shown, event in enumerate(events)}
+    marks: list[Mark] = []
+    bars: list[Mark] = []
+    rows: list[Row] = []
+    line = top
+    groups = _lanes(chronological, lane)
+    for name, members in groups:
+        block = top if len(groups) == 1 else line + ROW_LABEL_PX + (4 if rows else 0)
+        placed = _bars([e for e in members if spanned(e)], scale, t0, t1, tz, on_page, block)
+        lanes = max((int((m.y - block) / LANE_PX) + 1 for m in placed), default=0)
+        piles = _piles([e for e in members if not spanned(e)], scale)
+        stacked = max((min(len(p), MAX_ROWS) if len(p) <= MAX_ROWS else 2 for p in piles),
+                      default=0)
+        line = block + lanes * LANE_PX + stacked * ROW_PX + (4 if stacked else 0)
+        marks += _marks(piles, line, first_shown, on_page)
+        bars += placed
+        if len(groups) > 1:
+            rows.append(Row(name, block - 3, line))
+    end = text.date(PartialDate(_year_at(t1, tz)))
+    return Overview(axis.ticks(scale, t0, t1, tz, label), tuple(marks), tuple(bars), (), line,
+                    line + TICK_PX + LABEL_PX + 4, chronological[0], chronological[-1],
+                    len(events), bands, tuple(rows), scale.kind, end, top)
 
 
-class _Scale:
-    """Instants (seconds since 1970 UTC) → percentages of the axis' width."""
+def labeller(locale: str, text: DateText) -> axis.Labeller:
+    """Tick labels as the site's readers write them: "06:00", "Dec 7", "Mar", "Jan 2019",
+    "2019", "44 BC", "66 million years ago"."""
+    def label(moment: axis.Moment) -> str:
+        if moment.form == "hour":
+            return format_skeleton("Hm", dt.datetime(2000, 1, 1, moment.hour, moment.minute),
+                                   locale=locale)
+        if moment.form in ("day", "month"):
+            # Day and month names are those of any year: 2000 has a 29 February.
+            skeleton = "MMMd" if moment.form == "day" else "MMM"
+            return format_skeleton(skeleton, dt.date(2000, moment.month, moment.day),
+                                   locale=locale)
+        if moment.form == "month-year":
+            if 1 <= moment.year <= 9999:
+                return format_skeleton("yMMM", dt.date(moment.year, moment.month, 1),
+                                       locale=locale)
+            return text.date(PartialDate(moment.year, moment.month))
+        return text.date(PartialDate(moment.year))
+    return label
 
-    def __init__(self, t0: int, t1: int) -> None:
-        self.t0 = t0
-        self.seconds = max(t1 - t0, 1)
 
-    def at(self, moment: int) -> float:
-        part = (moment - self.t0) / self.seconds
-        return round(MARGIN + (100 - 2 * MARGIN) * min(max(part, 0.0), 1.0), 2)
+def spanned(event: Event) -> bool:
+    """Whether `event` is drawn as a span: a range, or a date known only within one."""
+    return event.end is not None or event.ongoing or not event.date.plain
 
 
-def _piles(points: list[Event], scale: _Scale) -> list[list[tuple[float, Event]]]:
+def _span(events: list[Event], eras: Sequence[Event], tz: dt.tzinfo) -> tuple[int, int]:
+    """The instants the axis runs between: every event's and era's time, a day at least, and
+    room for a date known only as before or after a year to fade."""
+    everything = [*events, *eras]
+    t0 = min(events[0].start, min((era.start for era in eras), default=events[0].start))
+    t1 = max(max(events[-1].start, _reach(events[-1], tz)),
+             max((_reach(e, tz) for e in everything if e.end is not None or not e.date.plain),
+                 default=t0))
+    if t1 - t0 < axis.DAY:  # a day at least, centred on what there is
+        pad = axis.DAY - (t1 - t0)
+        t0, t1 = t0 - pad // 2, t1 + pad - pad // 2
+    fade = max((t1 - t0) // 10, axis.YEAR)
+    if any(e.date.bound == "before" for e in events):
+        t0 = min(t0, min(e.start for e in events if e.date.bound == "before") - fade)
+    # Open to the right: after a year, or still going on, up to a little past the last start.
+    if any(e.date.bound == "after" or e.ongoing for e in events):
+        t1 = max(t1, max(e.start for e in events if e.date.bound == "after" or e.ongoing) + fade)
+    return t0, t1
+
+
+def _reach(event: Event, tz: dt.tzinfo) -> int:
+    """When `event` is over: its end, or, for a date known within a span, the span's end."""
+    if event.end is not None:
+        return event.end.until(tz)
+    return event.start if event.date.plain or event.date.bound else event.date.until(tz)
+
+
+def _extent(event: Event, scale: axis.Scale, t0: int, t1: int, tz: dt.tzinfo,
+            ) -> tuple[float, float, str]:
+    """Where the span of `event` starts and how wide it is, in percent, and how it is drawn."""
+    date = event.date
+    start, end = event.start, _reach(event, tz)
+    kind = "uncertain" if date.qualifier or date.years > 1 or (
+        event.end is not None and event.end.qualifier) else ""
+    if date.bound == "before":  # no earliest time: a fade of its own length up to the bound
+        last = scale.at(end)
+        return max(last - FADE, MARGIN), min(FADE, last - MARGIN) or 1.0, "before"
+    if date.bound == "after":
+        first = scale.at(start)
+        return first, min(FADE, 100 - MARGIN - first) or 1.0, "after"
+    if event.ongoing:
+        end, kind = t1, "ongoing"
+    at = scale.at(start)
+    return at, max(scale.at(end) - at, 1.0), kind
+
+
+def _bars(spans: list[Event], scale: axis.Scale, t0: int, t1: int, tz: dt.tzinfo, on_page,
+          top: float) -> list[Mark]:
+    """Spans as bars, each in the first of BAR_LANES lanes free where it starts (the lane
+    that frees first when none is), the lanes from `top` down."""
+    extents = [_extent(event, scale, t0, t1, tz) for event in spans]
+    # The order of places: "before 1500" starts at the axis' start, not at 1500.
+    order = sorted(range(len(spans)), key=lambda i: extents[i][0])
+    lanes, _count = axis.pack([extents[i][:2] for i in order], BAR_LANES)
+    bars: list[Mark] = [None] * len(spans)  # type: ignore[list-item]
+    for i, lane in zip(order, lanes, strict=True):
+        at, width, kind = extents[i]
+        bars[i] = Mark(spans[i], at, width, top + lane * LANE_PX, (spans[i],),
+                       on_page(spans[i]), kind)
+    return bars
+
+
+def _piles(points: list[Event], scale: axis.Scale) -> list[list[tuple[float, Event]]]:
     """Points in time order, gathered in piles: each begins where its first event is and
     takes the next ones closer to it than a phone can tell apart, so piles never touch."""
     gap = GAP_PX / NARROW * (100 - 2 * MARGIN)
@@ -159,150 +245,113 @@ def _piles(points: list[Event], scale: _Scale) -> list[list[tuple[float, Event]]
     return piles
 
 
-def _marks(piles: list[list[tuple[float, Event]]], scale: _Scale, axis: float,
-           first_shown: dict[int, int], on_page) -> tuple[Mark, ...]:
+def _marks(piles: list[list[tuple[float, Event]]], line: float,
+           first_shown: dict[int, int], on_page) -> list[Mark]:
     marks = []
     for pile in piles:
         at = pile[0][0]
         events = tuple(event for _at, event in pile)
         if len(pile) <= MAX_ROWS:
             for row, event in enumerate(events):
-                y = axis - 4 - ROW_PX / 2 - row * ROW_PX
+                y = line - 4 - ROW_PX / 2 - row * ROW_PX
                 marks.append(Mark(event, at, 0.0, y, (event,), on_page(event)))
         else:
             # A reader following the link reads on through the pile in the page's order.
             lead = min(events, key=lambda e: first_shown[id(e)])
-            marks.append(Mark(lead, at, 0.0, axis - 4 - ROW_PX, events, on_page(lead)))
-    return tuple(marks)
+            marks.append(Mark(lead, at, 0.0, line - 4 - ROW_PX, events, on_page(lead)))
+    return marks
 
 
-def _bars(ranges: list[Event], scale: _Scale, tz: dt.tzinfo, on_page,
-          ) -> tuple[list[Mark], int]:
-    """Ranges as bars, each in the first lane free where it starts (the last lane when none
-    is); `y` holds the lane until the lanes' place is known."""
-    ends: list[float] = []
-    bars = []
-    for event in ranges:
-        assert event.end is not None  # only ranges come here
-        start = scale.at(event.start)
-        width = max(scale.at(event.end.until(tz)) - start, 1.0)
-        lane = next((i for i, end in enumerate(ends) if end + 0.5 <= start), None)
-        if lane is None:
-            if len(ends) < BAR_LANES:
-                lane = len(ends)
-                ends.append(0.0)
-            else:
-                lane = min(range(BAR_LANES), key=ends.__getitem__)
-        ends[lane] = max(ends[lane], start + width)
-        bars.append(Mark(event, start, width, float(lane), (event,), on_page(event)))
-    return bars, len(ends)
+def _bands(eras: Sequence[Event], scale: axis.Scale, t0: int, t1: int, tz: dt.tzinfo,
+           ) -> tuple[tuple[Band, ...], int]:
+    """The eras as bands, overlapping ones in rows of their own; and how many rows."""
+    extents = [_extent(era, scale, t0, t1, tz)[:2] for era in eras]
+    rows, count = axis.pack(extents)
+    return tuple(Band(era, at, width, TOP_PX + row * BAND_PX,
+                      width / 100 * NARROW >= len(era.title) * BAND_CHAR_PX + 6)
+                 for era, (at, width), row in zip(eras, extents, rows, strict=True)), count
 
 
-def ticks(t0: int, t1: int, tz: dt.tzinfo, locale: str) -> tuple[Tick, ...]:
-    """The finest ticks between instants `t0` and `t1` whose labels fit side by side on a
-    phone: hours, days, weeks, months, years, decades, centuries or millennia."""
-    span = t1 - t0
-    scale = _Scale(t0, t1)
-    found: tuple[Tick, ...] = ()
-    for unit, step in _STEPS:
-        if span / (_SECONDS[unit] * step) > 12:
-            continue
-        found = tuple(_tick(moment, label, scale)
-                      for moment, label in _tick_moments(unit, step, t0, t1, tz, locale))
-        if _fits(found):
-            return found
-    return found
+def _lanes(events: list[Event], lane: Callable[[Event], str] | None,
+           ) -> list[tuple[str, list[Event]]]:
+    """The events by lane, named lanes in alphabetical order and those in none last; one
+    group of them all unless they are in two lanes or more."""
+    if lane is None:
+        return [("", events)]
+    groups: dict[str, list[Event]] = {}
+    for event in events:
+        groups.setdefault(lane(event), []).append(event)
+    if len(groups) < 2:
+        return [("", events)]
+    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].casefold()))
 
 
-def _fits(found: tuple[Tick, ...]) -> bool:
-    widest = max((len(t.label) for t in found), default=0) * CHAR_PX + 10
-    return all((b.at - a.at) / 100 * NARROW >= widest for a, b in pairwise(found))
+def _year_at(instant: int, tz: dt.tzinfo) -> int:
+    return civil_from_days(axis.to_wall(instant, tz) // axis.DAY)[0]
 
 
-def _tick(moment: int, label: str, scale: _Scale) -> Tick:
-    at = scale.at(moment)
-    anchor = "start" if at < 8 else "end" if at > 92 else "middle"
-    return Tick(at, label, anchor)
+def day_number(event: Event, tz: dt.tzinfo) -> int:
+    """The day `event` begins on in the site's time zone, in days since 1970-01-01 there: what
+    the page gives the overview's script to find the bin of an event in view."""
+    return axis.to_wall(event.start, tz) // axis.DAY
 
 
-def _tick_moments(unit: str, step: int, t0: int, t1: int, tz: dt.tzinfo,
-                  locale: str) -> list[tuple[int, str]]:
-    """Each tick's instant and label, as the site's readers write them."""
-    local = (utc_datetime(t0) or dt.datetime.min.replace(tzinfo=dt.UTC)).astimezone(tz)
-    found: list[tuple[int, str]] = []
-    if unit == "hour":
-        clock = local.replace(hour=local.hour - local.hour % step, minute=0, second=0,
-                              microsecond=0)
-        while moment_instant(clock) <= t1:
-            skeleton = "MMMd" if clock.hour == 0 else "Hm"
-            found.append((moment_instant(clock), format_skeleton(skeleton, clock,
-                                                                 locale=locale)))
-            clock = (clock + dt.timedelta(hours=step)).astimezone(tz)
-        return [(m, label) for m, label in found if m >= t0]
-    if unit == "day":
-        day = local.date()
-        while (moment := PartialDate(day.year, day.month, day.day).earliest(tz)) <= t1:
-            found.append((moment, format_skeleton("MMMd", day, locale=locale)))
-            day += dt.timedelta(days=step)
-        return [(m, label) for m, label in found if m >= t0]
-    if unit == "month":
-        year, month = local.year, local.month - (local.month - 1) % step
-        while year < 9999 and (moment := PartialDate(year, month).earliest(tz)) <= t1:
-            skeleton = "yMMM" if month == 1 or not found else "MMM"
-            found.append((moment, format_skeleton(skeleton, dt.date(year, month, 1),
-                                                  locale=locale)))
-            year, month = year + (month + step - 1) // 12, (month + step - 1) % 12 + 1
-        return [(m, label) for m, label in found if m >= t0]
-    year = max(local.year - local.year % step, step)
-    while year < 9999 and (moment := PartialDate(year).earliest(tz)) <= t1:
-        if moment >= t0:
-            found.append((moment, format_skeleton("y", dt.date(year, 1, 1), locale=locale)))
-        year += step
-    return found
+@dataclass(frozen=True, slots=True)
+class Bin:
+    """How many events fall in one period: a month, a year, a decade... a billion years, or a
+    power of ten of years before the end."""
+
+    at: float
+    width: float
+    y: float  # px: the top of its bar
+    height: float  # px
+    count: int
+    year: int  # the year it links to
+    month: int | None  # the month heading it links to on that year's page, if the page has one
+    label: str  # the period, as readers write it
+    first: int  # its first day and the day after its last, in days since 1970-01-01 in the
+    last: int  # site's zone, for the script to find the events listed in it (`data-at`)
 
 
-def _binned(events: list[Event], tz: dt.tzinfo, locale: str) -> Overview:
-    """A count per period, in the finest of months, years, decades, centuries and millennia
-    that gives at most MAX_BINS periods."""
-    first, last = _local_month(events[0], tz), _local_month(events[-1], tz)
+def _binned(events: list[Event], tz: dt.tzinfo, label: axis.Labeller, text: DateText,
+            ) -> Overview:
+    """A count per period, in the finest of months, years, decades... billions of years that
+    gives at most MAX_BINS periods; by powers of ten of age on a logarithmic axis."""
     # Each event's own year is counted at C speed (ten thousand in a millisecond) and looked
     # at again only year by year.
     per_year = Counter(map(_YEAR, events))
-    counts: dict[tuple[int, int], int]
-    if (last[0] - first[0]) * 12 + last[1] - first[1] < MAX_BINS:
-        size = 0  # a month
-        counts = Counter(_local_month(event, tz) for event in events)
+    first, last = min(per_year), max(per_year)
+    months = Counter(_local_month(event, tz) for event in events) \
+        if (last - first) * 12 < axis.MAX_BINS else Counter()
+    starts = [event.start for event in events]
+    deep = isinstance(axis.scale_for(starts, local_midnight(first, 1, 1, tz),
+                                     local_midnight(last + 1, 1, 1, tz)), axis.AgeScale)
+    periods: list[axis.Period]
+    if months and _month_span(months) < axis.MAX_BINS:
+        periods = [(y, y, m, count, y) for (y, m), count in sorted(months.items())]
     else:
-        size = next((n for n in _BIN_YEARS if (last[0] // n - first[0] // n) < MAX_BINS),
-                    _BIN_YEARS[-1])
-        counts = {}
-        for year, count in per_year.items():
-            key = (year - year % size, 0)
-            counts[key] = counts.get(key, 0) + count
-    # A bin links to the page of the first year it has events in, and a month to its heading
-    # there, which a busy year's page has.
-    years = {key: key[0] for key in counts} if size == 0 else {}
-    for year in per_year if size else ():
-        years.setdefault((year - year % size, 0), year)
-    periods = list(counts)
-    t0 = _period_start(periods[0], size, tz)
-    t1 = _period_start(_next_period(periods[-1], size), size, tz)
-    scale = _Scale(t0, t1)
-    most = max(counts.values())
-    axis = TOP_PX + BIN_PX
+        periods = (axis.age_periods if deep else axis.year_periods)(per_year)
+    t0 = local_midnight(periods[0][0], periods[0][2] or 1, 1, tz)
+    t1 = _period_end(periods[-1], tz)
+    scale = axis.AgeScale(t0, t1) if deep else axis.LinearScale(t0, t1)
+    most = max(period[3] for period in periods)
+    line = TOP_PX + BIN_PX
     bins = []
-    for key, count in counts.items():
-        at = scale.at(_period_start(key, size, tz))
-        width = scale.at(_period_start(_next_period(key, size), size, tz)) - at
-        height = max(BIN_PX * count / most, 2.0)
-        year = years[key]
-        month = key[1] if size == 0 and per_year[year] > BUSY_YEAR else None
-        bins.append(Bin(at, round(width, 2), axis - height, round(height, 1), count, year,
-                        month, *_bin_text(key, size, locale)))
-    return Overview(ticks(t0, t1, tz, locale), (), (), tuple(bins), axis,
-                    axis + TICK_PX + LABEL_PX + 4, events[0], events[-1], len(events))
+    for period in periods:
+        start, end = local_midnight(period[0], period[2] or 1, 1, tz), _period_end(period, tz)
+        at = scale.at(start)
+        height = max(BIN_PX * period[3] / most, 2.0)
+        link = period[4]
+        month = period[2] if period[2] and per_year[link] > BUSY_YEAR else None
+        bins.append(Bin(at, round(scale.at(end) - at, 2), line - height, round(height, 1),
+                        period[3], link, month, _period_text(period, text),
+                        axis.to_wall(start, tz) // axis.DAY, axis.to_wall(end, tz) // axis.DAY))
+    return Overview(axis.ticks(scale, t0, t1, tz, label), (), (), tuple(bins), line,
+                    line + TICK_PX + LABEL_PX + 4, events[0], events[-1], len(events),
+                    scale=scale.kind, end=text.date(PartialDate(last)))
 
 
+BIN_PX = 44
 _YEAR = attrgetter("year")
 
 
@@ -311,27 +360,24 @@ def _local_month(event: Event, tz: dt.tzinfo) -> tuple[int, int]:
     return date.year, date.month or 1
 
 
-def _period_start(key: tuple[int, int], size: int, tz: dt.tzinfo) -> int:
-    year, month = key
-    if year > 9998:
-        return PartialDate(9998).until(tz)
-    return PartialDate(max(year, 1), month or None).earliest(tz)
+def _month_span(months: Counter) -> int:
+    (y0, m0), (y1, m1) = min(months), max(months)
+    return (y1 - y0) * 12 + m1 - m0
 
 
-def _next_period(key: tuple[int, int], size: int) -> tuple[int, int]:
-    year, month = key
-    if size == 0:
-        return (year + month // 12, month % 12 + 1)
-    return (year + size, 0)
+def _period_end(period: axis.Period, tz: dt.tzinfo) -> int:
+    year, month = period[1], period[2]
+    if month is None:
+        return local_midnight(year + 1, 1, 1, tz)
+    return local_midnight(year + month // 12, month % 12 + 1, 1, tz)
 
 
-def _bin_text(key: tuple[int, int], size: int, locale: str) -> tuple[str, str, str]:
-    year, month = key
-    if size == 0:
-        label = format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale)
-        return label, f"{year:04d}-{month:02d}", f"{year:04d}-{month:02d}"
-    if size == 1:
-        return format_skeleton("y", dt.date(year, 1, 1), locale=locale), f"{year:04d}", \
-            f"{year:04d}"
-    start, end = max(year, 1), min(year + size - 1, 9998)
-    return f"{start}–{end}", f"{start:04d}", f"{end:04d}"
+def _period_text(period: axis.Period, text: DateText) -> str:
+    first, last, month = period[0], period[1], period[2]
+    if month is not None:
+        return text.date(PartialDate(first, month))
+    if first == last:
+        return text.date(PartialDate(first))
+    if first >= 1 and last <= 9999:
+        return f"{first}–{last}"
+    return f"{text.date(PartialDate(first))} – {text.date(PartialDate(last))}"

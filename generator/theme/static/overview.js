@@ -14,12 +14,12 @@
       marksOf.get(slug).push(mark);
     }
   }
-  // Past 500 events the overview counts per period: `data-first` and `data-last` are its
-  // bounds, as the start of a `<time datetime>` value ("2018-03", "2010").
-  const bins = [...overview.querySelectorAll("a[data-first]")];
-  const holds = (bin, when) =>
-    when.slice(0, bin.dataset.first.length) >= bin.dataset.first &&
-    when.slice(0, bin.dataset.last.length) <= bin.dataset.last;
+  // Past 500 events the overview counts per period: `data-from` and `data-to` are its first
+  // day and the day after its last, and an event's `data-at` the day it begins on, all in
+  // days since 1970 (negative before it, to billions of years ago): numbers, compared as such.
+  const bins = [...overview.querySelectorAll("a[data-from]")].map((bin) => ({
+    bin, from: Number(bin.dataset.from), to: Number(bin.dataset.to),
+  }));
 
   const inView = new Set();
   let painting = false;
@@ -28,8 +28,8 @@
     const current = new Set();
     for (const article of inView) {
       for (const mark of marksOf.get(article.id.slice("event-".length)) || []) current.add(mark);
-      const when = bins.length && article.querySelector("time")?.getAttribute("datetime");
-      if (when) for (const bin of bins) if (holds(bin, when)) current.add(bin);
+      const at = bins.length && article.dataset.at ? Number(article.dataset.at) : NaN;
+      for (const { bin, from, to } of bins) if (at >= from && at < to) current.add(bin);
     }
     for (const mark of overview.querySelectorAll(".is-current")) {
       if (!current.has(mark)) mark.classList.remove("is-current");
