@@ -7,7 +7,7 @@ import re
 
 import markdown
 
-from generator.dates import ENGLISH, MonthNames
+from generator.dates import ENGLISH, MonthNames, period_of
 from generator.errors import ContentError, ContentErrors, quoted, shortened
 from generator.fieldreader import COLOR, MAX_TEXT, EntryReader, did_you_mean
 from generator.frontmatter import CONTROL, Document, Value, split
@@ -211,8 +211,8 @@ class _Reader(_MediaReader):
         return Event(
             path=self.path, slug=slug, title=title, date=date, end=end,
             summary_html=summary_html, body_html=body_html, tags=tags, sources=sources,
-            start=date.earliest(self.tz), year=date.local(self.tz).year, draft=draft,
-            ongoing=ongoing,
+            start=date.earliest(self.tz), year=period_of(date.local(self.tz).year).first,
+            draft=draft, ongoing=ongoing,
             slug_line=self.line("slug"), display_date=display_date, media=media,
             background=background, extra=extra, refs=tuple(self.refs.refs.values()),
             kind=kind, lane=lane,

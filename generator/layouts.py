@@ -15,7 +15,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.dates import PartialDate
+from generator.dates import PartialDate, period_of
 from generator.datetext import DateText
 from generator.errors import ContentError
 from generator.htmldates import datetag
@@ -227,6 +227,7 @@ def make_environment(layouts_dir: Path, config: SiteConfig, items: PerObject | N
     env.filters["datetag"] = lambda date, text=None: datetag(date, text or datetext(date))
     env.filters["dateiso"] = PartialDate.iso
     env.filters["monthtext"] = lambda ym: datetext(PartialDate(ym[0], ym[1]))
+    env.filters["periodtext"] = lambda year: dates.period(period_of(year))
     env.globals["url"] = _url
     env.globals["summary"] = _summary
     env.globals["rebased"] = _rebased

@@ -100,7 +100,9 @@ class Event:
     tags: tuple[Tag, ...]
     sources: tuple[Source, ...]
     start: int  # when `date` begins, in seconds since 1970 UTC: what the timeline sorts by
-    year: int  # the year it is listed under: the year it starts, in the site's time zone
+    # The year it is listed under: the year it starts, in the site's time zone; in deep time,
+    # the first year of its band of ages (see dates.period_of).
+    year: int
     draft: bool = False
     ongoing: bool = False  # a range still going on (`end: present`): `end` is None
     slug_line: int | None = None  # where `slug:` was written, for error messages

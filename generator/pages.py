@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from generator.config import SiteConfig
 from generator.corrections import CORRECTIONS_PAGE, site_changes
+from generator.dates import period_of
+from generator.datetext import DateText
 from generator.model import Event, Tag, Timeline, YearGroup
 from generator.slugs import slugify
 from generator.timeline import ERA, eras_of, lane_of
@@ -43,7 +45,8 @@ def event_path(event: Event) -> str:
 
 
 def year_path(year: int) -> str:
-    return f"{year:04d}/{INDEX}"
+    """The page of the period a year is listed under: `2018/`, `44-bc/`, `10ma/`."""
+    return f"{period_of(year).path}/{INDEX}"
 
 
 def tag_path(tag: Tag) -> str:
@@ -87,8 +90,9 @@ def plan(timeline: Timeline, config: SiteConfig, previous: list[Page] | None = N
             if 0 <= position < count:
                 event_pages[position] = _event_page(timeline, position, part_of)
         pages += event_pages
+    named = DateText(config.language, timeline.tz)  # a year page's title: "44 BC", "1ma"
     for group in timeline.years:
-        pages.append(Page(year_path(group.year), "year.html", str(group.year),
+        pages.append(Page(year_path(group.year), "year.html", named.period(period_of(group.year)),
                           {"group": group, "year_numbers": year_numbers,
                            "era_marks": era_marks(group.events, part_of)}))
     for era, events in zip(timeline.eras, members, strict=True):
