@@ -124,7 +124,7 @@ def test_the_timeline_page_has_a_navigation_of_the_eras(built):
     assert era_nav.select_one("[aria-current=page]").get_text() == "Empire"
 
 
-def test_eras_are_no_events_of_the_feeds_search_or_exports(make_site):
+def test_eras_are_no_events_of_the_feeds_search_or_exports_which_carry_them_as_eras(make_site):
     root = make_site(site_files(), config='title = "T"\nbase_url = "https://x.example/"\n')
     build_site(root)
     site = root / "site"
@@ -132,7 +132,9 @@ def test_eras_are_no_events_of_the_feeds_search_or_exports(make_site):
     assert "Roman Republic" not in (site / "feed.xml").read_text(encoding="utf-8")
     assert [e["slug"] for e in json.loads((site / "events.json").read_text())["events"]] == [
         "e1999", "e2001", "e2002", "e2004", "e2007", "e2010"]
-    assert "Roman Republic" not in (site / "timeline.json").read_text(encoding="utf-8")
+    exported = json.loads((site / "timeline.json").read_text(encoding="utf-8"))
+    assert "Roman Republic" not in [e["text"]["headline"] for e in exported["events"]]
+    assert "Roman Republic" in [e["text"]["headline"] for e in exported["eras"]]  # as an era
     assert "eras/republic/" in (site / "sitemap.xml").read_text(encoding="utf-8")
     assert sorted(p.name for p in site.iterdir() if p.name.isdigit()) == [
         "1999", "2001", "2002", "2004", "2007", "2010"]  # years' URLs as they were
