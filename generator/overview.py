@@ -36,6 +36,7 @@ GAP_PX = 12.0  # px at NARROW: marks closer than this would touch, so they stack
 LANE_PX, BAR_PX, ROW_PX, TOP_PX, TICK_PX, LABEL_PX = 8, 5, 11, 6, 4, 16
 BAND_PX, ROW_LABEL_PX = 12, 14  # an era's band; the name above a lane's row
 FADE = 12.0  # percent: the length of a date known only as before or after a bound
+AGE_FADE = 10 * axis.YEAR  # past the last start of a range still going on, on an axis of age
 BAND_CHAR_PX = 5.5  # px: a character of an era's name, written smaller than a tick's
 
 
@@ -184,7 +185,11 @@ def _span(events: list[Event], eras: Sequence[Event], tz: dt.tzinfo) -> tuple[in
     if any(e.date.bound == "before" for e in events):
         t0 = min(t0, min(e.start for e in events if e.date.bound == "before") - fade)
     # Open to the right: after a year, or still going on, up to a little past the last start.
+    # On a logarithmic axis of age a tenth of the span would reach millions of years into the
+    # future and crowd the events at the axis' end; there ten years take a tenth of the width.
     if any(e.date.bound == "after" or e.ongoing for e in events):
+        if isinstance(axis.scale_for([e.start for e in events], t0, t1), axis.AgeScale):
+            fade = AGE_FADE
         t1 = max(t1, max(e.start for e in events if e.date.bound == "after" or e.ongoing) + fade)
     return t0, t1
 

@@ -115,6 +115,16 @@ def test_a_range_still_going_on_runs_to_the_axis_end():
     assert bar.at + bar.width == 100 - MARGIN and bar.width > 5
 
 
+def test_a_range_still_going_on_keeps_deep_time_on_its_logarithmic_axis():
+    # A tenth of thirteen billion years past the last start would leave every recent event in
+    # the last 2 % of the axis, and the axis linear.
+    pandemic = replace(event("pandemic", PartialDate(2020)), ongoing=True)
+    overview = layout([*COSMO_MIXED, pandemic], UTC, "en")
+    assert overview.scale == "age"
+    (bar,) = [bar for bar in overview.bars if bar.kind == "ongoing"]
+    assert bar.at + bar.width == 100 - MARGIN and 1 < bar.width < 20
+
+
 def test_overlapping_eras_are_bands_in_rows_of_their_own():
     eras = [event("roman-republic", bc(509), bc(27), kind="era", color="#8b2500"),
             event("middle-ages", PartialDate(476), PartialDate(1500), kind="era"),
