@@ -8,11 +8,12 @@ import ipaddress
 import logging
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ SAVED_DEBOUNCE_SECONDS = 0.005
 DATA_AFTER_SECONDS = 0.3  # the feeds and exports are made once the edits pause this long
 CONFIG_GRACE_SECONDS = 1.0  # how long a config file may be missing during an atomic save
 PORT_TRIES = 10
+SWITCH_SECONDS = 0.0005  # see _switching_often
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,10 @@ class DevServer:
         try:
             # The watcher's list of changed files is enough once a rebuild has read every
             # file: the first one does, and so does the next after one that failed early.
-            site = self.builder.render(data=False, changed=None if self._read_all else changes,
-                                       first=None if first else self._show_first(early))
+            with _switching_often():
+                site = self.builder.render(data=False,
+                                           changed=None if self._read_all else changes,
+                                           first=None if first else self._show_first(early))
             self._read_all = False
         except BuildFailed as exc:
             text = "\n".join(str(e) for e in exc.errors)
@@ -234,17 +238,17 @@ class DevServer:
             self.say(f"{text}\nBuild failed: {count} problem{'s' if count != 1 else ''}; "
                      f"{meanwhile}.")
             return
+        server = self.server  # None only during the first build, before it listens
+        recovered = server is not None and server.error is not None
         with self._writing():
             written, removed = write_changes(site.files, self.files, self.folder)
             self.files = site.files
             self._built = True
-        # The pages first, then the reload; the feeds and exports once the edits pause: at ten
-        # thousand events they are tens of megabytes, which the browser does not show, and
-        # making them while it reloads would slow its request down.
-        server = self.server  # None only during the first build, before it listens
-        recovered = server is not None and server.error is not None
-        if server is not None and not first and (written or removed or recovered):
-            _announce(server, written, removed)
+            # The reload before requests go on: a page served from now on knows of this
+            # change. The feeds and exports come once the edits pause: at ten thousand events
+            # they are tens of megabytes, which would slow the reload's requests down.
+            if server is not None and not first and (written or removed or recovered):
+                _announce(server, written, removed)
         self._data_due = True
         if first:
             self.write_data()
@@ -269,9 +273,10 @@ class DevServer:
             with self._writing():
                 written, _ = write_changes(dict(pages), before, self.folder)
                 self.files = {**self.files, **pages}
+                # Before requests go on: a page served from now on knows of this change.
+                if written and self.server is not None:
+                    _announce(self.server, written, [])
             early.extend(written)
-            if written and self.server is not None:
-                _announce(self.server, written, [])
         return show
 
     def write_data(self) -> None:
@@ -310,6 +315,19 @@ def _wait_for_config(changes: set[str], config: SiteConfig | None, root: Path) -
         deadline = time.monotonic() + CONFIG_GRACE_SECONDS
         while time.monotonic() < deadline and not (root / used).exists():
             time.sleep(0.02)
+
+
+@contextlib.contextmanager
+def _switching_often() -> Iterator[None]:
+    """While a rebuild renders, the threads that serve the reloading tabs get the interpreter
+    back sooner: each request waits for it at every read and write, five milliseconds by
+    default, and the pages an edit reloads are requested while the lists render."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_SECONDS)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _announce(server: LiveReloadServer, written: list[str], removed: list[str]) -> None:

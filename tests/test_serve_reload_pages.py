@@ -4,6 +4,7 @@ event's own page before the pages that list it."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from generator.livereload import RECENT_CHANGES, LiveReloadServer
@@ -36,9 +37,10 @@ def test_an_edited_event_is_shown_before_the_pages_that_list_it(tmp_path):
             announce(**told)
 
         server.announce = record
-        mark = len(running.lines)
+        mark, switching = len(running.lines), sys.getswitchinterval()
         (root / DAY).write_text(event_file("Renamed in place", "2018-07-19"), encoding="utf-8")
         running.wait_for_line("files written", after=mark)
+        assert sys.getswitchinterval() == switching, "set only while a rebuild renders"
 
     (first_pages, event_page, timeline), (later_pages, _, timeline_after) = seen
     # The event's page, and its neighbours', which name it in their links to it.
